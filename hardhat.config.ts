@@ -1,0 +1,53 @@
+import { subtask } from "hardhat/config";
+import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import type { HardhatUserConfig } from "hardhat/config";
+import "@nomicfoundation/hardhat-toolbox";
+
+const SOLC_VERSION = "0.8.28";
+
+// Hardhat downloads solc from the internet; our machines cannot reach it. When the
+// requested version is the one installed from npm (`solc` package, pinned in
+// package.json), compile with that copy. On a machine with internet this changes
+// nothing but where the same compiler comes from.
+subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string }, _hre, runSuper) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const solc = require("solc");
+  if (args.solcVersion === SOLC_VERSION && solc.version().startsWith(SOLC_VERSION)) {
+    return {
+      compilerPath: require.resolve("solc/soljson.js"),
+      isSolcJs: true,
+      version: args.solcVersion,
+      longVersion: solc.version(),
+    };
+  }
+  return runSuper();
+});
+
+const config: HardhatUserConfig = {
+  solidity: {
+    version: SOLC_VERSION,
+    settings: {
+      optimizer: { enabled: true, runs: 10_000 },
+      evmVersion: "cancun",
+    },
+  },
+  networks: {
+    hardhat: {},
+    localhost: { url: process.env.HUZHU_RPC_URL ?? "http://127.0.0.1:8545" },
+  },
+  gasReporter: {
+    enabled: process.env.REPORT_GAS === "true",
+    offline: true,
+    outputFile: process.env.GAS_REPORT_FILE,
+    noColors: process.env.GAS_REPORT_FILE !== undefined,
+  },
+  typechain: {
+    outDir: "typechain-types",
+    target: "ethers-v6",
+  },
+  mocha: {
+    timeout: 120_000,
+  },
+};
+
+export default config;
