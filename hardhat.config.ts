@@ -27,8 +27,9 @@ const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
     settings: {
-      optimizer: { enabled: true, runs: 10_000 },
+      optimizer: { enabled: true, runs: 1_000 },
       evmVersion: "cancun",
+      viaIR: true,
     },
   },
   networks: {

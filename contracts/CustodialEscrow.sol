@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {ICustodialEscrow} from "./interfaces/ICustodialEscrow.sol";
+import {PoolConfig} from "./PoolConfig.sol";
+
+/// @title CustodialEscrow
+/// @notice Holds the pool's tokens. `_collect` and `_release` are the only places in the suite
+/// that move tokens: in exactly the amount asked (a short-changing token is refused), and out only
+/// through a member's withdrawal, a pulled payout or refunded bond, and the operator's capped fee.
+abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICustodialEscrow {
+    using SafeERC20 for IERC20;
+
+    /*//////////////////////////////////////////////////////////////
+                                STORAGE
+    //////////////////////////////////////////////////////////////*/
+
+    mapping(address account => uint256 amount) private _payouts;
+    uint256 private _fees;
+
+    /*//////////////////////////////////////////////////////////////
+                              WITHDRAWALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ICustodialEscrow
+    function withdrawPayout() external nonReentrant {
+        uint256 amount = _payouts[msg.sender];
+        if (amount == 0) revert EscrowNothingToWithdraw(msg.sender);
+        delete _payouts[msg.sender];
+        emit PayoutWithdrawn(msg.sender, amount);
+        _release(msg.sender, amount);
+    }
+
+    /// @inheritdoc ICustodialEscrow
+    function withdrawFees() external nonReentrant onlyRole(_roles.operator) {
+        uint256 amount = _fees;
+        if (amount == 0) revert EscrowNothingToWithdraw(msg.sender);
+        _fees = 0;
+        emit FeesWithdrawn(msg.sender, amount);
+        _release(msg.sender, amount);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @inheritdoc ICustodialEscrow
+    function payoutOf(address account) external view returns (uint256) {
+        return _payouts[account];
+    }
+
+    /// @inheritdoc ICustodialEscrow
+    function feesAccrued() external view returns (uint256) {
+        return _fees;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               INTERNALS
+    //////////////////////////////////////////////////////////////*/
+
+    function _creditPayout(address account, uint256 amount) internal {
+        _payouts[account] += amount;
+    }
+
+    function _accrueFee(uint256 amount) internal {
+        _fees += amount;
+    }
+
+    /// @dev Pulls exactly `amount` from `from`; a token that delivers less (fee on transfer,
+    /// rebasing) or more is refused, so that balances always match tokens held.
+    function _collect(address from, uint256 amount) internal {
+        IERC20 asset = _rules.asset;
+        uint256 before = asset.balanceOf(address(this));
+        asset.safeTransferFrom(from, address(this), amount);
+        uint256 balance = asset.balanceOf(address(this));
+        if (balance != before + amount) {
+            revert EscrowTransferMismatch(amount, balance > before ? balance - before : 0);
+        }
+    }
+
+    /// @dev The only outflow. Callers update their accounting and emit before calling it.
+    function _release(address to, uint256 amount) internal {
+        _rules.asset.safeTransfer(to, amount);
+    }
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title ICustodialEscrow
+/// @notice Custody of a pool's tokens. Tokens leave only to: a member's own withdrawal of their
+/// balance, a claimant's pulled payout (approved claims and refunded bonds), and the operator's
+/// accrued fee, which the code caps. There is no sweep, rescue or owner withdrawal.
+/// @dev Warning: no role, the operator included, can move member funds anywhere else.
+/// @dev Payouts are pulled, never pushed: a claimant whom the token refuses cannot block anyone.
+interface ICustodialEscrow {
+    /// @notice The token moved in is not the amount asked for (fee-on-transfer or rebasing token).
+    error EscrowTransferMismatch(uint256 expected, uint256 received);
+    /// @notice The account has nothing to withdraw.
+    error EscrowNothingToWithdraw(address account);
+
+    /// @notice A claimant (or a refunded bond's owner) took their payout.
+    event PayoutWithdrawn(address indexed account, uint256 amount);
+    /// @notice The operator took the accrued fee.
+    event FeesWithdrawn(address indexed operator, uint256 amount);
+
+    /// @notice Sends the caller every payout credited to them (approved claims and refunded bonds).
+    function withdrawPayout() external;
+
+    /// @notice Sends the accrued fee to the operator. Only the operator.
+    function withdrawFees() external;
+
+    /// @notice Payouts credited to `account` and not yet withdrawn.
+    function payoutOf(address account) external view returns (uint256);
+
+    /// @notice Fees accrued and not yet withdrawn.
+    function feesAccrued() external view returns (uint256);
+}

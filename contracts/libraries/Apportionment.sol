@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @title Apportionment
+/// @notice The cost-sharing arithmetic of one period, exact to the base unit. Pure: no storage, no
+/// loop over members (the only loop is over the period's claims, at most `maxClaimsPerPeriod`).
+/// @dev For every result: `share * members == payouts + fee + deficitIn - surplusIn + surplusOut - deficitOut`,
+/// and at most one of `surplusOut`, `deficitOut` is non-zero.
+library Apportionment {
+    uint256 internal constant BPS = 10_000;
+
+    struct Input {
+        uint256 members; // N, the counted members
+        uint256 feeBps;
+        uint256 surplusIn; // carried from the last period
+        uint256 deficitIn; // carried from the last period
+        uint256 maxShare; // the most one member may be charged this period (annual cap); max uint for none
+    }
+
+    struct Result {
+        uint256 payouts;
+        uint256 fee;
+        uint256 cut; // payouts removed by the annual cap
+        uint256 share;
+        uint256 surplusOut;
+        uint256 deficitOut;
+    }
+
+    /// @notice What one claim pays before any annual cut: `min(amount, capPerMember * members)`.
+    function cappedPayout(uint256 amount, uint256 capPerMember, uint256 members) internal pure returns (uint256) {
+        uint256 cap = capPerMember * members;
+        return amount < cap ? amount : cap;
+    }
+
+    /// @notice The operator's fee on `payouts`, rounded down (the members never pay for rounding).
+    function feeOn(uint256 payouts, uint256 feeBps) internal pure returns (uint256) {
+        return (payouts * feeBps) / BPS;
+    }
+
+    /// @notice Apportions one period. `payouts` holds each claim's capped payout and is cut in place,
+    /// pro rata and rounded down, when the share would pass `maxShare`.
+    function apportion(uint256[] memory payouts, Input memory input) internal pure returns (Result memory r) {
+        uint256 total;
+        for (uint256 i; i < payouts.length; ++i) total += payouts[i];
+        if (input.members == 0) {
+            // Nobody to charge: claims cannot have been capped above zero, and the carry stays as it is.
+            r.surplusOut = input.surplusIn;
+            r.deficitOut = input.deficitIn;
+            r.cut = total;
+            for (uint256 i; i < payouts.length; ++i) payouts[i] = 0;
+            return r;
+        }
+        r.payouts = total;
+        r.fee = feeOn(total, input.feeBps);
+        _divide(r, input);
+        if (r.share <= input.maxShare) return r;
+
+        // The annual cap binds: payouts plus fee may use at most what N members paying maxShare,
+        // plus the surplus, leave after the deficit.
+        uint256 capacity = input.maxShare * input.members + input.surplusIn;
+        uint256 budget = capacity > input.deficitIn ? capacity - input.deficitIn : 0;
+        // The largest P with P + floor(P * feeBps / BPS) <= budget, up to rounding down.
+        uint256 allowed = (budget * BPS) / (BPS + input.feeBps);
+        if (allowed < total) {
+            uint256 kept;
+            for (uint256 i; i < payouts.length; ++i) {
+                payouts[i] = (payouts[i] * allowed) / total;
+                kept += payouts[i];
+            }
+            r.cut = total - kept;
+            r.payouts = kept;
+            r.fee = feeOn(kept, input.feeBps);
+            _divide(r, input);
+        }
+        if (r.share > input.maxShare) {
+            // Only when the carried deficit alone passes the cap: charge the cap, carry the rest.
+            uint256 need = r.payouts + r.fee + input.deficitIn - input.surplusIn;
+            r.share = input.maxShare;
+            r.surplusOut = 0;
+            r.deficitOut = need - input.maxShare * input.members;
+        }
+    }
+
+    /// @dev share = ceil(need / N), where need = payouts + fee + deficitIn - surplusIn; a surplus
+    /// larger than the need is carried on whole.
+    function _divide(Result memory r, Input memory input) private pure {
+        uint256 gross = r.payouts + r.fee + input.deficitIn;
+        r.deficitOut = 0;
+        if (gross <= input.surplusIn) {
+            r.share = 0;
+            r.surplusOut = input.surplusIn - gross;
+            return;
+        }
+        uint256 need = gross - input.surplusIn;
+        r.share = (need + input.members - 1) / input.members;
+        // share * N >= need by the ceiling, and the difference is below N.
+        r.surplusOut = r.share * input.members - need;
+    }
+}
