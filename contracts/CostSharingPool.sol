@@ -51,6 +51,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         if (block.timestamp < end) revert PeriodNotEnded(period, end);
 
         uint256 members = _memberCount;
+        // With nobody counted nothing can be paid: approved claims keep their place in the queue.
         (uint256[] memory ids, address[] memory claimants, uint256[] memory amounts) = _takePayable(
             members == 0 ? 0 : _rules.maxClaimsPerPeriod,
             end
@@ -78,11 +79,22 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
             if (paid[i] != 0) _creditPayout(claimants[i], paid[i]);
             emit ClaimPaid(ids[i], period, claimants[i], amounts[i], paid[i]);
         }
+        _record(period, ids.length, input, r, index);
+    }
+
+    /// @dev Stores the period's figures for the read tab and emits them for the audit trail.
+    function _record(
+        uint256 period,
+        uint256 claimsPaid,
+        Apportionment.Input memory input,
+        Apportionment.Result memory r,
+        uint256 index
+    ) private {
         _settlements[period] = SettlementRecord({
             share: uint104(r.share), // Fits: the index, a uint104, grew by it.
             chargeIndex: uint104(index),
-            members: uint32(members),
-            claimsPaid: uint16(ids.length), // Fits: at most maxClaimsPerPeriod, a uint16.
+            members: uint32(input.members),
+            claimsPaid: uint16(claimsPaid), // Fits: at most maxClaimsPerPeriod, a uint16.
             payouts: r.payouts.toUint128(),
             fee: r.fee.toUint128(),
             cut: r.cut.toUint128(),
@@ -94,8 +106,8 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         });
         emit PeriodSettled(
             period,
-            members,
-            ids.length,
+            input.members,
+            claimsPaid,
             r.payouts,
             r.fee,
             r.cut,

@@ -15,8 +15,9 @@ import {CustodialEscrow} from "./CustodialEscrow.sol";
 abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     using SafeCast for uint256;
 
-    bytes32 private constant _ATTESTATION_TYPEHASH =
-        keccak256("Attestation(address member,bytes32 commitment,uint256 deadline)");
+    bytes32 private constant _ATTESTATION_TYPEHASH = keccak256(
+        "Attestation(address member,bytes32 commitment,uint256 deadline)"
+    );
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -61,15 +62,18 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         IERC20 asset = _rules.asset;
         // A permit seen in the mempool can be submitted by someone else first; the join still
         // goes through when the allowance is there.
-        try IERC20Permit(address(asset)).permit(
-            msg.sender,
-            address(this),
-            amount,
-            permit.deadline,
-            permit.v,
-            permit.r,
-            permit.s
-        ) {} catch {
+        try
+            IERC20Permit(address(asset)).permit(
+                msg.sender,
+                address(this),
+                amount,
+                permit.deadline,
+                permit.v,
+                permit.r,
+                permit.s
+            )
+        // solhint-disable-next-line no-empty-blocks
+        {} catch {
             uint256 allowance = asset.allowance(msg.sender, address(this));
             if (allowance < amount) revert MemberPermitFailed(msg.sender, allowance, amount);
         }

@@ -120,10 +120,8 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
         if (_pending.eta != 0) revert ConfigChangeAlreadyPending(_pending.eta);
         if (roles_.operator == address(0)) revert ConfigZeroOperator();
         if (feeBps > MAX_FEE_BPS) revert ConfigFeeAboveMaximum(feeBps, MAX_FEE_BPS);
-        if (
-            feeBps == _rules.feeBps &&
-            keccak256(abi.encode(roles_)) == keccak256(abi.encode(_roles))
-        ) revert ConfigNoOpChange();
+        if (feeBps == _rules.feeBps && keccak256(abi.encode(roles_)) == keccak256(abi.encode(_roles)))
+            revert ConfigNoOpChange();
         uint40 eta = uint40(block.timestamp + changeDelay());
         _pending = PendingChange({roles: roles_, feeBps: feeBps, eta: eta});
         emit RuleChangeProposed(roles_, feeBps, eta);

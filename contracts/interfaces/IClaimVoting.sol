@@ -107,7 +107,11 @@ interface IClaimVoting {
     /// @param evidenceDigest Hash of the off-chain evidence.
     /// @param uri Optional encrypted off-chain location of the evidence.
     /// @return claimId The new claim's id (ids start at 1).
-    function submitClaim(uint256 amount, bytes32 evidenceDigest, string calldata uri) external returns (uint256 claimId);
+    function submitClaim(
+        uint256 amount,
+        bytes32 evidenceDigest,
+        string calldata uri
+    ) external returns (uint256 claimId);
 
     /// @notice Attaches the assessor's review digest during the commit window. Only the assessor.
     function attachReview(uint256 claimId, bytes32 reviewDigest) external;

@@ -113,7 +113,8 @@ interface IPoolConfig {
     /// @notice The role holders of this pool.
     function roles() external view returns (Roles memory);
 
-    /// @notice When the pool began: period `p` covers `[startedAt + p * periodLength, startedAt + (p + 1) * periodLength)`.
+    /// @notice When the pool began. Period `p` covers
+    /// `[startedAt + p * periodLength, startedAt + (p + 1) * periodLength)`.
     function startedAt() external view returns (uint256);
 
     /// @notice The timelock's delay: one period plus both vote windows.

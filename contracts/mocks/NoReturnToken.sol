@@ -10,6 +10,9 @@ contract NoReturnToken {
     mapping(address account => uint256) public balanceOf;
     mapping(address owner => mapping(address spender => uint256)) public allowance;
 
+    error InsufficientAllowance();
+    error InsufficientBalance();
+
     event Transfer(address indexed from, address indexed to, uint256 value);
     event Approval(address indexed owner, address indexed spender, uint256 value);
 
@@ -30,13 +33,13 @@ contract NoReturnToken {
 
     function transferFrom(address from, address to, uint256 amount) external {
         uint256 allowed = allowance[from][msg.sender];
-        require(allowed >= amount, "allowance");
+        if (allowed < amount) revert InsufficientAllowance();
         if (allowed != type(uint256).max) allowance[from][msg.sender] = allowed - amount;
         _move(from, to, amount);
     }
 
     function _move(address from, address to, uint256 amount) private {
-        require(balanceOf[from] >= amount, "balance");
+        if (balanceOf[from] < amount) revert InsufficientBalance();
         balanceOf[from] -= amount;
         balanceOf[to] += amount;
         emit Transfer(from, to, amount);

@@ -26,6 +26,7 @@ contract ReentrantToken is ERC20 {
         super._update(from, to, value);
         if (hookTarget != address(0) && !_inHook && from != address(0)) {
             _inHook = true;
+            // solhint-disable-next-line avoid-low-level-calls
             (bool ok, bytes memory ret) = hookTarget.call(hookData);
             _inHook = false;
             if (!ok) {
