@@ -189,7 +189,8 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     /// @inheritdoc IClaimVoting
     function claim(uint256 claimId) external view returns (ClaimView memory) {
         ClaimRecord storage c = _claims[claimId];
-        (uint256 commitEnd, uint256 revealEnd) = _windows(c.submittedAt);
+        // An unknown claim reads as all zeros.
+        (uint256 commitEnd, uint256 revealEnd) = c.submittedAt == 0 ? (0, 0) : _windows(c.submittedAt);
         return
             ClaimView({
                 claimant: c.claimant,

@@ -69,6 +69,15 @@ abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICust
         _fees += amount;
     }
 
+    /// @inheritdoc PoolConfig
+    function _settleOperatorFees(address outgoing) internal override {
+        uint256 amount = _fees;
+        if (amount == 0) return;
+        _fees = 0;
+        _payouts[outgoing] += amount;
+        emit FeesCredited(outgoing, amount);
+    }
+
     /// @dev Pulls exactly `amount` from `from`; a token that delivers less (fee on transfer,
     /// rebasing) or more is refused, so that balances always match tokens held.
     function _collect(address from, uint256 amount) internal {

@@ -106,7 +106,6 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (m.status != MemberStatus.Exiting) revert UnexpectedMemberStatus(account, _statusOf(m));
         uint256 bound = _exitBounds[account];
         if (!_claimsDoneBelow(bound)) revert MemberExitNotReady(account, bound);
-        delete _exitBounds[account];
         _leave(account, m, MemberStatus.Exited);
     }
 
@@ -245,6 +244,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
             charged = credit;
             _carryLoss(shortfall);
         }
+        if (m.status == MemberStatus.Exiting) delete _exitBounds[account];
         m.status = status;
         // Fits: charged <= credit, a uint104.
         m.chargeMark = uint104(charged);

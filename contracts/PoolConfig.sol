@@ -133,6 +133,7 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
         if (p.eta == 0) revert ConfigNoPendingChange();
         if (block.timestamp < p.eta) revert ConfigChangeNotReady(p.eta, block.timestamp);
         delete _pending;
+        if (p.roles.operator != _roles.operator) _settleOperatorFees(_roles.operator);
         _roles = p.roles;
         _rules.feeBps = p.feeBps;
         emit RuleChangeExecuted(p.roles, p.feeBps);
@@ -144,6 +145,9 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
         delete _pending;
         emit RuleChangeCancelled();
     }
+
+    /// @dev Hands the fees an outgoing operator earned to that operator, before the role moves.
+    function _settleOperatorFees(address outgoing) internal virtual;
 
     /*//////////////////////////////////////////////////////////////
                                  PAUSE

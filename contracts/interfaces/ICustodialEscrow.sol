@@ -17,11 +17,14 @@ interface ICustodialEscrow {
     event PayoutWithdrawn(address indexed account, uint256 amount);
     /// @notice The operator took the accrued fee.
     event FeesWithdrawn(address indexed operator, uint256 amount);
+    /// @notice An outgoing operator's accrued fee became its payout, as the role moved to another account.
+    event FeesCredited(address indexed operator, uint256 amount);
 
     /// @notice Sends the caller every payout credited to them (approved claims and refunded bonds).
     function withdrawPayout() external;
 
-    /// @notice Sends the accrued fee to the operator. Only the operator.
+    /// @notice Sends the accrued fee to the operator. Only the operator. When the operator role
+    /// moves, fees earned until then are credited to the outgoing operator's payout.
     function withdrawFees() external;
 
     /// @notice Payouts credited to `account` and not yet withdrawn.

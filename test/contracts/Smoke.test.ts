@@ -20,7 +20,7 @@ describe("smoke", function () {
     await endPeriod(pool, period);
     for (let p = 0n; p <= period; p++) await pool.settle(p);
     const s = await pool.settlement(period);
-    console.log(s);
+    expect(s.share).to.equal(USDC(36));
     expect(await pool.payoutOf(members[0].address)).to.equal(USDC(205));
   });
 });

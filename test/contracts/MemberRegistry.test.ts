@@ -1,0 +1,1029 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { HuzhuPool, MockERC20 } from "../../typechain-types";
+import {
+  DAY,
+  NO_ATTESTATION,
+  USDC,
+  commitmentOf,
+  createPool,
+  deployPool,
+  endPeriod,
+  fund,
+  join,
+  submitClaim,
+  voteOn,
+} from "../helpers/fixtures";
+
+// IMemberRegistry.MemberStatus
+const Status = { None: 0, Waiting: 1, Active: 2, Exiting: 3, Lapsed: 4, Exited: 5 } as const;
+// IClaimVoting.ClaimState
+const ClaimState = { Approved: 4 } as const;
+
+const WAITING_PERIOD = 90 * DAY;
+
+const ATTESTATION_TYPES = {
+  Attestation: [
+    { name: "member", type: "address" },
+    { name: "commitment", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+const PERMIT_TYPES = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+async function attestationDomain(pool: HuzhuPool) {
+  const { chainId } = await ethers.provider.getNetwork();
+  return { name: "Huzhu Pool", version: "1", chainId, verifyingContract: await pool.getAddress() };
+}
+
+/** The verifier's EIP-712 attestation that `commitment` belongs to `member`. */
+async function attest(
+  pool: HuzhuPool,
+  signer: HardhatEthersSigner,
+  member: string,
+  commitment: string,
+  deadline: bigint,
+): Promise<{ deadline: bigint; signature: string }> {
+  const signature = await signer.signTypedData(await attestationDomain(pool), ATTESTATION_TYPES, {
+    member,
+    commitment,
+    deadline,
+  });
+  return { deadline, signature };
+}
+
+/** An ERC-2612 permit of `owner`'s tokens to the pool, signed by `signer` (the owner, or a forger). */
+async function signPermit(
+  token: MockERC20,
+  pool: HuzhuPool,
+  owner: HardhatEthersSigner,
+  value: bigint,
+  signer: HardhatEthersSigner = owner,
+) {
+  const { chainId } = await ethers.provider.getNetwork();
+  const domain = { name: "Test USD", version: "1", chainId, verifyingContract: await token.getAddress() };
+  const deadline = BigInt(await time.latest()) + BigInt(DAY);
+  const message = {
+    owner: owner.address,
+    spender: await pool.getAddress(),
+    value,
+    nonce: await token.nonces(owner.address),
+    deadline,
+  };
+  const { v, r, s } = ethers.Signature.from(await signer.signTypedData(domain, PERMIT_TYPES, message));
+  return { deadline, v, r, s };
+}
+
+/** Settles every period up to and including the current one, moving the clock to its end. */
+async function settleThroughCurrent(pool: HuzhuPool) {
+  const current = await pool.currentPeriod();
+  await endPeriod(pool, current);
+  for (let p = await pool.nextPeriodToSettle(); p <= current; p++) await pool.settle(p);
+}
+
+async function memberOf(pool: HuzhuPool, account: string) {
+  const m = await pool.member(account);
+  return {
+    status: Number(m.status),
+    eligibleAt: m.eligibleAt,
+    credit: m.credit,
+    charged: m.charged,
+    balance: m.balance,
+    exitClaimBound: m.exitClaimBound,
+  };
+}
+
+/** A pool with default rules; alice and bob hold 100 USDC approved to it, carol 100 USDC not approved. */
+async function poolFixture() {
+  const setup = await deployPool();
+  const { token, pool, members } = setup;
+  const [alice, bob, carol] = members;
+  const poolAddress = await pool.getAddress();
+  for (const account of [alice, bob, carol]) await token.mint(account.address, USDC(100));
+  for (const account of [alice, bob]) await token.connect(account).approve(poolAddress, ethers.MaxUint256);
+  return { ...setup, alice, bob, carol, outsider: members[11] };
+}
+
+/** Default rules; alice, bob, carol, dave and erin joined with 10 USDC each and are still waiting. */
+async function membersFixture() {
+  const setup = await deployPool();
+  const [alice, bob, carol, dave, erin] = setup.members;
+  for (const account of [alice, bob, carol, dave, erin]) await join(setup, account, USDC(10));
+  return { ...setup, alice, bob, carol, dave, erin, outsider: setup.members[11] };
+}
+
+/** As `membersFixture`, with every member past the waiting period (Active). */
+async function seasonedFixture() {
+  const f = await membersFixture();
+  await time.increase(WAITING_PERIOD + DAY);
+  return f;
+}
+
+/** Alice submitted claim 1 for 1 USDC, then erin asked to leave (bound to claim 1). */
+async function exitBoundFixture() {
+  const f = await seasonedFixture();
+  await submitClaim(f, f.alice, USDC(1));
+  await f.pool.connect(f.erin).requestExit();
+  return f;
+}
+
+/** A pool whose identity verifier is a key. */
+async function verifiedFixture() {
+  const [, , , , , alice, bob, , , , , , , , , verifier, mallory] = await ethers.getSigners();
+  const setup = await deployPool({}, { verifier: verifier.address });
+  const poolAddress = await setup.pool.getAddress();
+  for (const account of [alice, bob]) {
+    await setup.token.mint(account.address, USDC(100));
+    await setup.token.connect(account).approve(poolAddress, ethers.MaxUint256);
+  }
+  return { ...setup, alice, bob, verifier, mallory };
+}
+
+/** A pool whose identity verifier is an ERC-1271 contract wallet owned by a key. */
+async function walletVerifiedFixture() {
+  const [, , , , , alice, , , , , , , , , , walletOwner, mallory] = await ethers.getSigners();
+  const wallet = await ethers.deployContract("MockERC1271Wallet", [walletOwner.address]);
+  const setup = await deployPool({}, { verifier: await wallet.getAddress() });
+  await setup.token.mint(alice.address, USDC(100));
+  await setup.token.connect(alice).approve(await setup.pool.getAddress(), ethers.MaxUint256);
+  return { ...setup, alice, walletOwner, mallory };
+}
+
+// Lapse pools: one claim a period at 0.1 USDC a member, fee 8%, so the largest share is
+// 0.1 + 0.01 + 0.000001 = 0.110001 USDC, and minDeposit == minBalance == 0.110001 USDC.
+// With 7 members a claim of 100 USDC pays 0.7 USDC, fee 0.056, share 0.756 / 7 = 0.108 USDC.
+const MIN_BALANCE = 110_001n;
+const SHARE = 108_000n;
+
+/** Rewards a claim from `claimant` with the votes of `voters`, resolves and settles it. */
+async function approveAndSettle(
+  setup: Awaited<ReturnType<typeof deployPool>>,
+  claimant: HardhatEthersSigner,
+  voters: HardhatEthersSigner[],
+) {
+  const id = await submitClaim(setup, claimant, USDC(100));
+  await voteOn(
+    setup.pool,
+    id,
+    voters.map((v) => [v, true]),
+  );
+  await setup.pool.resolve(id);
+  await settleThroughCurrent(setup.pool);
+}
+
+/**
+ * Alice, bob, carol, dave (10 USDC each), erin and frank (exactly the minimum balance) and grace
+ * (1 USDC) are counted; one claim by alice was settled at a share of 0.108 USDC, so erin and frank
+ * hold 0.002001 USDC, below the minimum balance, and grace 0.892 USDC.
+ */
+async function underfundedFixture() {
+  const setup = await deployPool({ maxClaimsPerPeriod: 1, minBalance: MIN_BALANCE, minDeposit: MIN_BALANCE });
+  const [alice, bob, carol, dave, erin, frank, grace, heidi] = setup.members;
+  for (const account of [alice, bob, carol, dave]) await join(setup, account, USDC(10));
+  await time.increase(WAITING_PERIOD + DAY);
+  // Latecomers share the next settlement: they are counted from their join.
+  await join(setup, erin, MIN_BALANCE);
+  await join(setup, frank, MIN_BALANCE);
+  await join(setup, grace, USDC(1));
+  await approveAndSettle(setup, alice, [bob, carol, dave]);
+  return { ...setup, alice, bob, carol, dave, erin, frank, grace, heidi, outsider: setup.members[11] };
+}
+
+/** As `underfundedFixture`, but keepers missed erin and frank and a second claim (bob's) was settled. */
+async function lateKeepersFixture() {
+  const f = await underfundedFixture();
+  await approveAndSettle(f, f.bob, [f.alice, f.carol, f.dave]);
+  return f;
+}
+
+describe("MemberRegistry", function () {
+  describe("join", function () {
+    it("moves the deposit from the member into the pool", async function () {
+      const { token, pool, alice } = await loadFixture(poolFixture);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION)).to.changeTokenBalances(
+        token,
+        [alice, pool],
+        [-USDC(2), USDC(2)],
+      );
+    });
+
+    it("emits MemberJoined with the charge index, the end of the waiting period and the member count", async function () {
+      const { pool, alice, bob } = await loadFixture(poolFixture);
+      const t = (await time.latest()) + 100;
+      await time.setNextBlockTimestamp(t);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION))
+        .to.emit(pool, "MemberJoined")
+        .withArgs(alice.address, commitmentOf("alice"), USDC(2), 0n, t + WAITING_PERIOD, 1n);
+      await time.setNextBlockTimestamp(t + 50);
+      await expect(pool.connect(bob).join(USDC(7), commitmentOf("bob"), NO_ATTESTATION))
+        .to.emit(pool, "MemberJoined")
+        .withArgs(bob.address, commitmentOf("bob"), USDC(7), 0n, t + 50 + WAITING_PERIOD, 2n);
+    });
+
+    it("records a waiting member with the deposit as credit and balance", async function () {
+      const { pool, alice } = await loadFixture(poolFixture);
+      const t = (await time.latest()) + 100;
+      await time.setNextBlockTimestamp(t);
+      await pool.connect(alice).join(USDC(3), commitmentOf("alice"), NO_ATTESTATION);
+      expect(await memberOf(pool, alice.address)).to.deep.equal({
+        status: Status.Waiting,
+        eligibleAt: BigInt(t + WAITING_PERIOD),
+        credit: USDC(3),
+        charged: 0n,
+        balance: USDC(3),
+        exitClaimBound: 0n,
+      });
+      expect(await pool.balanceOf(alice.address)).to.equal(USDC(3));
+      expect(await pool.commitmentOwner(commitmentOf("alice"))).to.equal(alice.address);
+      expect(await pool.memberCount()).to.equal(1n);
+    });
+
+    it("reverts when the deposit is below the minimum deposit", async function () {
+      const { pool, alice } = await loadFixture(poolFixture);
+      await expect(pool.connect(alice).join(USDC(2) - 1n, commitmentOf("alice"), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberDepositTooLow")
+        .withArgs(USDC(2) - 1n, USDC(2));
+    });
+
+    it("reverts when the deposit is zero", async function () {
+      const { pool, alice } = await loadFixture(poolFixture);
+      await expect(pool.connect(alice).join(0n, commitmentOf("alice"), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberDepositTooLow")
+        .withArgs(0n, USDC(2));
+    });
+
+    it("reverts when the commitment is zero", async function () {
+      const { pool, alice } = await loadFixture(poolFixture);
+      await expect(pool.connect(alice).join(USDC(2), ethers.ZeroHash, NO_ATTESTATION)).to.be.revertedWithCustomError(
+        pool,
+        "MemberZeroCommitment",
+      );
+    });
+
+    it("reverts when the same wallet joins again with another commitment", async function () {
+      const { pool, alice } = await loadFixture(poolFixture);
+      await pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice-2"), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberAlreadyJoined")
+        .withArgs(alice.address);
+    });
+
+    it("reverts when another wallet joins with a used commitment", async function () {
+      const { pool, alice, bob } = await loadFixture(poolFixture);
+      await pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION);
+      await expect(pool.connect(bob).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberCommitmentUsed")
+        .withArgs(commitmentOf("alice"));
+      expect(await pool.memberCount()).to.equal(1n);
+    });
+
+    it("reverts when a wallet that has left joins again", async function () {
+      const f = await loadFixture(membersFixture);
+      const { pool, erin } = f;
+      await pool.connect(erin).requestExit();
+      await pool.completeExit(erin.address);
+      await fund(f, erin, USDC(2));
+      await expect(pool.connect(erin).join(USDC(2), commitmentOf("erin-again"), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberAlreadyJoined")
+        .withArgs(erin.address);
+    });
+
+    it("reverts when the guardian has paused the pool", async function () {
+      const { pool, guardian, alice } = await loadFixture(poolFixture);
+      await pool.connect(guardian).pause();
+      await expect(
+        pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION),
+      ).to.be.revertedWithCustomError(pool, "EnforcedPause");
+    });
+
+    it("reverts a join with permit when the guardian has paused the pool", async function () {
+      const { token, pool, guardian, carol } = await loadFixture(poolFixture);
+      await pool.connect(guardian).pause();
+      const permit = await signPermit(token, pool, carol, USDC(2));
+      await expect(
+        pool.connect(carol).joinWithPermit(USDC(2), commitmentOf("carol"), NO_ATTESTATION, permit),
+      ).to.be.revertedWithCustomError(pool, "EnforcedPause");
+    });
+  });
+
+  describe("attestation", function () {
+    it("computes the EIP-712 digest of the Huzhu Pool domain", async function () {
+      const { pool, alice } = await loadFixture(verifiedFixture);
+      const deadline = 1_900_000_000n;
+      const expected = ethers.TypedDataEncoder.hash(await attestationDomain(pool), ATTESTATION_TYPES, {
+        member: alice.address,
+        commitment: commitmentOf("alice"),
+        deadline,
+      });
+      expect(await pool.attestationDigest(alice.address, commitmentOf("alice"), deadline)).to.equal(expected);
+    });
+
+    it("joins a member with the verifier's attestation", async function () {
+      const { token, pool, alice, verifier } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const attestation = await attest(pool, verifier, alice.address, commitmentOf("alice"), deadline);
+      const tx = pool.connect(alice).join(USDC(2), commitmentOf("alice"), attestation);
+      await expect(tx).to.changeTokenBalances(token, [alice, pool], [-USDC(2), USDC(2)]);
+      await expect(tx).to.emit(pool, "MemberJoined");
+      expect(await pool.commitmentOwner(commitmentOf("alice"))).to.equal(alice.address);
+    });
+
+    it("accepts an attestation in the very second of its deadline", async function () {
+      const { pool, alice, verifier } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 100n;
+      const attestation = await attest(pool, verifier, alice.address, commitmentOf("alice"), deadline);
+      await time.setNextBlockTimestamp(deadline);
+      await pool.connect(alice).join(USDC(2), commitmentOf("alice"), attestation);
+      expect(await pool.statusOf(alice.address)).to.equal(Status.Waiting);
+    });
+
+    it("reverts when the attestation is past its deadline", async function () {
+      const { pool, alice, verifier } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 100n;
+      const attestation = await attest(pool, verifier, alice.address, commitmentOf("alice"), deadline);
+      await time.setNextBlockTimestamp(deadline + 1n);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), attestation))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationExpired")
+        .withArgs(deadline, deadline + 1n);
+    });
+
+    it("reverts when a verified pool gets no attestation", async function () {
+      const { pool, alice } = await loadFixture(verifiedFixture);
+      const t = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(t);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationExpired")
+        .withArgs(0n, t);
+    });
+
+    it("reverts when the attestation is signed by another key", async function () {
+      const { pool, alice, mallory } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const forged = await attest(pool, mallory, alice.address, commitmentOf("alice"), deadline);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), forged))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(alice.address, commitmentOf("alice"));
+    });
+
+    it("reverts when another member uses an attestation signed for someone else", async function () {
+      const { pool, alice, bob, verifier } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const bobs = await attest(pool, verifier, bob.address, commitmentOf("alice"), deadline);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), bobs))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(alice.address, commitmentOf("alice"));
+    });
+
+    it("reverts when the attestation covers another commitment", async function () {
+      const { pool, alice, verifier } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const other = await attest(pool, verifier, alice.address, commitmentOf("someone-else"), deadline);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), other))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(alice.address, commitmentOf("alice"));
+    });
+
+    it("reverts when the attestation's deadline was changed after signing", async function () {
+      const { pool, alice, verifier } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const { signature } = await attest(pool, verifier, alice.address, commitmentOf("alice"), deadline);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), { deadline: deadline + 1n, signature }))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(alice.address, commitmentOf("alice"));
+    });
+
+    it("reverts when the attestation was signed for another pool", async function () {
+      const { factory, pool, alice, verifier } = await loadFixture(verifiedFixture);
+      const other = await createPool(factory, (await pool.rules()).toObject(), (await pool.roles()).toObject());
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const forOther = await attest(other, verifier, alice.address, commitmentOf("alice"), deadline);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), forOther))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(alice.address, commitmentOf("alice"));
+    });
+
+    it("reverts when the signature is empty", async function () {
+      const { pool, alice } = await loadFixture(verifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), { deadline, signature: "0x" }))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(alice.address, commitmentOf("alice"));
+    });
+
+    it("checks the attestation on a join with permit too", async function () {
+      const { token, pool, mallory } = await loadFixture(verifiedFixture);
+      const [, , , , , , , carol] = await ethers.getSigners();
+      await token.mint(carol.address, USDC(2));
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const forged = await attest(pool, mallory, carol.address, commitmentOf("carol"), deadline);
+      const permit = await signPermit(token, pool, carol, USDC(2));
+      await expect(pool.connect(carol).joinWithPermit(USDC(2), commitmentOf("carol"), forged, permit))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(carol.address, commitmentOf("carol"));
+    });
+
+    it("accepts the owner's signature when the verifier is an ERC-1271 contract wallet", async function () {
+      const { token, pool, alice, walletOwner } = await loadFixture(walletVerifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const attestation = await attest(pool, walletOwner, alice.address, commitmentOf("alice"), deadline);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), attestation)).to.changeTokenBalances(
+        token,
+        [alice, pool],
+        [-USDC(2), USDC(2)],
+      );
+      expect(await pool.statusOf(alice.address)).to.equal(Status.Waiting);
+    });
+
+    it("rejects another key's signature when the verifier is an ERC-1271 contract wallet", async function () {
+      const { pool, alice, mallory } = await loadFixture(walletVerifiedFixture);
+      const deadline = BigInt(await time.latest()) + 3_600n;
+      const forged = await attest(pool, mallory, alice.address, commitmentOf("alice"), deadline);
+      await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), forged))
+        .to.be.revertedWithCustomError(pool, "MemberAttestationInvalid")
+        .withArgs(alice.address, commitmentOf("alice"));
+    });
+  });
+
+  describe("joinWithPermit", function () {
+    it("joins in one transaction with a permit and no prior approval", async function () {
+      const { token, pool, carol } = await loadFixture(poolFixture);
+      expect(await token.allowance(carol.address, await pool.getAddress())).to.equal(0n);
+      const permit = await signPermit(token, pool, carol, USDC(5));
+      const tx = pool.connect(carol).joinWithPermit(USDC(5), commitmentOf("carol"), NO_ATTESTATION, permit);
+      await expect(tx).to.changeTokenBalances(token, [carol, pool], [-USDC(5), USDC(5)]);
+      await expect(tx)
+        .to.emit(pool, "MemberJoined")
+        .withArgs(carol.address, commitmentOf("carol"), USDC(5), 0n, (await time.latest()) + WAITING_PERIOD, 1n);
+      expect(await token.allowance(carol.address, await pool.getAddress())).to.equal(0n);
+    });
+
+    it("still joins when someone else submitted the same permit first", async function () {
+      const { token, pool, carol, outsider } = await loadFixture(poolFixture);
+      const permit = await signPermit(token, pool, carol, USDC(5));
+      await token
+        .connect(outsider)
+        .permit(carol.address, await pool.getAddress(), USDC(5), permit.deadline, permit.v, permit.r, permit.s);
+      await expect(
+        pool.connect(carol).joinWithPermit(USDC(5), commitmentOf("carol"), NO_ATTESTATION, permit),
+      ).to.changeTokenBalances(token, [carol, pool], [-USDC(5), USDC(5)]);
+      expect(await pool.statusOf(carol.address)).to.equal(Status.Waiting);
+    });
+
+    it("reverts when the permit fails and there is no allowance", async function () {
+      const { token, pool, carol, outsider } = await loadFixture(poolFixture);
+      const forged = await signPermit(token, pool, carol, USDC(5), outsider);
+      await expect(pool.connect(carol).joinWithPermit(USDC(5), commitmentOf("carol"), NO_ATTESTATION, forged))
+        .to.be.revertedWithCustomError(pool, "MemberPermitFailed")
+        .withArgs(carol.address, 0n, USDC(5));
+    });
+
+    it("reverts when the permit fails and the allowance is short of the deposit", async function () {
+      const { token, pool, carol, outsider } = await loadFixture(poolFixture);
+      await token.connect(carol).approve(await pool.getAddress(), USDC(5) - 1n);
+      const forged = await signPermit(token, pool, carol, USDC(5), outsider);
+      await expect(pool.connect(carol).joinWithPermit(USDC(5), commitmentOf("carol"), NO_ATTESTATION, forged))
+        .to.be.revertedWithCustomError(pool, "MemberPermitFailed")
+        .withArgs(carol.address, USDC(5) - 1n, USDC(5));
+    });
+
+    it("joins with a failed permit when the allowance covers the deposit", async function () {
+      const { token, pool, carol, outsider } = await loadFixture(poolFixture);
+      await token.connect(carol).approve(await pool.getAddress(), USDC(5));
+      const forged = await signPermit(token, pool, carol, USDC(5), outsider);
+      await expect(
+        pool.connect(carol).joinWithPermit(USDC(5), commitmentOf("carol"), NO_ATTESTATION, forged),
+      ).to.changeTokenBalances(token, [carol, pool], [-USDC(5), USDC(5)]);
+    });
+  });
+
+  describe("topUp", function () {
+    it("adds the amount to the member's credit and balance", async function () {
+      const f = await loadFixture(membersFixture);
+      const { token, pool, alice } = f;
+      await fund(f, alice, USDC(3));
+      const tx = pool.connect(alice).topUp(USDC(3));
+      await expect(tx).to.changeTokenBalances(token, [alice, pool], [-USDC(3), USDC(3)]);
+      await expect(tx).to.emit(pool, "MemberToppedUp").withArgs(alice.address, USDC(3));
+      const m = await memberOf(pool, alice.address);
+      expect([m.credit, m.charged, m.balance]).to.deep.equal([USDC(13), 0n, USDC(13)]);
+      expect(await pool.balanceOf(alice.address)).to.equal(USDC(13));
+    });
+
+    it("lets an exiting member top up", async function () {
+      const f = await loadFixture(membersFixture);
+      await f.pool.connect(f.erin).requestExit();
+      await fund(f, f.erin, USDC(1));
+      await expect(f.pool.connect(f.erin).topUp(USDC(1)))
+        .to.emit(f.pool, "MemberToppedUp")
+        .withArgs(f.erin.address, USDC(1));
+      expect(await f.pool.balanceOf(f.erin.address)).to.equal(USDC(11));
+    });
+
+    it("reverts when the amount is zero", async function () {
+      const { pool, alice } = await loadFixture(membersFixture);
+      await expect(pool.connect(alice).topUp(0n)).to.be.revertedWithCustomError(pool, "MemberZeroAmount");
+    });
+
+    it("reverts when the caller is not a member", async function () {
+      const f = await loadFixture(membersFixture);
+      await fund(f, f.outsider, USDC(3));
+      await expect(f.pool.connect(f.outsider).topUp(USDC(3)))
+        .to.be.revertedWithCustomError(f.pool, "UnexpectedMemberStatus")
+        .withArgs(f.outsider.address, Status.None);
+    });
+
+    it("reverts when the member has exited", async function () {
+      const f = await loadFixture(membersFixture);
+      await f.pool.connect(f.erin).requestExit();
+      await f.pool.completeExit(f.erin.address);
+      await fund(f, f.erin, USDC(3));
+      await expect(f.pool.connect(f.erin).topUp(USDC(3)))
+        .to.be.revertedWithCustomError(f.pool, "UnexpectedMemberStatus")
+        .withArgs(f.erin.address, Status.Exited);
+    });
+
+    it("reverts when the member has lapsed", async function () {
+      const f = await loadFixture(underfundedFixture);
+      await f.pool.lapse(f.erin.address);
+      await fund(f, f.erin, USDC(3));
+      await expect(f.pool.connect(f.erin).topUp(USDC(3)))
+        .to.be.revertedWithCustomError(f.pool, "UnexpectedMemberStatus")
+        .withArgs(f.erin.address, Status.Lapsed);
+    });
+  });
+
+  describe("statusOf", function () {
+    it("reports None for a wallet that never joined", async function () {
+      const { pool, outsider } = await loadFixture(membersFixture);
+      expect(await pool.statusOf(outsider.address)).to.equal(Status.None);
+    });
+
+    it("reports Waiting until the end of the waiting period and Active from then on", async function () {
+      const { pool, alice } = await loadFixture(membersFixture);
+      const { eligibleAt } = await memberOf(pool, alice.address);
+      await time.increaseTo(eligibleAt - 1n);
+      expect(await pool.statusOf(alice.address)).to.equal(Status.Waiting);
+      await time.increaseTo(eligibleAt);
+      expect(await pool.statusOf(alice.address)).to.equal(Status.Active);
+      expect((await memberOf(pool, alice.address)).status).to.equal(Status.Active);
+    });
+  });
+
+  describe("requestExit", function () {
+    it("marks the member Exiting, bound to every claim submitted so far", async function () {
+      const f = await loadFixture(seasonedFixture);
+      await submitClaim(f, f.alice, USDC(1));
+      await expect(f.pool.connect(f.erin).requestExit())
+        .to.emit(f.pool, "MemberExitRequested")
+        .withArgs(f.erin.address, 2n);
+      expect(await f.pool.statusOf(f.erin.address)).to.equal(Status.Exiting);
+      expect((await memberOf(f.pool, f.erin.address)).exitClaimBound).to.equal(2n);
+      expect(await f.pool.memberCount()).to.equal(5n);
+    });
+
+    it("lets a waiting member ask to leave", async function () {
+      const { pool, erin } = await loadFixture(membersFixture);
+      await expect(pool.connect(erin).requestExit()).to.emit(pool, "MemberExitRequested").withArgs(erin.address, 1n);
+      expect(await pool.statusOf(erin.address)).to.equal(Status.Exiting);
+    });
+
+    it("reverts when the member already asked to leave", async function () {
+      const { pool, erin } = await loadFixture(membersFixture);
+      await pool.connect(erin).requestExit();
+      await expect(pool.connect(erin).requestExit())
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(erin.address, Status.Exiting);
+    });
+
+    it("reverts when the member has exited", async function () {
+      const { pool, erin } = await loadFixture(membersFixture);
+      await pool.connect(erin).requestExit();
+      await pool.completeExit(erin.address);
+      await expect(pool.connect(erin).requestExit())
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(erin.address, Status.Exited);
+    });
+
+    it("reverts when the caller is not a member", async function () {
+      const { pool, outsider } = await loadFixture(membersFixture);
+      await expect(pool.connect(outsider).requestExit())
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(outsider.address, Status.None);
+    });
+  });
+
+  describe("completeExit", function () {
+    it("lets a keeper complete an exit at once when no claim came before the request", async function () {
+      const { pool, erin, keeper } = await loadFixture(membersFixture);
+      await pool.connect(erin).requestExit();
+      await expect(pool.connect(keeper).completeExit(erin.address))
+        .to.emit(pool, "MemberLeft")
+        .withArgs(erin.address, Status.Exited, 0n, USDC(10), 0n, 4n);
+      expect(await memberOf(pool, erin.address)).to.deep.include({
+        status: Status.Exited,
+        credit: USDC(10),
+        charged: 0n,
+        balance: USDC(10),
+        exitClaimBound: 0n,
+      });
+      expect(await pool.memberCount()).to.equal(4n);
+    });
+
+    it("is not held back by a claim submitted after the request", async function () {
+      const f = await loadFixture(seasonedFixture);
+      await f.pool.connect(f.erin).requestExit();
+      await submitClaim(f, f.alice, USDC(1));
+      await expect(f.pool.connect(f.keeper).completeExit(f.erin.address))
+        .to.emit(f.pool, "MemberLeft")
+        .withArgs(f.erin.address, Status.Exited, 0n, USDC(10), 0n, 4n);
+    });
+
+    it("reverts while an earlier claim is under vote or waiting to be resolved", async function () {
+      const { pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
+      await expect(pool.connect(keeper).completeExit(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberExitNotReady")
+        .withArgs(erin.address, 2n);
+      await voteOn(pool, 1n, [
+        [bob, true],
+        [carol, true],
+        [dave, true],
+      ]);
+      await expect(pool.connect(keeper).completeExit(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberExitNotReady")
+        .withArgs(erin.address, 2n);
+    });
+
+    it("reverts while an approved earlier claim is unpaid", async function () {
+      const { pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
+      await voteOn(pool, 1n, [
+        [bob, true],
+        [carol, true],
+        [dave, true],
+      ]);
+      await pool.resolve(1n);
+      expect(await pool.state(1n)).to.equal(ClaimState.Approved);
+      await expect(pool.connect(keeper).completeExit(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberExitNotReady")
+        .withArgs(erin.address, 2n);
+    });
+
+    it("completes once the approved claim is paid, with the exiting member's share charged", async function () {
+      const { token, pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
+      await voteOn(pool, 1n, [
+        [bob, true],
+        [carol, true],
+        [dave, true],
+      ]);
+      await pool.resolve(1n);
+      await settleThroughCurrent(pool);
+      // 5 members: the claim of 1 USDC pays 5 x 0.1 = 0.5, fee 0.04, share 0.54 / 5 = 0.108 USDC.
+      await expect(pool.connect(keeper).completeExit(erin.address))
+        .to.emit(pool, "MemberLeft")
+        .withArgs(erin.address, Status.Exited, 108_000n, USDC(10) - 108_000n, 0n, 4n);
+      await expect(pool.connect(erin).withdraw(USDC(10) - 108_000n)).to.changeTokenBalances(
+        token,
+        [erin, pool],
+        [USDC(10) - 108_000n, -(USDC(10) - 108_000n)],
+      );
+    });
+
+    it("completes once the earlier claim is rejected", async function () {
+      const { pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
+      await voteOn(pool, 1n, [
+        [bob, false],
+        [carol, false],
+        [dave, false],
+      ]);
+      await pool.resolve(1n);
+      await expect(pool.connect(keeper).completeExit(erin.address))
+        .to.emit(pool, "MemberLeft")
+        .withArgs(erin.address, Status.Exited, 0n, USDC(10), 0n, 4n);
+    });
+
+    it("reverts when the member has not asked to leave", async function () {
+      const { pool, keeper, alice } = await loadFixture(seasonedFixture);
+      await expect(pool.connect(keeper).completeExit(alice.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(alice.address, Status.Active);
+    });
+
+    it("reverts when the member is still waiting and has not asked to leave", async function () {
+      const { pool, keeper, alice } = await loadFixture(membersFixture);
+      await expect(pool.connect(keeper).completeExit(alice.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(alice.address, Status.Waiting);
+    });
+
+    it("reverts when the exit is already complete", async function () {
+      const { pool, keeper, erin } = await loadFixture(membersFixture);
+      await pool.connect(erin).requestExit();
+      await pool.connect(keeper).completeExit(erin.address);
+      await expect(pool.connect(keeper).completeExit(erin.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(erin.address, Status.Exited);
+    });
+
+    it("reverts for a wallet that never joined", async function () {
+      const { pool, keeper, outsider } = await loadFixture(membersFixture);
+      await expect(pool.connect(keeper).completeExit(outsider.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(outsider.address, Status.None);
+    });
+  });
+
+  describe("withdraw", function () {
+    it("lets a counted member withdraw down to the minimum balance", async function () {
+      const { token, pool, alice } = await loadFixture(membersFixture);
+      const tx = pool.connect(alice).withdraw(USDC(9));
+      await expect(tx).to.changeTokenBalances(token, [alice, pool], [USDC(9), -USDC(9)]);
+      await expect(tx).to.emit(pool, "MemberWithdrew").withArgs(alice.address, USDC(9));
+      const m = await memberOf(pool, alice.address);
+      expect([m.credit, m.balance]).to.deep.equal([USDC(1), USDC(1)]);
+    });
+
+    it("reverts when a counted member would go below the minimum balance", async function () {
+      const { pool, alice } = await loadFixture(membersFixture);
+      await expect(pool.connect(alice).withdraw(USDC(9) + 1n))
+        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
+        .withArgs(alice.address, USDC(10), USDC(10) + 1n);
+    });
+
+    it("keeps the minimum balance of an exiting member", async function () {
+      const { pool, erin } = await loadFixture(membersFixture);
+      await pool.connect(erin).requestExit();
+      await expect(pool.connect(erin).withdraw(USDC(9) + 1n))
+        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
+        .withArgs(erin.address, USDC(10), USDC(10) + 1n);
+    });
+
+    it("lets an exited member withdraw everything", async function () {
+      const { token, pool, erin } = await loadFixture(membersFixture);
+      await pool.connect(erin).requestExit();
+      await pool.completeExit(erin.address);
+      const tx = pool.connect(erin).withdraw(USDC(10));
+      await expect(tx).to.changeTokenBalances(token, [erin, pool], [USDC(10), -USDC(10)]);
+      await expect(tx).to.emit(pool, "MemberWithdrew").withArgs(erin.address, USDC(10));
+      expect(await pool.balanceOf(erin.address)).to.equal(0n);
+      await expect(pool.connect(erin).withdraw(1n))
+        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
+        .withArgs(erin.address, 0n, 1n);
+    });
+
+    it("reverts when the amount is zero", async function () {
+      const { pool, alice } = await loadFixture(membersFixture);
+      await expect(pool.connect(alice).withdraw(0n)).to.be.revertedWithCustomError(pool, "MemberZeroAmount");
+    });
+
+    it("reverts when the caller is not a member", async function () {
+      const { pool, outsider } = await loadFixture(membersFixture);
+      await expect(pool.connect(outsider).withdraw(1n))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(outsider.address, Status.None);
+    });
+
+    it("keeps top-ups, exits and withdrawals open while the pool is paused", async function () {
+      const f = await loadFixture(membersFixture);
+      const { token, pool, guardian, keeper, alice, erin } = f;
+      await pool.connect(guardian).pause();
+      await fund(f, alice, USDC(1));
+      await expect(pool.connect(alice).topUp(USDC(1))).to.emit(pool, "MemberToppedUp");
+      await expect(pool.connect(alice).withdraw(USDC(2))).to.changeTokenBalances(
+        token,
+        [alice, pool],
+        [USDC(2), -USDC(2)],
+      );
+      await pool.connect(erin).requestExit();
+      await pool.connect(keeper).completeExit(erin.address);
+      await expect(pool.connect(erin).withdraw(USDC(10))).to.changeTokenBalances(
+        token,
+        [erin, pool],
+        [USDC(10), -USDC(10)],
+      );
+    });
+  });
+
+  describe("lapse", function () {
+    it("charges every counted member, latecomers included, the same share", async function () {
+      const { pool, erin, frank, grace, alice } = await loadFixture(underfundedFixture);
+      expect(await pool.chargeIndex()).to.equal(SHARE);
+      expect(await pool.balanceOf(erin.address)).to.equal(MIN_BALANCE - SHARE);
+      expect(await pool.balanceOf(frank.address)).to.equal(MIN_BALANCE - SHARE);
+      expect(await pool.balanceOf(grace.address)).to.equal(USDC(1) - SHARE);
+      expect(await pool.balanceOf(alice.address)).to.equal(USDC(10) - SHARE);
+    });
+
+    it("lets a keeper lapse a member below the minimum balance", async function () {
+      const { pool, keeper, erin } = await loadFixture(underfundedFixture);
+      await expect(pool.connect(keeper).lapse(erin.address))
+        .to.emit(pool, "MemberLeft")
+        .withArgs(erin.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 6n);
+      expect(await memberOf(pool, erin.address)).to.deep.include({
+        status: Status.Lapsed,
+        credit: MIN_BALANCE,
+        charged: SHARE,
+        balance: MIN_BALANCE - SHARE,
+      });
+      expect(await pool.memberCount()).to.equal(6n);
+    });
+
+    it("stops charging a lapsed member", async function () {
+      const f = await loadFixture(underfundedFixture);
+      await f.pool.lapse(f.erin.address);
+      // 6 members left: the next claim pays 0.6 USDC, fee 0.048, share 0.648 / 6 = 0.108 USDC.
+      await approveAndSettle(f, f.bob, [f.alice, f.carol, f.dave]);
+      expect(await f.pool.chargeIndex()).to.equal(2n * SHARE);
+      expect(await f.pool.balanceOf(f.erin.address)).to.equal(MIN_BALANCE - SHARE);
+      expect((await memberOf(f.pool, f.erin.address)).charged).to.equal(SHARE);
+      expect(await f.pool.balanceOf(f.frank.address)).to.equal(MIN_BALANCE - 2n * SHARE);
+    });
+
+    it("lets a lapsed member withdraw what is left", async function () {
+      const { token, pool, erin } = await loadFixture(underfundedFixture);
+      await pool.lapse(erin.address);
+      const left = MIN_BALANCE - SHARE;
+      const tx = pool.connect(erin).withdraw(left);
+      await expect(tx).to.changeTokenBalances(token, [erin, pool], [left, -left]);
+      await expect(tx).to.emit(pool, "MemberWithdrew").withArgs(erin.address, left);
+      expect(await pool.balanceOf(erin.address)).to.equal(0n);
+    });
+
+    it("reverts when the member holds the minimum balance", async function () {
+      const { pool, keeper, grace, alice } = await loadFixture(underfundedFixture);
+      await expect(pool.connect(keeper).lapse(grace.address))
+        .to.be.revertedWithCustomError(pool, "MemberFunded")
+        .withArgs(grace.address, USDC(1) - SHARE, MIN_BALANCE);
+      await expect(pool.connect(keeper).lapse(alice.address))
+        .to.be.revertedWithCustomError(pool, "MemberFunded")
+        .withArgs(alice.address, USDC(10) - SHARE, MIN_BALANCE);
+    });
+
+    it("reverts when the balance is exactly the minimum balance", async function () {
+      const { pool, keeper, alice } = await loadFixture(poolFixture);
+      await pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION);
+      await pool.connect(alice).withdraw(USDC(1));
+      await expect(pool.connect(keeper).lapse(alice.address))
+        .to.be.revertedWithCustomError(pool, "MemberFunded")
+        .withArgs(alice.address, USDC(1), USDC(1));
+    });
+
+    it("reverts for a wallet that never joined and for a member already lapsed", async function () {
+      const { pool, keeper, erin, outsider } = await loadFixture(underfundedFixture);
+      await expect(pool.connect(keeper).lapse(outsider.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(outsider.address, Status.None);
+      await pool.connect(keeper).lapse(erin.address);
+      await expect(pool.connect(keeper).lapse(erin.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(erin.address, Status.Lapsed);
+    });
+
+    it("lapses an underfunded member who asked to leave", async function () {
+      const { pool, keeper, erin } = await loadFixture(underfundedFixture);
+      await pool.connect(erin).requestExit();
+      await expect(pool.connect(keeper).lapse(erin.address))
+        .to.emit(pool, "MemberLeft")
+        .withArgs(erin.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 6n);
+      // The exit bound means something only while Exiting; completeExit clears it, and so should a lapse.
+      expect(await memberOf(pool, erin.address)).to.deep.include({ status: Status.Lapsed, exitClaimBound: 0n });
+    });
+  });
+
+  describe("lapseBatch", function () {
+    it("lapses only the underfunded members and returns how many", async function () {
+      const { pool, keeper, erin, frank, grace, outsider } = await loadFixture(underfundedFixture);
+      const list = [erin.address, grace.address, outsider.address, frank.address];
+      expect(await pool.connect(keeper).lapseBatch.staticCall(list)).to.equal(2n);
+      const tx = pool.connect(keeper).lapseBatch(list);
+      await expect(tx)
+        .to.emit(pool, "MemberLeft")
+        .withArgs(erin.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 6n);
+      await expect(tx)
+        .to.emit(pool, "MemberLeft")
+        .withArgs(frank.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 5n);
+      expect(await pool.statusOf(erin.address)).to.equal(Status.Lapsed);
+      expect(await pool.statusOf(frank.address)).to.equal(Status.Lapsed);
+      expect(await pool.statusOf(grace.address)).to.equal(Status.Waiting);
+      expect(await pool.statusOf(outsider.address)).to.equal(Status.None);
+      expect(await pool.memberCount()).to.equal(5n);
+    });
+
+    it("skips members already lapsed, in an earlier call or earlier in the list", async function () {
+      const { pool, keeper, erin, frank } = await loadFixture(underfundedFixture);
+      await pool.connect(keeper).lapse(erin.address);
+      const list = [erin.address, frank.address, frank.address];
+      expect(await pool.connect(keeper).lapseBatch.staticCall(list)).to.equal(1n);
+      await expect(pool.connect(keeper).lapseBatch(list))
+        .to.emit(pool, "MemberLeft")
+        .withArgs(frank.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 5n);
+      expect(await pool.memberCount()).to.equal(5n);
+    });
+
+    it("returns zero and changes nothing when nobody is underfunded", async function () {
+      const { pool, keeper, alice, grace } = await loadFixture(underfundedFixture);
+      expect(await pool.connect(keeper).lapseBatch.staticCall([alice.address, grace.address])).to.equal(0n);
+      await expect(pool.connect(keeper).lapseBatch([alice.address, grace.address])).not.to.emit(pool, "MemberLeft");
+      expect(await pool.memberCount()).to.equal(7n);
+    });
+  });
+
+  describe("when keepers are late", function () {
+    it("lets a member's balance go negative while they stay counted", async function () {
+      const { pool, erin } = await loadFixture(lateKeepersFixture);
+      expect(await pool.chargeIndex()).to.equal(2n * SHARE);
+      expect(await memberOf(pool, erin.address)).to.deep.include({
+        status: Status.Waiting,
+        credit: MIN_BALANCE,
+        charged: 2n * SHARE,
+        balance: MIN_BALANCE - 2n * SHARE,
+      });
+      await expect(pool.connect(erin).withdraw(1n))
+        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
+        .withArgs(erin.address, MIN_BALANCE - 2n * SHARE, 1n + MIN_BALANCE);
+    });
+
+    it("writes a negative balance off to zero and carries the shortfall as a deficit", async function () {
+      const { pool, keeper, erin, frank } = await loadFixture(lateKeepersFixture);
+      const shortfall = 2n * SHARE - MIN_BALANCE;
+      expect(await pool.carry()).to.deep.equal([0n, 0n]);
+      await expect(pool.connect(keeper).lapse(erin.address))
+        .to.emit(pool, "MemberLeft")
+        .withArgs(erin.address, Status.Lapsed, MIN_BALANCE, 0n, shortfall, 6n);
+      expect(await pool.carry()).to.deep.equal([0n, shortfall]);
+      expect(await memberOf(pool, erin.address)).to.deep.include({
+        status: Status.Lapsed,
+        credit: MIN_BALANCE,
+        charged: MIN_BALANCE,
+        balance: 0n,
+      });
+      expect(await pool.lapseBatch.staticCall([frank.address])).to.equal(1n);
+      await pool.connect(keeper).lapseBatch([frank.address]);
+      expect(await pool.carry()).to.deep.equal([0n, 2n * shortfall]);
+      await expect(pool.connect(erin).withdraw(1n))
+        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
+        .withArgs(erin.address, 0n, 1n);
+    });
+  });
+
+  describe("views", function () {
+    it("returns an empty record for a wallet that never joined", async function () {
+      const { pool, outsider } = await loadFixture(membersFixture);
+      expect(await memberOf(pool, outsider.address)).to.deep.equal({
+        status: Status.None,
+        eligibleAt: 0n,
+        credit: 0n,
+        charged: 0n,
+        balance: 0n,
+        exitClaimBound: 0n,
+      });
+      expect(await pool.balanceOf(outsider.address)).to.equal(0n);
+      expect(await pool.commitmentOwner(commitmentOf("nobody"))).to.equal(ethers.ZeroAddress);
+    });
+
+    it("counts members through joins, exits and lapses", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { pool, keeper, erin, frank, heidi } = f;
+      expect(await pool.memberCount()).to.equal(7n);
+      await pool.connect(keeper).lapse(erin.address);
+      expect(await pool.memberCount()).to.equal(6n);
+      await pool.connect(frank).requestExit();
+      expect(await pool.memberCount()).to.equal(6n);
+      await pool.connect(keeper).completeExit(frank.address);
+      expect(await pool.memberCount()).to.equal(5n);
+      await join(f, heidi, USDC(1));
+      expect(await pool.memberCount()).to.equal(6n);
+    });
+
+    it("records the current charge index for a member joining after a settlement", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { token, pool, heidi } = f;
+      await token.mint(heidi.address, USDC(1));
+      await token.connect(heidi).approve(await pool.getAddress(), USDC(1));
+      const t = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(t);
+      await expect(pool.connect(heidi).join(USDC(1), commitmentOf("heidi"), NO_ATTESTATION))
+        .to.emit(pool, "MemberJoined")
+        .withArgs(heidi.address, commitmentOf("heidi"), USDC(1), SHARE, t + WAITING_PERIOD, 8n);
+      expect(await memberOf(pool, heidi.address)).to.deep.include({ charged: 0n, balance: USDC(1) });
+    });
+
+    it("keeps a leaver's commitment bound to their wallet", async function () {
+      const { pool, keeper, erin, frank } = await loadFixture(underfundedFixture);
+      await pool.connect(keeper).lapse(erin.address);
+      await pool.connect(frank).requestExit();
+      await pool.connect(keeper).completeExit(frank.address);
+      expect(await pool.commitmentOwner(commitmentOf(erin.address))).to.equal(erin.address);
+      expect(await pool.commitmentOwner(commitmentOf(frank.address))).to.equal(frank.address);
+    });
+  });
+});
