@@ -85,7 +85,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (amount == 0) revert MemberZeroAmount();
         MemberRecord storage m = _members[msg.sender];
         if (!_isCounted(m.status)) revert UnexpectedMemberStatus(msg.sender, _statusOf(m));
-        m.credit = (m.credit + amount).toUint104();
+        m.credit = (uint256(m.credit) + amount.toUint104()).toUint104();
         emit MemberToppedUp(msg.sender, amount);
         _collect(msg.sender, amount);
     }
@@ -116,7 +116,9 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         MemberStatus status = m.status;
         if (status == MemberStatus.None) revert UnexpectedMemberStatus(msg.sender, status);
         // A counted member keeps the minimum balance, so that the next share is always paid.
-        uint256 needed = _isCounted(status) ? amount + _rules.minBalance : amount;
+        uint256 keep = _isCounted(status) ? _rules.minBalance : 0;
+        // Saturates instead of overflowing: no balance reaches it anyway.
+        uint256 needed = amount > type(uint256).max - keep ? type(uint256).max : amount + keep;
         int256 balance = _balanceOf(m);
         if (balance < 0 || uint256(balance) < needed) revert MemberInsufficientBalance(msg.sender, balance, needed);
         // Cannot underflow: credit >= balance >= amount.
