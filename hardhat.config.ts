@@ -1,5 +1,5 @@
-import { subtask } from "hardhat/config";
-import { TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
+import { subtask, task } from "hardhat/config";
+import { TASK_COMPILE, TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD } from "hardhat/builtin-tasks/task-names";
 import type { HardhatUserConfig } from "hardhat/config";
 import "@nomicfoundation/hardhat-toolbox";
 
@@ -23,6 +23,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
   return runSuper();
 });
 
+// After every compile, regenerate the SDK's `as const` ABIs and typed error classes.
+task(TASK_COMPILE, async (args, hre, runSuper) => {
+  const result = await runSuper(args);
+  const { writeSdkSources } = await import("./scripts/sdk-codegen");
+  await writeSdkSources(hre);
+  return result;
+});
+
 const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
@@ -38,7 +46,6 @@ const config: HardhatUserConfig = {
   },
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
-    offline: true,
     outputFile: process.env.GAS_REPORT_FILE,
     noColors: process.env.GAS_REPORT_FILE !== undefined,
   },

@@ -117,6 +117,8 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
         _expectState(claimId, ClaimState.Revealing);
         bytes32 stored = _voteCommitments[claimId][msg.sender];
         if (stored == bytes32(0)) revert VoteNotCommitted(claimId, msg.sender);
+        // A voter who left the count (lapsed or exited) since committing has no say any more.
+        if (!_isCounted(_memberRecord(msg.sender).status)) revert VoterNotEligible(claimId, msg.sender);
         if (stored != voteCommitment(claimId, msg.sender, support, salt)) {
             revert VoteRevealMismatch(claimId, msg.sender);
         }

@@ -58,7 +58,8 @@ interface IClaimVoting {
     error ClaimAlreadyReviewed(uint256 claimId);
     /// @notice The review digest is zero.
     error ClaimZeroReview();
-    /// @notice The voter was not a counted member past the waiting period when the claim was submitted.
+    /// @notice The voter was not a counted member past the waiting period when the claim was submitted,
+    /// or has left the count (lapsed or exited) before revealing.
     error VoterNotEligible(uint256 claimId, address voter);
     /// @notice The claimant cannot vote on their own claim.
     error VoterIsClaimant(uint256 claimId, address voter);

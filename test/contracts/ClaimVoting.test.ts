@@ -1089,6 +1089,18 @@ describe("ClaimVoting", function () {
         .withArgs(id, f.grace.address);
     });
 
+    it("reverts the reveal of a voter lapsed after committing", async function () {
+      const f = await loadFixture(deploySettledPool);
+      const id = await submitClaim(f, f.bob, AMOUNT);
+      await f.pool.connect(f.grace).commitVote(id, sealed(id, f.grace.address, true, SALT_A));
+      await f.pool.connect(f.keeper).lapse(f.grace.address);
+      await time.increaseTo((await f.pool.claim(id)).commitEndsAt);
+      await expect(f.pool.connect(f.grace).revealVote(id, true, SALT_A))
+        .to.be.revertedWithCustomError(f.pool, "VoterNotEligible")
+        .withArgs(id, f.grace.address);
+      expect((await f.pool.claim(id)).approvals).to.equal(0n);
+    });
+
     it("accepts a new claim from a claimant whose claim was paid", async function () {
       const f = await loadFixture(deploySettledPool);
       expect(await f.pool.state(1n)).to.equal(State.Paid);

@@ -98,7 +98,10 @@ const BPS = 10_000n;
 
 export function voteCommitment(claimId: bigint, voter: string, support: boolean, salt: string): string {
   return ethers.keccak256(
-    ethers.AbiCoder.defaultAbiCoder().encode(["uint256", "address", "bool", "bytes32"], [claimId, voter, support, salt]),
+    ethers.AbiCoder.defaultAbiCoder().encode(
+      ["uint256", "address", "bool", "bytes32"],
+      [claimId, voter, support, salt],
+    ),
   );
 }
 
@@ -370,6 +373,7 @@ export class PoolModel {
     const c = this.claim(id)!;
     const stored = c.commitments.get(voter);
     if (stored === undefined) return revert("VoteNotCommitted", id, voter);
+    if (!PoolModel.isCounted(this.record(voter).status)) return revert("VoterNotEligible", id, voter);
     if (stored !== voteCommitment(id, voter, support, salt)) return revert("VoteRevealMismatch", id, voter);
     c.commitments.delete(voter);
     if (support) c.approvals += 1n;

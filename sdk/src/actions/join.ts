@@ -1,0 +1,52 @@
+import type { HuzhuClientConfig } from "../clients/client";
+import type { TxReceipt } from "../clients/connector";
+import type { Address, Hex } from "../core/types";
+import { checkAmount, checkBytes32 } from "../core/units";
+import type { HuzhuError } from "../errors/base";
+import { MissingAccountError } from "../errors/base";
+import { poolAbi, poolOf, write } from "../internal/contract";
+import { ensureAllowance } from "../internal/token";
+
+/** An identity verifier's attestation; omit it when the pool has no verifier. */
+export interface Attestation {
+  deadline: bigint;
+  signature: Hex;
+}
+
+export interface JoinParameters {
+  /** First deposit in base units, at least the pool's minimum deposit. */
+  amount: bigint;
+  /** Salted hash of the member's identity (see `identityCommitment`). */
+  commitment: Hex;
+  /** Required when the pool has an identity verifier. */
+  attestation?: Attestation;
+  /** The pool; defaults to the client's. */
+  pool?: Address;
+  /** Approve the pool for the deposit first when the allowance is short (default true). */
+  approve?: boolean;
+}
+
+export type JoinReturnType = TxReceipt;
+
+/** `MemberDepositTooLowError`, `MemberAlreadyJoinedError`, `MemberCommitmentUsedError`, attestation errors, `EnforcedPauseError`, ... */
+export type JoinErrorType = HuzhuError;
+
+export const NO_ATTESTATION: Attestation = { deadline: 0n, signature: "0x" };
+
+/**
+ * Joins a pool with a first deposit. The member is counted at once and shares every claim settled
+ * from now on; they may claim after the waiting period.
+ *
+ * @example
+ * const receipt = await join(client, { amount: parseAmount("20", 6), commitment: identityCommitment("passport:...", salt) });
+ */
+export async function join(client: HuzhuClientConfig, params: JoinParameters): Promise<JoinReturnType> {
+  const pool = poolOf(client, params.pool);
+  const amount = checkAmount(params.amount);
+  const commitment = checkBytes32(params.commitment, "commitment");
+  const member = await client.connector.getAddress();
+  if (!member) throw new MissingAccountError();
+  if (params.approve !== false) await ensureAllowance(client, pool, member, amount);
+  const attestation = params.attestation ?? NO_ATTESTATION;
+  return write(client, pool, poolAbi, "join", [amount, commitment, attestation]);
+}

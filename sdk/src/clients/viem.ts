@@ -1,0 +1,103 @@
+import type { Account, Chain, PublicClient, Transport, WalletClient } from "viem";
+import { MissingAccountError } from "../errors/base";
+import type { Address, Hex } from "../core/types";
+import type { Connector, LogEntry, TxReceipt } from "./connector";
+
+export interface FromViemParameters {
+  publicClient: PublicClient<Transport, Chain | undefined>;
+  /** Needed for transactions and signatures; any EIP-1193 wallet (a browser wallet) works through `custom(provider)`. */
+  walletClient?: WalletClient<Transport, Chain | undefined, Account | undefined>;
+}
+
+/**
+ * Adapts viem clients to the SDK.
+ * @example
+ * const publicClient = createPublicClient({ transport: custom(window.ethereum) });
+ * const walletClient = createWalletClient({ transport: custom(window.ethereum) });
+ * const huzhu = createHuzhuClient({ connector: fromViem({ publicClient, walletClient }), pool });
+ */
+export function fromViem({ publicClient, walletClient }: FromViemParameters): Connector {
+  const account = async (): Promise<Account | Address> => {
+    if (!walletClient) throw new MissingAccountError();
+    if (walletClient.account) return walletClient.account;
+    const [address] = await walletClient.getAddresses();
+    if (!address) throw new MissingAccountError();
+    return address;
+  };
+  const toLog = (log: {
+    address: Address;
+    topics: readonly Hex[];
+    data: Hex;
+    blockNumber: bigint | null;
+    transactionHash: Hex | null;
+    logIndex: number | null;
+  }): LogEntry => ({
+    address: log.address,
+    topics: [...log.topics],
+    data: log.data,
+    blockNumber: log.blockNumber ?? 0n,
+    transactionHash: log.transactionHash ?? "0x",
+    logIndex: log.logIndex ?? 0,
+  });
+  return {
+    library: "viem",
+    getChainId: () => publicClient.getChainId(),
+    async getAddress() {
+      if (!walletClient) return undefined;
+      const a = await account();
+      return typeof a === "string" ? a : a.address;
+    },
+    async call(tx) {
+      const { data } = await publicClient.call({ to: tx.to, data: tx.data, account: tx.from });
+      return data ?? "0x";
+    },
+    async sendTransaction(tx) {
+      const from = await account();
+      const hash = await walletClient!.sendTransaction({ to: tx.to, data: tx.data, account: from, chain: walletClient!.chain ?? null });
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      return {
+        hash,
+        blockNumber: receipt.blockNumber,
+        status: receipt.status,
+        gasUsed: receipt.gasUsed,
+        logs: receipt.logs.map(toLog),
+      } satisfies TxReceipt;
+    },
+    async getLogs(filter) {
+      const logs = await publicClient.request({
+        method: "eth_getLogs",
+        params: [
+          {
+            address: filter.address,
+            fromBlock: `0x${filter.fromBlock.toString(16)}`,
+            toBlock: `0x${filter.toBlock.toString(16)}`,
+            topics: filter.topics,
+          },
+        ],
+      });
+      return logs.map((log) =>
+        toLog({
+          ...log,
+          blockNumber: log.blockNumber === null ? null : BigInt(log.blockNumber),
+          logIndex: log.logIndex === null ? null : Number(log.logIndex),
+        }),
+      );
+    },
+    getBlockNumber: () => publicClient.getBlockNumber({ cacheTime: 0 }),
+    async getTimestamp() {
+      return (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
+    },
+    async signTypedData(request) {
+      return walletClient!.signTypedData({
+        account: await account(),
+        domain: request.domain,
+        types: request.types,
+        primaryType: request.primaryType,
+        message: request.message,
+      });
+    },
+    async signMessage(message) {
+      return walletClient!.signMessage({ account: await account(), message });
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import {
+  decodeErrorResult,
+  decodeFunctionResult,
+  encodeFunctionData,
+  type Abi,
+  type ContractFunctionArgs,
+  type ContractFunctionName,
+  type ContractFunctionReturnType,
+} from "viem";
+import { erc20PermitAbi, factoryAbi, poolAbi } from "../abi/generated";
+import { HuzhuError, MissingAccountError, MissingAddressError, TransactionFailedError, UnknownRevertError } from "../errors/base";
+import { contractErrors } from "../errors/generated";
+import type { Address, Hex } from "../core/types";
+import type { HuzhuClientConfig } from "../clients/client";
+import type { TxReceipt } from "../clients/connector";
+
+const errorAbi = [...poolAbi, ...factoryAbi, ...erc20PermitAbi].filter((item) => item.type === "error");
+
+/** Finds revert data in whatever a client library threw: it sits at different depths in ethers and viem. */
+export function findRevertData(error: unknown): Hex | undefined {
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (e === null || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const data = (e as { data?: unknown }).data;
+    if (typeof data === "string" && /^0x[0-9a-fA-F]{8}/.test(data)) return data as Hex;
+    for (const key of ["data", "cause", "error", "info", "payload"]) stack.push((e as Record<string, unknown>)[key]);
+  }
+  return undefined;
+}
+
+/** Turns a thrown revert into the typed SDK error for its custom error (or passes other errors on). */
+export function toHuzhuError(error: unknown): Error {
+  if (error instanceof HuzhuError) return error;
+  const data = findRevertData(error);
+  if (data === undefined) {
+    return error instanceof Error ? error : new HuzhuError(String(error));
+  }
+  try {
+    const decoded = decodeErrorResult({ abi: errorAbi, data });
+    const item = errorAbi.find((e) => e.name === decoded.errorName);
+    const args: Record<string, unknown> = {};
+    item?.inputs.forEach((input, i) => (args[input.name] = (decoded.args ?? [])[i]));
+    const ErrorClass = contractErrors[decoded.errorName as keyof typeof contractErrors];
+    if (ErrorClass) return new (ErrorClass as new (a: Record<string, unknown>, c?: unknown) => Error)(args, error);
+  } catch {
+    // Not one of ours: fall through.
+  }
+  return new UnknownRevertError(data, error);
+}
+
+export function poolOf(client: HuzhuClientConfig, pool?: Address): Address {
+  const address = pool ?? client.pool;
+  if (!address) throw new MissingAddressError("pool");
+  return address;
+}
+
+export function factoryOf(client: HuzhuClientConfig, factory?: Address): Address {
+  const address = factory ?? client.factory;
+  if (!address) throw new MissingAddressError("factory");
+  return address;
+}
+
+/** Calls a view function of a contract and decodes its result. */
+export async function read<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, "view" | "pure">,
+  const args extends ContractFunctionArgs<abi, "view" | "pure", name>,
+>(
+  client: HuzhuClientConfig,
+  address: Address,
+  abi: abi,
+  functionName: name,
+  args: args,
+): Promise<ContractFunctionReturnType<abi, "view" | "pure", name, args>> {
+  const data = encodeFunctionData({ abi, functionName, args } as never);
+  try {
+    const result = await client.connector.call({ to: address, data });
+    return decodeFunctionResult({ abi, functionName, data: result, args } as never) as never;
+  } catch (error) {
+    throw toHuzhuError(error);
+  }
+}
+
+/**
+ * Sends a transaction to a contract. It is simulated first, so that a revert comes back as the
+ * contract's typed error before any gas is spent.
+ */
+export async function write<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, "nonpayable">,
+  const args extends ContractFunctionArgs<abi, "nonpayable", name>,
+>(client: HuzhuClientConfig, address: Address, abi: abi, functionName: name, args: args): Promise<TxReceipt> {
+  const from = await client.connector.getAddress();
+  if (!from) throw new MissingAccountError();
+  const data = encodeFunctionData({ abi, functionName, args } as never);
+  try {
+    await client.connector.call({ to: address, data, from });
+    const receipt = await client.connector.sendTransaction({ to: address, data, from });
+    if (receipt.status !== "success") throw new TransactionFailedError(receipt.hash);
+    return receipt;
+  } catch (error) {
+    throw toHuzhuError(error);
+  }
+}
+
+/** The pool's ABI, for actions. */
+export { poolAbi, factoryAbi, erc20PermitAbi };
