@@ -41,7 +41,11 @@ const config: HardhatUserConfig = {
     },
   },
   networks: {
-    hardhat: {},
+    hardhat: {
+      // Instrumented for coverage, the pool no longer fits the 24 KiB limit (nor its init code
+      // EIP-3860's): lift the limits for coverage runs only, so that every other run enforces them.
+      allowUnlimitedContractSize: process.argv.includes("coverage"),
+    },
     localhost: { url: process.env.HUZHU_RPC_URL ?? "http://127.0.0.1:8545" },
   },
   gasReporter: {

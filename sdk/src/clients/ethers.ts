@@ -69,11 +69,7 @@ export function fromEthers(runner: Signer | Provider): Connector {
       return BigInt(block!.timestamp);
     },
     async signTypedData(request) {
-      return (await needSigner().signTypedData(
-        request.domain,
-        request.types,
-        request.message,
-      )) as Hex;
+      return (await needSigner().signTypedData(request.domain, request.types, request.message)) as Hex;
     },
     signMessage: async (message) => (await needSigner().signMessage(message)) as Hex,
   };

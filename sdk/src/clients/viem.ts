@@ -53,7 +53,12 @@ export function fromViem({ publicClient, walletClient }: FromViemParameters): Co
     },
     async sendTransaction(tx) {
       const from = await account();
-      const hash = await walletClient!.sendTransaction({ to: tx.to, data: tx.data, account: from, chain: walletClient!.chain ?? null });
+      const hash = await walletClient!.sendTransaction({
+        to: tx.to,
+        data: tx.data,
+        account: from,
+        chain: walletClient!.chain ?? null,
+      });
       const receipt = await publicClient.waitForTransactionReceipt({ hash });
       return {
         hash,

@@ -28,14 +28,16 @@ export function formatAmount(value: bigint, decimals: number): string {
 
 /** Checks a base-unit amount: a bigint, at least `min` (1 by default). */
 export function checkAmount(value: bigint, parameter = "amount", min = 1n): bigint {
-  if (typeof value !== "bigint") throw new InvalidAmountError(parameter, String(value), "is not a bigint of base units");
+  if (typeof value !== "bigint")
+    throw new InvalidAmountError(parameter, String(value), "is not a bigint of base units");
   if (value < min) throw new InvalidAmountError(parameter, value.toString(), `is below ${min}`);
   return value;
 }
 
 /** Checks an address: 0x and 40 hex digits (any case). */
 export function checkAddress(value: string, parameter = "address"): Address {
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value)) throw new InvalidAddressError(parameter, String(value));
+  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(value))
+    throw new InvalidAddressError(parameter, String(value));
   return value as Address;
 }
 

@@ -52,7 +52,10 @@ export class UnknownRevertError extends HuzhuError {
   override name = "UnknownRevertError";
   readonly data?: string;
   constructor(data: string | undefined, cause?: unknown) {
-    super("The transaction reverted for a reason the SDK does not know.", { details: data ? `data ${data}` : undefined, cause });
+    super("The transaction reverted for a reason the SDK does not know.", {
+      details: data ? `data ${data}` : undefined,
+      cause,
+    });
     this.data = data;
   }
 }

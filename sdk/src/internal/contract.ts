@@ -8,7 +8,13 @@ import {
   type ContractFunctionReturnType,
 } from "viem";
 import { erc20PermitAbi, factoryAbi, poolAbi } from "../abi/generated";
-import { HuzhuError, MissingAccountError, MissingAddressError, TransactionFailedError, UnknownRevertError } from "../errors/base";
+import {
+  HuzhuError,
+  MissingAccountError,
+  MissingAddressError,
+  TransactionFailedError,
+  UnknownRevertError,
+} from "../errors/base";
 import { contractErrors } from "../errors/generated";
 import type { Address, Hex } from "../core/types";
 import type { HuzhuClientConfig } from "../clients/client";

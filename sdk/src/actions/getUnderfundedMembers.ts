@@ -1,0 +1,46 @@
+import type { HuzhuClientConfig } from "../clients/client";
+import type { Address } from "../core/types";
+import type { HuzhuError } from "../errors/base";
+import { poolAbi, poolOf, read } from "../internal/contract";
+import { fetchPoolEvents } from "../internal/logs";
+
+export interface GetUnderfundedMembersParameters {
+  pool?: Address;
+  /** First block to scan (the pool's deployment block); 0 by default. */
+  fromBlock?: bigint;
+  /** Blocks per `eth_getLogs` request (default 5,000). */
+  blockRange?: bigint;
+}
+export type GetUnderfundedMembersReturnType = Array<{ member: Address; balance: bigint; minBalance: bigint }>;
+export type GetUnderfundedMembersErrorType = HuzhuError;
+
+/**
+ * Lists the counted members below the minimum balance: the membership comes from the pool's events
+ * (joins minus leaves), the balances from the chain. These are the members a keeper may lapse.
+ * @example
+ * const due = await getUnderfundedMembers(client, { fromBlock: deployment.blocks.factory });
+ */
+export async function getUnderfundedMembers(
+  client: HuzhuClientConfig,
+  params: GetUnderfundedMembersParameters = {},
+): Promise<GetUnderfundedMembersReturnType> {
+  const pool = poolOf(client, params.pool);
+  const events = await fetchPoolEvents(client, pool, {
+    fromBlock: params.fromBlock,
+    blockRange: params.blockRange,
+    names: ["MemberJoined", "MemberLeft"],
+  });
+  const counted = new Set<Address>();
+  for (const e of events) {
+    const member = (e.args as { member: Address }).member;
+    if (e.eventName === "MemberJoined") counted.add(member);
+    else counted.delete(member);
+  }
+  const { minBalance } = await read(client, pool, poolAbi, "rules", []);
+  const result: GetUnderfundedMembersReturnType = [];
+  for (const member of counted) {
+    const balance = await read(client, pool, poolAbi, "balanceOf", [member]);
+    if (balance < BigInt(minBalance)) result.push({ member, balance, minBalance });
+  }
+  return result;
+}

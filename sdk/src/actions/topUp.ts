@@ -1,0 +1,33 @@
+import type { HuzhuClientConfig } from "../clients/client";
+import type { TxReceipt } from "../clients/connector";
+import type { Address } from "../core/types";
+import { checkAmount } from "../core/units";
+import type { HuzhuError } from "../errors/base";
+import { MissingAccountError } from "../errors/base";
+import { poolAbi, poolOf, write } from "../internal/contract";
+import { ensureAllowance } from "../internal/token";
+
+export interface TopUpParameters {
+  /** Amount to add, in base units. */
+  amount: bigint;
+  pool?: Address;
+  /** Approve the pool first when the allowance is short (default true). */
+  approve?: boolean;
+}
+export type TopUpReturnType = TxReceipt;
+/** `MemberZeroAmountError`, `UnexpectedMemberStatusError` (not counted), token errors. */
+export type TopUpErrorType = HuzhuError;
+
+/**
+ * Adds to the caller's balance, keeping them above the minimum balance.
+ * @example
+ * await topUp(client, { amount: parseAmount("10", 6) });
+ */
+export async function topUp(client: HuzhuClientConfig, params: TopUpParameters): Promise<TopUpReturnType> {
+  const pool = poolOf(client, params.pool);
+  const amount = checkAmount(params.amount);
+  const member = await client.connector.getAddress();
+  if (!member) throw new MissingAccountError();
+  if (params.approve !== false) await ensureAllowance(client, pool, member, amount);
+  return write(client, pool, poolAbi, "topUp", [amount]);
+}

@@ -1,0 +1,91 @@
+import type { HuzhuClientConfig } from "./client";
+import { attachReview } from "../actions/attachReview";
+import { commitVote } from "../actions/commitVote";
+import { completeExit } from "../actions/completeExit";
+import { createPool } from "../actions/createPool";
+import { deriveVoteSalt } from "../actions/deriveVoteSalt";
+import { getClaim } from "../actions/getClaim";
+import { getMemberStatement } from "../actions/getMemberStatement";
+import { getPeriod } from "../actions/getPeriod";
+import { getPool } from "../actions/getPool";
+import { getUnderfundedMembers } from "../actions/getUnderfundedMembers";
+import { join } from "../actions/join";
+import { joinWithPermit } from "../actions/joinWithPermit";
+import { lapse } from "../actions/lapse";
+import { lapseBatch } from "../actions/lapseBatch";
+import { requestExit } from "../actions/requestExit";
+import { resolve } from "../actions/resolve";
+import { revealVote } from "../actions/revealVote";
+import { settle } from "../actions/settle";
+import { signAttestation } from "../actions/signAttestation";
+import { submitClaim } from "../actions/submitClaim";
+import { topUp } from "../actions/topUp";
+import { withdraw } from "../actions/withdraw";
+import { withdrawFees } from "../actions/withdrawFees";
+import { withdrawPayout } from "../actions/withdrawPayout";
+import type { AttachReviewParameters } from "../actions/attachReview";
+import type { CommitVoteParameters } from "../actions/commitVote";
+import type { CompleteExitParameters } from "../actions/completeExit";
+import type { CreatePoolParameters } from "../actions/createPool";
+import type { DeriveVoteSaltParameters } from "../actions/deriveVoteSalt";
+import type { GetClaimParameters } from "../actions/getClaim";
+import type { GetMemberStatementParameters } from "../actions/getMemberStatement";
+import type { GetPeriodParameters } from "../actions/getPeriod";
+import type { GetPoolParameters } from "../actions/getPool";
+import type { GetUnderfundedMembersParameters } from "../actions/getUnderfundedMembers";
+import type { JoinParameters } from "../actions/join";
+import type { JoinWithPermitParameters } from "../actions/joinWithPermit";
+import type { LapseParameters } from "../actions/lapse";
+import type { LapseBatchParameters } from "../actions/lapseBatch";
+import type { RequestExitParameters } from "../actions/requestExit";
+import type { ResolveParameters } from "../actions/resolve";
+import type { RevealVoteParameters } from "../actions/revealVote";
+import type { SettleParameters } from "../actions/settle";
+import type { SignAttestationParameters } from "../actions/signAttestation";
+import type { SubmitClaimParameters } from "../actions/submitClaim";
+import type { TopUpParameters } from "../actions/topUp";
+import type { WithdrawParameters } from "../actions/withdraw";
+import type { WithdrawFeesParameters } from "../actions/withdrawFees";
+import type { WithdrawPayoutParameters } from "../actions/withdrawPayout";
+
+/**
+ * Binds every action to one connector and pool: `client.join({ ... })` is `join(config, { ... })`.
+ * The actions are also exported as plain functions, so an app that imports only a few of them
+ * leaves the rest out of its bundle.
+ *
+ * @example
+ * const huzhu = createHuzhuClient({ connector: fromEthers(signer), pool });
+ * await huzhu.join({ amount: parseAmount("20", 6), commitment });
+ * const statement = await huzhu.getMemberStatement({ member: await signer.getAddress() });
+ */
+export function createHuzhuClient(config: HuzhuClientConfig) {
+  return {
+    ...config,
+    attachReview: (params: AttachReviewParameters) => attachReview(config, params),
+    commitVote: (params: CommitVoteParameters) => commitVote(config, params),
+    completeExit: (params: CompleteExitParameters) => completeExit(config, params),
+    createPool: (params: CreatePoolParameters) => createPool(config, params),
+    deriveVoteSalt: (params: DeriveVoteSaltParameters) => deriveVoteSalt(config, params),
+    getClaim: (params: GetClaimParameters) => getClaim(config, params),
+    getMemberStatement: (params: GetMemberStatementParameters) => getMemberStatement(config, params),
+    getPeriod: (params: GetPeriodParameters) => getPeriod(config, params),
+    getPool: (params?: GetPoolParameters) => getPool(config, params),
+    getUnderfundedMembers: (params?: GetUnderfundedMembersParameters) => getUnderfundedMembers(config, params),
+    join: (params: JoinParameters) => join(config, params),
+    joinWithPermit: (params: JoinWithPermitParameters) => joinWithPermit(config, params),
+    lapse: (params: LapseParameters) => lapse(config, params),
+    lapseBatch: (params: LapseBatchParameters) => lapseBatch(config, params),
+    requestExit: (params?: RequestExitParameters) => requestExit(config, params),
+    resolve: (params: ResolveParameters) => resolve(config, params),
+    revealVote: (params: RevealVoteParameters) => revealVote(config, params),
+    settle: (params?: SettleParameters) => settle(config, params),
+    signAttestation: (params: SignAttestationParameters) => signAttestation(config, params),
+    submitClaim: (params: SubmitClaimParameters) => submitClaim(config, params),
+    topUp: (params: TopUpParameters) => topUp(config, params),
+    withdraw: (params: WithdrawParameters) => withdraw(config, params),
+    withdrawFees: (params?: WithdrawFeesParameters) => withdrawFees(config, params),
+    withdrawPayout: (params?: WithdrawPayoutParameters) => withdrawPayout(config, params),
+  };
+}
+
+export type HuzhuClient = ReturnType<typeof createHuzhuClient>;

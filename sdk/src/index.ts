@@ -1,0 +1,40 @@
+/**
+ * @huzhu/sdk: members, operators and auditors of Huzhu mutual-aid pools, from ethers v6 or viem.
+ */
+export * from "./core/types";
+export * from "./core/units";
+export * from "./core/apportion";
+export * from "./errors/base";
+export * from "./errors/generated";
+export * from "./abi/generated";
+export * from "./utils/commitments";
+export type { Connector, TxReceipt, TxRequest, LogEntry, LogFilter, TypedDataRequest } from "./clients/connector";
+export type { HuzhuClientConfig } from "./clients/client";
+export { fromEthers } from "./clients/ethers";
+export { fromViem, type FromViemParameters } from "./clients/viem";
+export { createHuzhuClient, type HuzhuClient } from "./clients/createHuzhuClient";
+export { toHuzhuError } from "./internal/contract";
+export * from "./actions/attachReview";
+export * from "./actions/commitVote";
+export * from "./actions/completeExit";
+export * from "./actions/createPool";
+export * from "./actions/deriveVoteSalt";
+export * from "./actions/getClaim";
+export * from "./actions/getMemberStatement";
+export * from "./actions/getPeriod";
+export * from "./actions/getPool";
+export * from "./actions/getUnderfundedMembers";
+export * from "./actions/join";
+export * from "./actions/joinWithPermit";
+export * from "./actions/lapse";
+export * from "./actions/lapseBatch";
+export * from "./actions/requestExit";
+export * from "./actions/resolve";
+export * from "./actions/revealVote";
+export * from "./actions/settle";
+export * from "./actions/signAttestation";
+export * from "./actions/submitClaim";
+export * from "./actions/topUp";
+export * from "./actions/withdraw";
+export * from "./actions/withdrawFees";
+export * from "./actions/withdrawPayout";

@@ -1,0 +1,32 @@
+import { encodeAbiParameters, keccak256, toBytes, type Hex } from "viem";
+import type { Address } from "../core/types";
+
+/**
+ * An identity commitment: a salted hash of an identity (a document number, say). Only the hash goes
+ * on chain; keep the salt secret, it is what lets the member prove the commitment later.
+ * @example
+ * const commitment = identityCommitment("CN-ID:110101199001011234", salt);
+ */
+export function identityCommitment(identity: string, salt: Hex): Hex {
+  return keccak256(encodeAbiParameters([{ type: "string" }, { type: "bytes32" }], [identity, salt]));
+}
+
+/** The hash a voter commits: `keccak256(abi.encode(claimId, voter, support, salt))`, as the pool computes it. */
+export function voteCommitment(claimId: bigint, voter: Address, support: boolean, salt: Hex): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: "uint256" }, { type: "address" }, { type: "bool" }, { type: "bytes32" }],
+      [claimId, voter, support, salt],
+    ),
+  );
+}
+
+/** The message a voter's wallet signs to derive the salt of a vote (see `deriveVoteSalt`). */
+export function voteSaltMessage(chainId: number, pool: Address, claimId: bigint): string {
+  return `Huzhu vote salt\nchain: ${chainId}\npool: ${pool.toLowerCase()}\nclaim: ${claimId}\n\nSigning this reveals nothing and costs nothing.`;
+}
+
+/** The salt from the wallet's signature over {@link voteSaltMessage}. */
+export function saltFromSignature(signature: Hex): Hex {
+  return keccak256(toBytes(signature));
+}
