@@ -45,6 +45,9 @@ const config: HardhatUserConfig = {
       // Instrumented for coverage, the pool no longer fits the 24 KiB limit (nor its init code
       // EIP-3860's): lift the limits for coverage runs only, so that every other run enforces them.
       allowUnlimitedContractSize: process.argv.includes("coverage"),
+      // Osaka (Hardhat's default) caps a transaction at 2^24 gas (EIP-7825); instrumented coverage
+      // deployments need more. Our contracts target Cancun.
+      hardfork: "cancun",
     },
     localhost: { url: process.env.HUZHU_RPC_URL ?? "http://127.0.0.1:8545" },
   },
