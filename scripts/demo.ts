@@ -11,6 +11,7 @@ import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { HuzhuPool, MockERC20 } from "../typechain-types";
+import { audit, auditMarkdown, createHuzhuClient, fromEthers } from "../sdk/src";
 
 const DAY = 86_400;
 const MEMBERS = Number(process.env.HUZHU_MEMBERS ?? 200);
@@ -157,18 +158,19 @@ async function main() {
     );
   }
 
-  // The escrow must hold exactly what the pool owes, to the base unit.
-  let owed = 0n;
-  for (const m of members) owed += (await pool.balanceOf(m.address)) + (await pool.payoutOf(m.address));
-  let openBonds = 0n;
-  for (let id = await pool.nextClaimToResolve(); id <= (await pool.claimCount()); id++)
-    openBonds += (await pool.claim(id)).bond;
-  const [surplus, deficit] = await pool.carry();
-  owed += (await pool.feesAccrued()) + openBonds + surplus - deficit;
-  const held = await token.balanceOf(poolAddress);
-  console.log(`\nescrow holds ${fmt(held)} DUSD; members, claimants and fees are owed ${fmt(owed)} DUSD`);
-  console.log(held === owed ? "reconciliation: PASS (exact to the base unit)" : "reconciliation: FAIL");
-  if (held !== owed) process.exitCode = 1;
+  // The auditor rebuilds everything from the events alone and checks the chain against it.
+  const auditor = createHuzhuClient({ connector: fromEthers(keeper), pool: poolAddress as `0x${string}` });
+  const result = await audit(auditor, { factory: (await factory.getAddress()) as `0x${string}` });
+  console.log("");
+  for (const c of result.checks) console.log(`${c.passed ? "pass" : "FAIL"}  ${c.name} (${c.scope})`);
+  for (const d of result.checks.flatMap((c) => c.discrepancies).slice(0, 20)) {
+    console.log(`  ${d.check}: ${d.subject}: events say ${d.expected}, chain says ${d.actual}`);
+  }
+  console.log(
+    `\naudit verdict: ${result.passed ? "PASS" : "FAIL"} (${result.stats.events} events, ${result.stats.eventsPerSecond.toFixed(0)} events/s)`,
+  );
+  if (process.env.HUZHU_REPORT) console.log(auditMarkdown(result));
+  if (!result.passed) process.exitCode = 1;
 }
 
 main().catch((error) => {

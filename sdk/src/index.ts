@@ -38,3 +38,15 @@ export * from "./actions/topUp";
 export * from "./actions/withdraw";
 export * from "./actions/withdrawFees";
 export * from "./actions/withdrawPayout";
+export { audit, type AuditParameters, type AuditResult, type AuditCheck } from "./audit/audit";
+export { fetchLogs, isRangeRefusal, type FetchLogsOptions, type FetchProgress } from "./audit/fetch";
+export { createPoolEventDecoder, type DecodedEvent } from "./audit/decode";
+export {
+  PoolLedger,
+  type AuditRules,
+  type Discrepancy,
+  type MemberLedger,
+  type ClaimLedger,
+  type PeriodLedger,
+} from "./audit/rebuild";
+export { auditMarkdown, auditJson, statementsCsv, memberStatement } from "./audit/report";

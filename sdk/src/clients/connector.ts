@@ -5,6 +5,8 @@ export interface TxRequest {
   to: Address;
   data: Hex;
   from?: Address;
+  /** For calls: read the state at this block (latest by default). */
+  blockNumber?: bigint;
 }
 
 /** A log as the chain returns it. */

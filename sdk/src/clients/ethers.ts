@@ -41,7 +41,8 @@ export function fromEthers(runner: Signer | Provider): Connector {
     getChainId: async () => Number((await provider.getNetwork()).chainId),
     getAddress: async () => (signer ? ((await signer.getAddress()) as Address) : undefined),
     async call(tx) {
-      return (await provider.call({ to: tx.to, data: tx.data, from: tx.from })) as Hex;
+      const blockTag = tx.blockNumber === undefined ? undefined : Number(tx.blockNumber);
+      return (await provider.call({ to: tx.to, data: tx.data, from: tx.from, blockTag })) as Hex;
     },
     async sendTransaction(tx) {
       const response = await needSigner().sendTransaction({ to: tx.to, data: tx.data });

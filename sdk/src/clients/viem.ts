@@ -48,7 +48,12 @@ export function fromViem({ publicClient, walletClient }: FromViemParameters): Co
       return typeof a === "string" ? a : a.address;
     },
     async call(tx) {
-      const { data } = await publicClient.call({ to: tx.to, data: tx.data, account: tx.from });
+      const { data } = await publicClient.call({
+        to: tx.to,
+        data: tx.data,
+        account: tx.from,
+        blockNumber: tx.blockNumber,
+      });
       return data ?? "0x";
     },
     async sendTransaction(tx) {

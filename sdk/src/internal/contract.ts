@@ -80,10 +80,11 @@ export async function read<
   abi: abi,
   functionName: name,
   args: args,
+  blockNumber?: bigint,
 ): Promise<ContractFunctionReturnType<abi, "view" | "pure", name, args>> {
   const data = encodeFunctionData({ abi, functionName, args } as never);
   try {
-    const result = await client.connector.call({ to: address, data });
+    const result = await client.connector.call({ to: address, data, blockNumber });
     return decodeFunctionResult({ abi, functionName, data: result, args } as never) as never;
   } catch (error) {
     throw toHuzhuError(error);
