@@ -1,36 +1,46 @@
 /**
- * The main job on an embedded chain: deploys Huzhu on Hardhat's in-process network, runs a pool
- * through several periods (joins, claims approved, rejected and without quorum, a claim refused
- * to a waiting member, exits and lapses), settles every period, prints the apportionment table,
- * and checks that the escrow holds exactly what the pool owes.
+ * The main job on an embedded chain. Starts Hardhat's in-process network, deploys Huzhu, and runs a
+ * realistic pool: a 6-decimal stablecoin, a 90-day waiting period, 14-day periods, an 8% fee and a
+ * per-member cap per claim; members join over time (some with an ERC-2612 permit, in one
+ * transaction), top up, claim, vote, exit and lapse; every period is settled; then the auditor
+ * rebuilds the pool from its events alone, prints the apportionment table and its verdict.
  *
- *   npm run demo                          # 200 members, 6 periods
- *   HUZHU_MEMBERS=500 HUZHU_PERIODS=8 npm run demo
+ *   npm run demo                                  # 1,000 members, 6 periods of claims
+ *   HUZHU_MEMBERS=3000 HUZHU_PERIODS=10 npm run demo
  */
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { HuzhuPool, MockERC20 } from "../typechain-types";
-import { audit, auditMarkdown, createHuzhuClient, fromEthers } from "../sdk/src";
+import type { HuzhuPool, MockERC20, PoolFactory } from "../typechain-types";
+import { audit, auditMarkdown, createHuzhuClient, fromEthers, identityCommitment, type Address } from "../sdk/src";
 
 const DAY = 86_400;
-const MEMBERS = Number(process.env.HUZHU_MEMBERS ?? 200);
+const MEMBERS = Number(process.env.HUZHU_MEMBERS ?? 1000);
 const PERIODS = Number(process.env.HUZHU_PERIODS ?? 6);
 const usdc = (n: number | string) => ethers.parseUnits(String(n), 6);
-const fmt = (v: bigint) => ethers.formatUnits(v, 6);
 const outcomeNames = ["None", "Committing", "Revealing", "Resolvable", "Approved", "Rejected", "NoQuorum", "Paid"];
+const log = (line: string) => console.log(line);
 
-async function signerFor(index: number): Promise<HardhatEthersSigner> {
-  // Impersonated accounts: no JavaScript signing, so a large pool builds quickly.
+interface World {
+  token: MockERC20;
+  factory: PoolFactory;
+  pool: HuzhuPool;
+  poolAddress: Address;
+  keeper: HardhatEthersSigner;
+  members: HardhatEthersSigner[];
+}
+
+/** An impersonated account: no JavaScript signing, so a large pool builds quickly. */
+async function impersonated(index: number): Promise<HardhatEthersSigner> {
   const address = ethers.getAddress(ethers.toBeHex(0x10000 + index, 20));
   await network.provider.send("hardhat_setBalance", [address, "0x56BC75E2D63100000"]);
   return ethers.getImpersonatedSigner(address);
 }
 
-async function main() {
-  const [deployer, operator, keeper] = await ethers.getSigners();
+async function deploy(): Promise<World> {
+  const [, operator, keeper] = await ethers.getSigners();
   const token = (await ethers.deployContract("MockERC20", ["Demo USD", "DUSD", 6])) as unknown as MockERC20;
-  const factory = await ethers.deployContract("PoolFactory");
+  const factory = (await ethers.deployContract("PoolFactory")) as unknown as PoolFactory;
   const rules = {
     asset: await token.getAddress(),
     waitingPeriod: 90 * DAY,
@@ -57,119 +67,142 @@ async function main() {
   const receipt = await (await factory.createPool(rules, roles)).wait();
   const created = receipt!.logs.map((l) => factory.interface.parseLog(l)).find((e) => e?.name === "PoolCreated")!;
   const pool = (await ethers.getContractAt("HuzhuPool", created.args.pool)) as unknown as HuzhuPool;
-  const poolAddress = await pool.getAddress();
-  console.log(`factory ${await factory.getAddress()}  pool ${poolAddress}  (deployer ${deployer.address})`);
+  log(
+    `factory ${await factory.getAddress()}, pool ${created.args.pool}: 90-day wait, 14-day periods, 8% fee, cap 2 DUSD a member a claim`,
+  );
+  return { token, factory, pool, poolAddress: created.args.pool, keeper, members: [] };
+}
 
-  const members: HardhatEthersSigner[] = [];
-  const joinMember = async (i: number, deposit: bigint) => {
-    const m = await signerFor(i);
-    await token.mint(m.address, deposit + usdc(100));
-    await token.connect(m).approve(poolAddress, ethers.MaxUint256);
-    await pool.connect(m).join(deposit, ethers.id(`identity-${i}`), { deadline: 0, signature: "0x" });
-    members.push(m);
-  };
-  const founders = Math.ceil(MEMBERS * 0.8);
-  process.stdout.write(`joining ${founders} founding members`);
-  for (let i = 0; i < founders; i++) {
-    await joinMember(i, usdc(60));
-    // A few founders take their balance down to the minimum: the first share lapses them.
-    if (i % 25 === 24) await pool.connect(members[i]).withdraw(usdc(50));
-    if (i % 50 === 49) process.stdout.write(".");
+/** Member `i` joins: most approve then join; every tenth signs a permit and joins in one transaction (through the SDK). */
+async function joinMember(w: World, i: number, deposit: bigint) {
+  if (i % 10 === 5) {
+    const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
+    await network.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
+    await w.token.mint(wallet.address, deposit + usdc(100));
+    const client = createHuzhuClient({ connector: fromEthers(wallet), pool: w.poolAddress });
+    await client.joinWithPermit({
+      amount: deposit,
+      commitment: identityCommitment(`member-${i}`, ethers.ZeroHash as Address),
+    });
+    const signer = (await ethers.getImpersonatedSigner(wallet.address)) as HardhatEthersSigner;
+    // Bonds and top-ups later go through an allowance.
+    await w.token.connect(signer).approve(w.poolAddress, ethers.MaxUint256);
+    w.members.push(signer);
+    return;
   }
-  console.log(` ${await pool.memberCount()} counted`);
+  const m = await impersonated(i);
+  await w.token.mint(m.address, deposit + usdc(100));
+  await w.token.connect(m).approve(w.poolAddress, ethers.MaxUint256);
+  await w.pool
+    .connect(m)
+    .join(deposit, identityCommitment(`member-${i}`, ethers.ZeroHash as Address), { deadline: 0, signature: "0x" });
+  w.members.push(m);
+}
 
-  // Settle the waiting period's empty periods on the way.
-  let next = 0n;
-  const settleDue = async () => {
-    while ((await pool.periodEnd(next)) <= BigInt(await time.latest())) {
-      await pool.connect(keeper).settle(next);
-      next++;
+async function settleDue(w: World) {
+  let settled = 0;
+  for (;;) {
+    const next = await w.pool.nextPeriodToSettle();
+    if ((await w.pool.periodEnd(next)) > BigInt(await time.latest())) return settled;
+    await w.pool.connect(w.keeper).settle(next);
+    settled++;
+  }
+}
+
+/** One period of claims: two approved, one rejected, one that draws too few votes. */
+async function claimsPeriod(w: World, p: number, voters: HardhatEthersSigner[]) {
+  const plan: Array<[number, boolean[] | null, number]> = [
+    [40 + p * 4, [true, true, true, true, false, true], 1_200 + 300 * p],
+    [41 + p * 4, [true, true, true, false, true], 2_500],
+    [42 + p * 4, [false, false, true, false, false], 900],
+    [43 + p * 4, [true, true], 600],
+  ];
+  const ids: bigint[] = [];
+  for (const [who, , amount] of plan) {
+    await w.pool
+      .connect(w.members[who])
+      .submitClaim(usdc(amount), ethers.id(`evidence-${p}-${who}`), "ipfs://encrypted-evidence");
+    ids.push(await w.pool.claimCount());
+  }
+  const salts = new Map<string, string>();
+  for (const [c, [, votes]] of plan.entries()) {
+    for (const [v, support] of (votes ?? []).entries()) {
+      const salt = ethers.id(`salt-${ids[c]}-${v}`);
+      salts.set(`${c}-${v}`, salt);
+      await w.pool
+        .connect(voters[v])
+        .commitVote(ids[c], await w.pool.voteCommitment(ids[c], voters[v].address, support, salt));
     }
-  };
-  await time.increase(91 * DAY);
-  await settleDue();
+  }
+  await time.increase(3 * DAY);
+  for (const [c, [, votes]] of plan.entries()) {
+    for (const [v, support] of (votes ?? []).entries())
+      await w.pool.connect(voters[v]).revealVote(ids[c], support, salts.get(`${c}-${v}`)!);
+  }
+  await time.increase(2 * DAY);
+  await w.pool.connect(w.keeper).resolve(ids[ids.length - 1]);
+  const outcomes = await Promise.all(ids.map((id) => w.pool.state(id)));
+  return ids.map((id, k) => `#${id} ${outcomeNames[Number(outcomes[k])]}`).join(", ");
+}
 
-  const late = MEMBERS - founders;
-  const voters = () => members.slice(1, 12);
+async function main() {
+  const started = Date.now();
+  const w = await deploy();
+  const founders = Math.max(60, Math.ceil(MEMBERS * 0.7));
+  process.stdout.write(`joining ${founders} founding members `);
+  for (let i = 0; i < founders; i++) {
+    await joinMember(w, i, usdc(60));
+    if (i % 100 === 99) process.stdout.write(".");
+  }
+  // A few founders take their balance down to the minimum: the first shares make them lapsable.
+  for (let i = 24; i < founders; i += 50) if (i % 10 !== 5) await w.pool.connect(w.members[i]).withdraw(usdc(50));
+  log(` ${await w.pool.memberCount()} counted`);
+
+  await time.increase(91 * DAY);
+  await settleDue(w);
+  const newcomers = MEMBERS - founders;
+  const voters = w.members.slice(1, 7);
   let joined = founders;
   for (let p = 0; p < PERIODS; p++) {
-    // Late joiners arrive over the periods: counted at once, waiting 90 days to claim.
-    for (let k = 0; k < Math.ceil(late / PERIODS) && joined < MEMBERS; k++) await joinMember(joined++, usdc(60));
-    const newest = members[members.length - 1];
-    try {
-      await pool.connect(newest).submitClaim.staticCall(usdc(100), ethers.id("x"), "");
-    } catch (e) {
-      const reason = pool.interface.parseError((e as { data: string }).data)?.name;
-      if (p === 0) console.log(`a waiting member's claim is refused: ${reason}`);
-    }
-    // Three claims a period: one approved, one rejected, one with too few votes.
-    const plan: Array<[number, boolean[] | null]> = [
-      [30 + p * 3, [true, true, true, true, false]],
-      [31 + p * 3, [false, false, false, true, false]],
-      [32 + p * 3, null],
-    ];
-    const ids: bigint[] = [];
-    for (const [who] of plan) {
-      await pool.connect(members[who]).submitClaim(usdc(150 + 25 * p), ethers.id(`evidence-${p}-${who}`), "ipfs://enc");
-      ids.push(await pool.claimCount());
-    }
-    const salts = new Map<string, string>();
-    for (let c = 0; c < plan.length; c++) {
-      const votes = plan[c][1];
-      if (!votes) continue;
-      for (let v = 0; v < votes.length; v++) {
-        const voter = voters()[v];
-        const salt = ethers.id(`salt-${ids[c]}-${voter.address}`);
-        salts.set(`${ids[c]}-${v}`, salt);
-        await pool.connect(voter).commitVote(ids[c], await pool.voteCommitment(ids[c], voter.address, votes[v], salt));
-      }
-    }
-    await time.increase(3 * DAY);
-    for (let c = 0; c < plan.length; c++) {
-      const votes = plan[c][1];
-      if (!votes) continue;
-      for (let v = 0; v < votes.length; v++)
-        await pool.connect(voters()[v]).revealVote(ids[c], votes[v], salts.get(`${ids[c]}-${v}`)!);
-    }
-    await time.increase(2 * DAY);
-    await pool.connect(keeper).resolve(ids[ids.length - 1]);
-    const outcomes = await Promise.all(ids.map((id) => pool.state(id)));
-    console.log(
-      `period ${next}: claims ${ids.join(", ")} -> ${outcomes.map((o) => outcomeNames[Number(o)]).join(", ")}`,
-    );
-    // One member asks to leave each period; the exit completes once earlier claims are settled.
-    const leaver = members[12 + p];
-    await pool.connect(leaver).requestExit();
+    // Newcomers arrive each period: counted at once, waiting 90 days before they may claim.
+    for (let k = 0; k < Math.ceil(newcomers / PERIODS) && joined < MEMBERS; k++)
+      await joinMember(w, joined++, usdc(60));
+    const newest = w.members[w.members.length - 1];
+    const refused = await w.pool
+      .connect(newest)
+      .submitClaim.staticCall(usdc(100), ethers.id("x"), "")
+      .then(
+        () => "accepted?!",
+        (e: { data?: string }) => w.pool.interface.parseError(e.data ?? "0x")?.name ?? "reverted",
+      );
+    const outcomes = await claimsPeriod(w, p, voters);
+    // Some members top up; one asks to leave and leaves once the claims before its request are done.
+    for (let k = 0; k < 5; k++) await w.pool.connect(w.members[201 + p * 6 + k]).topUp(usdc(15));
+    const leaver = w.members[10 + p];
+    await w.pool.connect(leaver).requestExit();
     await time.increase(9 * DAY + 1);
-    await settleDue();
-    await pool.connect(keeper).completeExit(leaver.address);
-    // The keeper lapses whoever fell below the minimum balance.
-    const lapsed = await pool.connect(keeper).lapseBatch.staticCall(members.map((m) => m.address));
-    if (lapsed > 0n) await pool.connect(keeper).lapseBatch(members.map((m) => m.address));
-    if (lapsed > 0n) console.log(`  keeper lapsed ${lapsed} underfunded members`);
-  }
-
-  console.log("\nperiod | members | cases paid | total paid | fee | share per member | surplus carried");
-  for (let p = 0n; p < next; p++) {
-    const s = await pool.settlement(p);
-    if (s.claimsPaid === 0n && s.share === 0n) continue;
-    console.log(
-      `${p} | ${s.members} | ${s.claimsPaid} | ${fmt(s.payouts)} | ${fmt(s.fee)} | ${fmt(s.share)} | ${fmt(s.surplusOut)}`,
+    await settleDue(w);
+    await w.pool.connect(w.keeper).completeExit(leaver.address);
+    await w.pool.connect(leaver).withdraw((await w.pool.balanceOf(leaver.address)) as bigint);
+    const addresses = w.members.map((m) => m.address);
+    const lapsed = await w.pool.connect(w.keeper).lapseBatch.staticCall(addresses);
+    if (lapsed > 0n) await w.pool.connect(w.keeper).lapseBatch(addresses);
+    log(
+      `period ${(await w.pool.nextPeriodToSettle()) - 1n}: claims ${outcomes}; a waiting member's claim: ${refused}; ` +
+        `1 exit, ${lapsed} lapsed, ${await w.pool.memberCount()} counted`,
     );
   }
+  for (const m of w.members.slice(40, 40 + PERIODS * 4))
+    if ((await w.pool.payoutOf(m.address)) > 0n) await w.pool.connect(m).withdrawPayout();
 
-  // The auditor rebuilds everything from the events alone and checks the chain against it.
-  const auditor = createHuzhuClient({ connector: fromEthers(keeper), pool: poolAddress as `0x${string}` });
-  const result = await audit(auditor, { factory: (await factory.getAddress()) as `0x${string}` });
-  console.log("");
-  for (const c of result.checks) console.log(`${c.passed ? "pass" : "FAIL"}  ${c.name} (${c.scope})`);
-  for (const d of result.checks.flatMap((c) => c.discrepancies).slice(0, 20)) {
-    console.log(`  ${d.check}: ${d.subject}: events say ${d.expected}, chain says ${d.actual}`);
-  }
-  console.log(
-    `\naudit verdict: ${result.passed ? "PASS" : "FAIL"} (${result.stats.events} events, ${result.stats.eventsPerSecond.toFixed(0)} events/s)`,
+  log(`\nauditing the pool from its events alone...`);
+  const auditor = createHuzhuClient({ connector: fromEthers(w.keeper), pool: w.poolAddress });
+  const result = await audit(auditor, { factory: (await w.factory.getAddress()) as Address });
+  const report = auditMarkdown(result);
+  log(report.slice(report.indexOf("## Apportionment by period")));
+  log(
+    `audit verdict: ${result.passed ? "PASS" : "FAIL"}, ${result.stats.events} events rebuilt; demo ran in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
-  if (process.env.HUZHU_REPORT) console.log(auditMarkdown(result));
   if (!result.passed) process.exitCode = 1;
 }
 
