@@ -97,9 +97,11 @@ export function fromViem({ publicClient, walletClient }: FromViemParameters): Co
     async getTimestamp() {
       return (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
     },
+    // The account first: without a wallet client it throws MissingAccountError, not a TypeError.
     async signTypedData(request) {
+      const from = await account();
       return walletClient!.signTypedData({
-        account: await account(),
+        account: from,
         domain: request.domain,
         types: request.types,
         primaryType: request.primaryType,
@@ -107,7 +109,8 @@ export function fromViem({ publicClient, walletClient }: FromViemParameters): Co
       });
     },
     async signMessage(message) {
-      return walletClient!.signMessage({ account: await account(), message });
+      const from = await account();
+      return walletClient!.signMessage({ account: from, message });
     },
   };
 }

@@ -1,0 +1,310 @@
+import { expect } from "chai";
+import { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import fc from "fast-check";
+import {
+  ClaimState,
+  InvalidAddressError,
+  InvalidAmountError,
+  InvalidParameterError,
+  MemberStatus,
+  apportion,
+  cappedPayout,
+  checkAddress,
+  checkAmount,
+  checkBytes32,
+  feeOn,
+  formatAmount,
+  identityCommitment,
+  nameOf,
+  parseAmount,
+  saltFromSignature,
+  voteCommitment,
+  voteSaltMessage,
+} from "../../sdk/src";
+import type { Address, Hex } from "../../sdk/src";
+import { KINDS, clientFor, deployFixture } from "./helpers";
+
+const SEED = 20_250_601;
+const RUNS = 150;
+const MAX_UINT = ethers.MaxUint256;
+
+const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => ethers.hexlify(b) as Hex);
+const address = fc
+  .uint8Array({ minLength: 20, maxLength: 20 })
+  .map((b) => ethers.getAddress(ethers.hexlify(b)) as Address);
+
+function amountError(run: () => unknown): InvalidAmountError {
+  try {
+    run();
+  } catch (error) {
+    expect(error).to.be.instanceOf(InvalidAmountError);
+    return error as InvalidAmountError;
+  }
+  return expect.fail("no error thrown");
+}
+
+describe("sdk core", function () {
+  describe("parseAmount and formatAmount", function () {
+    it("read and write decimal amounts in base units", function () {
+      expect(parseAmount("1.5", 6)).to.equal(1_500_000n);
+      expect(parseAmount("0.000001", 6)).to.equal(1n);
+      expect(parseAmount("1000", 6)).to.equal(1_000_000_000n);
+      expect(parseAmount("0", 6)).to.equal(0n);
+      expect(parseAmount("007.10", 6)).to.equal(7_100_000n);
+      expect(parseAmount(" 2.5 ", 6)).to.equal(2_500_000n);
+      expect(parseAmount("3.", 6)).to.equal(3_000_000n);
+      expect(parseAmount("42", 0)).to.equal(42n);
+      expect(parseAmount("1.000000000000000001", 18)).to.equal(10n ** 18n + 1n);
+      expect(formatAmount(1_500_000n, 6)).to.equal("1.5");
+      expect(formatAmount(1n, 6)).to.equal("0.000001");
+      expect(formatAmount(1_000_000_000n, 6)).to.equal("1000");
+      expect(formatAmount(0n, 6)).to.equal("0");
+      expect(formatAmount(-1_500_000n, 6)).to.equal("-1.5");
+      expect(formatAmount(42n, 0)).to.equal("42");
+      expect(formatAmount(10n ** 18n + 1n, 18)).to.equal("1.000000000000000001");
+    });
+
+    it("parseAmount(formatAmount(x)) is x, for any amount and number of decimals", function () {
+      fc.assert(
+        fc.property(fc.bigInt({ min: 0n, max: 2n ** 200n }), fc.integer({ min: 0, max: 36 }), (value, decimals) => {
+          expect(parseAmount(formatAmount(value, decimals), decimals)).to.equal(value);
+          if (value > 0n) expect(formatAmount(-value, decimals)).to.equal(`-${formatAmount(value, decimals)}`);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+
+    it("formatAmount(parseAmount(s)) is s, for any canonical decimal", function () {
+      const canonical = fc.integer({ min: 0, max: 30 }).chain((decimals) =>
+        fc
+          .tuple(
+            fc.bigInt({ min: 0n, max: 10n ** 30n }),
+            fc.array(fc.integer({ min: 0, max: 9 }), { maxLength: decimals }),
+          )
+          .map(([whole, digits]) => {
+            const fraction = digits.join("").replace(/0+$/, "");
+            return { decimals, text: fraction ? `${whole}.${fraction}` : `${whole}` };
+          }),
+      );
+      fc.assert(
+        fc.property(canonical, ({ decimals, text }) => {
+          expect(formatAmount(parseAmount(text, decimals), decimals)).to.equal(text);
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+    });
+
+    it("refuses more decimals than the token has", function () {
+      const e = amountError(() => parseAmount("1.0000001", 6, "deposit"));
+      expect(e.parameter).to.equal("deposit");
+      expect(e.value).to.equal("1.0000001");
+      expect(e.shortMessage).to.equal(`Invalid deposit: "1.0000001" has more than the token's 6 decimals.`);
+      expect(amountError(() => parseAmount("0.5", 0)).shortMessage).to.equal(
+        `Invalid amount: "0.5" has more than the token's 0 decimals.`,
+      );
+    });
+
+    it("refuses negative amounts and anything that is not a decimal number", function () {
+      for (const text of ["-1", "-0.5", "", " ", "abc", "1.2.3", "1e6", "0x10", "1,5", ".5", "+1", "Infinity", "NaN"]) {
+        const e = amountError(() => parseAmount(text, 6));
+        expect(e.value, text).to.equal(text);
+        expect(e.shortMessage, text).to.equal(`Invalid amount: "${text}" is not a non-negative decimal number.`);
+      }
+    });
+  });
+
+  describe("checks", function () {
+    it("checkAmount takes a bigint at least the minimum", function () {
+      expect(checkAmount(1n)).to.equal(1n);
+      expect(checkAmount(0n, "bond", 0n)).to.equal(0n);
+      expect(amountError(() => checkAmount(0n, "bond")).shortMessage).to.equal('Invalid bond: "0" is below 1.');
+      expect(amountError(() => checkAmount(-3n)).shortMessage).to.equal('Invalid amount: "-3" is below 1.');
+      expect(amountError(() => checkAmount(1 as unknown as bigint)).shortMessage).to.equal(
+        'Invalid amount: "1" is not a bigint of base units.',
+      );
+    });
+
+    it("checkAddress takes 0x and 40 hex digits in any case", function () {
+      const lower = "0x" + "ab".repeat(20);
+      expect(checkAddress(lower)).to.equal(lower);
+      expect(checkAddress(lower.toUpperCase().replace("0X", "0x"))).to.equal(lower.toUpperCase().replace("0X", "0x"));
+      for (const bad of ["", "0x", lower.slice(0, 41), lower + "0", "ab".repeat(20) + "00", "0x" + "zz".repeat(20)]) {
+        expect(() => checkAddress(bad, "to"), bad).to.throw(
+          InvalidAddressError,
+          `Invalid to: "${bad}" is not an address`,
+        );
+      }
+    });
+
+    it("checkBytes32 takes 0x and 64 hex digits", function () {
+      expect(checkBytes32(ethers.ZeroHash, "salt")).to.equal(ethers.ZeroHash);
+      expect(() => checkBytes32("0x" + "0".repeat(63), "salt")).to.throw(
+        InvalidParameterError,
+        `Invalid salt: "0x${"0".repeat(63)}" is not 32 bytes of hex (0x and 64 hex digits).`,
+      );
+      expect(() => checkBytes32(undefined as unknown as string, "salt")).to.throw(InvalidParameterError);
+    });
+  });
+
+  describe("nameOf", function () {
+    it("names every member status and claim state", function () {
+      expect(nameOf(MemberStatus, 2)).to.equal("Active");
+      expect(nameOf(ClaimState, 7)).to.equal("Paid");
+      for (const table of [MemberStatus, ClaimState] as Array<Record<string, number>>) {
+        for (const [name, value] of Object.entries(table)) expect(nameOf(table, value)).to.equal(name);
+      }
+      expect(Object.values(MemberStatus)).to.deep.equal([0, 1, 2, 3, 4, 5]);
+      expect(Object.values(ClaimState)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+    });
+
+    it("throws a RangeError for a number with no name", function () {
+      expect(() => nameOf(MemberStatus, 6)).to.throw(RangeError, "no name for 6");
+      expect(() => nameOf(ClaimState, -1)).to.throw(RangeError, "no name for -1");
+    });
+  });
+
+  describe("commitments", function () {
+    it("identityCommitment is keccak256(abi.encode(identity, salt))", function () {
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      const salt = ethers.id("salt") as Hex;
+      expect(identityCommitment("身份证:110101199001011234", salt)).to.equal(
+        ethers.keccak256(coder.encode(["string", "bytes32"], ["身份证:110101199001011234", salt])),
+      );
+      fc.assert(
+        fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), bytes32, (identity, s) => {
+          expect(identityCommitment(identity, s)).to.equal(
+            ethers.keccak256(coder.encode(["string", "bytes32"], [identity, s])),
+          );
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      expect(identityCommitment("a", salt)).to.not.equal(identityCommitment("a", ethers.id("other") as Hex));
+    });
+
+    it("voteCommitment equals the pool's voteCommitment view", async function () {
+      const { pool } = await loadFixture(deployFixture);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.bigInt({ min: 0n, max: MAX_UINT }),
+          address,
+          fc.boolean(),
+          bytes32,
+          async (claimId, voter, support, salt) => {
+            expect(voteCommitment(claimId, voter, support, salt)).to.equal(
+              await pool.voteCommitment(claimId, voter, support, salt),
+            );
+          },
+        ),
+        { seed: SEED, numRuns: 50 },
+      );
+    });
+
+    for (const kind of KINDS) {
+      it(`a ${kind} client's vote salt is keccak256 of its signature over the vote-salt message`, async function () {
+        const f = await loadFixture(deployFixture);
+        const voter = f.members[0];
+        const client = clientFor(kind, voter, { pool: f.poolAddress });
+        const message = voteSaltMessage(31_337, f.poolAddress, 4n);
+        expect(message).to.equal(
+          `Huzhu vote salt\nchain: 31337\npool: ${f.poolAddress.toLowerCase()}\nclaim: 4\n\nSigning this reveals nothing and costs nothing.`,
+        );
+        const signature = (await voter.signMessage(message)) as Hex;
+        expect(await client.deriveVoteSalt({ claimId: 4n })).to.equal(saltFromSignature(signature));
+        expect(saltFromSignature(signature)).to.equal(ethers.keccak256(signature));
+      });
+    }
+  });
+
+  describe("apportion", function () {
+    async function deployHarness() {
+      return { harness: await ethers.deployContract("ApportionmentHarness") };
+    }
+
+    const input = fc.record({
+      members: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 1_000_000n })),
+      feeBps: fc.bigInt({ min: 0n, max: 1_000n }),
+      surplusIn: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 9n })),
+      deficitIn: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 9n })),
+      // The annual cap: none (MaxUint256 on chain), or one that often binds.
+      maxShare: fc.oneof(
+        fc.constant(MAX_UINT),
+        fc.bigInt({ min: 0n, max: 10n ** 6n }),
+        fc.bigInt({ min: 0n, max: 10n ** 10n }),
+      ),
+    });
+    const payouts = fc.array(
+      fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 6n }), fc.bigInt({ min: 0n, max: 10n ** 12n })),
+      { maxLength: 6 },
+    );
+
+    it("the TypeScript apportion equals the contract library on random inputs", async function () {
+      const { harness } = await loadFixture(deployHarness);
+      let capped = 0;
+      let uncapped = 0;
+      await fc.assert(
+        fc.asyncProperty(payouts, input, async (claims, i) => {
+          const [paid, r] = await harness.apportion(claims, i);
+          const ts = apportion(claims, {
+            members: i.members,
+            feeBps: i.feeBps,
+            surplusIn: i.surplusIn,
+            deficitIn: i.deficitIn,
+            maxShare: i.maxShare === MAX_UINT ? undefined : i.maxShare,
+          });
+          expect(ts).to.deep.equal({
+            paid: [...paid],
+            payouts: r.payouts,
+            fee: r.fee,
+            cut: r.cut,
+            share: r.share,
+            surplusOut: r.surplusOut,
+            deficitOut: r.deficitOut,
+          });
+          if (i.members > 0n) {
+            expect(ts.share * i.members).to.equal(
+              ts.payouts + ts.fee + i.deficitIn - i.surplusIn + ts.surplusOut - ts.deficitOut,
+            );
+          }
+          if (ts.cut > 0n && i.members > 0n) capped++;
+          else uncapped++;
+        }),
+        { seed: SEED, numRuns: RUNS },
+      );
+      // The inputs reach both branches: periods cut by the annual cap and periods that are not.
+      expect(capped).to.be.greaterThan(10);
+      expect(uncapped).to.be.greaterThan(10);
+    });
+
+    it("cappedPayout and feeOn equal the contract library", async function () {
+      const { harness } = await loadFixture(deployHarness);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.bigInt({ min: 0n, max: 10n ** 15n }),
+          fc.bigInt({ min: 0n, max: 10n ** 9n }),
+          fc.bigInt({ min: 0n, max: 10n ** 6n }),
+          fc.bigInt({ min: 0n, max: 1_000n }),
+          async (amount, capPerMember, members, feeBps) => {
+            expect(cappedPayout(amount, capPerMember, members)).to.equal(
+              await harness.cappedPayout(amount, capPerMember, members),
+            );
+            expect(feeOn(amount, feeBps)).to.equal(await harness.feeOn(amount, feeBps));
+          },
+        ),
+        { seed: SEED, numRuns: 50 },
+      );
+    });
+
+    it("a known period: 50 paid, 8% fee, 5 members, 10.8 each", function () {
+      expect(apportion([50_000_000n], { members: 5n, feeBps: 800n, surplusIn: 0n, deficitIn: 0n })).to.deep.equal({
+        paid: [50_000_000n],
+        payouts: 50_000_000n,
+        fee: 4_000_000n,
+        cut: 0n,
+        share: 10_800_000n,
+        surplusOut: 0n,
+        deficitOut: 0n,
+      });
+    });
+  });
+});
