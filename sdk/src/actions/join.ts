@@ -4,7 +4,7 @@ import type { Address, Hex } from "../core/types";
 import { checkAmount, checkBytes32 } from "../core/units";
 import type { HuzhuError } from "../errors/base";
 import { MissingAccountError } from "../errors/base";
-import { poolAbi, poolOf, write } from "../internal/contract";
+import { poolAbi, poolOf, simulate, write } from "../internal/contract";
 import { ensureAllowance } from "../internal/token";
 
 /** An identity verifier's attestation; omit it when the pool has no verifier. */
@@ -46,7 +46,10 @@ export async function join(client: HuzhuClientConfig, params: JoinParameters): P
   const commitment = checkBytes32(params.commitment, "commitment");
   const member = await client.connector.getAddress();
   if (!member) throw new MissingAccountError();
-  if (params.approve !== false) await ensureAllowance(client, pool, member, amount);
   const attestation = params.attestation ?? NO_ATTESTATION;
+  if (params.approve !== false)
+    await ensureAllowance(client, pool, member, amount, () =>
+      simulate(client, pool, poolAbi, "join", [amount, commitment, attestation]),
+    );
   return write(client, pool, poolAbi, "join", [amount, commitment, attestation]);
 }

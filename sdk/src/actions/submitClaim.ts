@@ -4,7 +4,7 @@ import type { Address, Hex } from "../core/types";
 import { checkAmount, checkBytes32 } from "../core/units";
 import type { HuzhuError } from "../errors/base";
 import { MissingAccountError } from "../errors/base";
-import { poolAbi, poolOf, read, write } from "../internal/contract";
+import { poolAbi, poolOf, read, simulate, write } from "../internal/contract";
 import { findEvent } from "../internal/events";
 import { ensureAllowance } from "../internal/token";
 
@@ -42,7 +42,9 @@ export async function submitClaim(
   if (!member) throw new MissingAccountError();
   if (params.approve !== false) {
     const { claimBond } = await read(client, pool, poolAbi, "rules", []);
-    await ensureAllowance(client, pool, member, claimBond);
+    await ensureAllowance(client, pool, member, claimBond, () =>
+      simulate(client, pool, poolAbi, "submitClaim", [amount, evidenceDigest, params.uri ?? ""]),
+    );
   }
   const receipt = await write(client, pool, poolAbi, "submitClaim", [amount, evidenceDigest, params.uri ?? ""]);
   const event = findEvent(receipt, poolAbi, "ClaimSubmitted");

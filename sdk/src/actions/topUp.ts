@@ -4,7 +4,7 @@ import type { Address } from "../core/types";
 import { checkAmount } from "../core/units";
 import type { HuzhuError } from "../errors/base";
 import { MissingAccountError } from "../errors/base";
-import { poolAbi, poolOf, write } from "../internal/contract";
+import { poolAbi, poolOf, simulate, write } from "../internal/contract";
 import { ensureAllowance } from "../internal/token";
 
 export interface TopUpParameters {
@@ -28,6 +28,7 @@ export async function topUp(client: HuzhuClientConfig, params: TopUpParameters):
   const amount = checkAmount(params.amount);
   const member = await client.connector.getAddress();
   if (!member) throw new MissingAccountError();
-  if (params.approve !== false) await ensureAllowance(client, pool, member, amount);
+  if (params.approve !== false)
+    await ensureAllowance(client, pool, member, amount, () => simulate(client, pool, poolAbi, "topUp", [amount]));
   return write(client, pool, poolAbi, "topUp", [amount]);
 }

@@ -91,6 +91,22 @@ export async function read<
   }
 }
 
+/** Simulates a transaction with `eth_call` from the client's account; a revert throws the typed error. */
+export async function simulate<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, "nonpayable">,
+  const args extends ContractFunctionArgs<abi, "nonpayable", name>,
+>(client: HuzhuClientConfig, address: Address, abi: abi, functionName: name, args: args): Promise<void> {
+  const from = await client.connector.getAddress();
+  if (!from) throw new MissingAccountError();
+  const data = encodeFunctionData({ abi, functionName, args } as never);
+  try {
+    await client.connector.call({ to: address, data, from });
+  } catch (error) {
+    throw toHuzhuError(error);
+  }
+}
+
 /**
  * Sends a transaction to a contract. It is simulated first, so that a revert comes back as the
  * contract's typed error before any gas is spent.
