@@ -10,6 +10,13 @@ export interface GetUnderfundedMembersParameters {
   fromBlock?: bigint;
   /** Blocks per `eth_getLogs` request (default 5,000). */
   blockRange?: bigint;
+  /** Reports progress: blocks scanned, then balances read (for a progress bar). */
+  onProgress?: (progress: UnderfundedScanProgress) => void;
+}
+export interface UnderfundedScanProgress {
+  stage: "events" | "balances";
+  done: number;
+  total: number;
 }
 export type GetUnderfundedMembersReturnType = Array<{ member: Address; balance: bigint; minBalance: bigint }>;
 export type GetUnderfundedMembersErrorType = HuzhuError;
@@ -29,6 +36,8 @@ export async function getUnderfundedMembers(
     fromBlock: params.fromBlock,
     blockRange: params.blockRange,
     names: ["MemberJoined", "MemberLeft"],
+    onProgress: (scanned, total) =>
+      params.onProgress?.({ stage: "events", done: Number(scanned), total: Number(total) }),
   });
   const counted = new Set<Address>();
   for (const e of events) {
@@ -38,9 +47,11 @@ export async function getUnderfundedMembers(
   }
   const { minBalance } = await read(client, pool, poolAbi, "rules", []);
   const result: GetUnderfundedMembersReturnType = [];
+  let done = 0;
   for (const member of counted) {
     const balance = await read(client, pool, poolAbi, "balanceOf", [member]);
     if (balance < BigInt(minBalance)) result.push({ member, balance, minBalance });
+    params.onProgress?.({ stage: "balances", done: ++done, total: counted.size });
   }
   return result;
 }

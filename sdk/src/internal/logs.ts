@@ -20,6 +20,8 @@ export async function fetchPoolEvents(
     toBlock?: bigint;
     blockRange?: bigint;
     names?: Array<ContractEventName<typeof poolAbi>>;
+    /** Called after each block range with the blocks scanned so far and in all. */
+    onProgress?: (scanned: bigint, total: bigint) => void;
   },
 ): Promise<PoolEvent[]> {
   const toBlock = options.toBlock ?? (await client.connector.getBlockNumber());
@@ -28,7 +30,9 @@ export async function fetchPoolEvents(
     ? [options.names.map((eventName) => encodeEventTopics({ abi: poolAbi, eventName } as never)[0] as Hex)]
     : undefined;
   const events: PoolEvent[] = [];
-  for (let from = options.fromBlock ?? 0n; from <= toBlock; from += range) {
+  const first = options.fromBlock ?? 0n;
+  const total = toBlock >= first ? toBlock - first + 1n : 0n;
+  for (let from = first; from <= toBlock; from += range) {
     const to = from + range - 1n < toBlock ? from + range - 1n : toBlock;
     for (const log of await client.connector.getLogs({ address: pool, fromBlock: from, toBlock: to, topics })) {
       const decoded = decodeEventLog({ abi: poolAbi, data: log.data, topics: log.topics as never });
@@ -40,6 +44,7 @@ export async function fetchPoolEvents(
         transactionHash: log.transactionHash,
       });
     }
+    options.onProgress?.(to - first + 1n, total);
   }
   return events;
 }

@@ -1,0 +1,184 @@
+import { randomBytes } from "node:crypto";
+import type { Command } from "commander";
+import { completeExit } from "../../actions/completeExit";
+import { getMemberStatement } from "../../actions/getMemberStatement";
+import { getPool } from "../../actions/getPool";
+import { join } from "../../actions/join";
+import { requestExit } from "../../actions/requestExit";
+import { topUp } from "../../actions/topUp";
+import { withdraw } from "../../actions/withdraw";
+import { withdrawFees } from "../../actions/withdrawFees";
+import { withdrawPayout } from "../../actions/withdrawPayout";
+import { MemberStatus, type Address, type Hex } from "../../core/types";
+import { checkAddress, checkBytes32, parseAmount } from "../../core/units";
+import { HuzhuError, InvalidParameterError } from "../../errors/base";
+import { identityCommitment } from "../../utils/commitments";
+import { date, handle, money, print, txLine, txOf } from "../output";
+import type { Session } from "../session";
+
+async function joinPool(
+  session: Session,
+  options: {
+    amount: string;
+    identity: string;
+    salt?: string;
+    attestationDeadline?: string;
+    attestationSignature?: string;
+  },
+): Promise<void> {
+  const client = await session.writer();
+  const token = await session.token(client);
+  const amount = parseAmount(options.amount, token.decimals, "--amount");
+  const generated = options.salt === undefined;
+  const salt = generated ? (`0x${randomBytes(32).toString("hex")}` as Hex) : checkBytes32(options.salt!, "--salt");
+  if (options.identity.trim() === "") throw new InvalidParameterError("--identity", "is empty");
+  const commitment = identityCommitment(options.identity, salt);
+  let attestation: { deadline: bigint; signature: Hex } | undefined;
+  if (options.attestationDeadline !== undefined || options.attestationSignature !== undefined) {
+    if (!options.attestationDeadline || !options.attestationSignature) {
+      throw new InvalidParameterError("attestation", "give both --attestation-deadline and --attestation-signature");
+    }
+    if (!/^\d+$/.test(options.attestationDeadline)) {
+      throw new InvalidParameterError("--attestation-deadline", "must be a unix time in seconds");
+    }
+    if (!/^0x([0-9a-fA-F]{2})+$/.test(options.attestationSignature)) {
+      throw new InvalidParameterError("--attestation-signature", "must be hex bytes (0x...)");
+    }
+    attestation = { deadline: BigInt(options.attestationDeadline), signature: options.attestationSignature as Hex };
+  }
+  const receipt = await join(client, { amount, commitment, attestation });
+  print(session, { pool: client.pool, amount, commitment, ...(generated ? { salt } : {}), tx: txOf(receipt) }, [
+    `joined pool ${client.pool} with ${money(amount, token)}`,
+    `identity commitment ${commitment}`,
+    generated &&
+      `identity salt ${salt}\n  (shown once: keep it secret and safe; with your identity it proves this commitment)`,
+    txLine(receipt),
+  ]);
+}
+
+async function topUpBalance(session: Session, options: { amount: string }): Promise<void> {
+  const client = await session.writer();
+  const token = await session.token(client);
+  const amount = parseAmount(options.amount, token.decimals, "--amount");
+  const receipt = await topUp(client, { amount });
+  print(session, { amount, tx: txOf(receipt) }, [`topped up ${money(amount, token)}`, txLine(receipt)]);
+}
+
+async function exitPool(session: Session, member: string | undefined, options: { complete?: boolean }): Promise<void> {
+  if (member !== undefined && !options.complete) {
+    throw new InvalidParameterError("member", "is only for `exit --complete <member>`; a request is for your own key");
+  }
+  const client = await session.writer();
+  if (!options.complete) {
+    const receipt = await requestExit(client);
+    const s = await getMemberStatement(client, { member: (await client.connector.getAddress())! });
+    print(session, { requested: true, exitClaimBound: s.exitClaimBound, tx: txOf(receipt) }, [
+      `exit requested: you stay counted (and charged) until every claim below #${s.exitClaimBound} is settled or rejected`,
+      "then run `huzhu exit --complete` and `huzhu withdraw --all`",
+      txLine(receipt),
+    ]);
+    return;
+  }
+  const who = member !== undefined ? checkAddress(member, "member") : (await client.connector.getAddress())!;
+  const receipt = await completeExit(client, { member: who });
+  print(session, { member: who, completed: true, tx: txOf(receipt) }, [
+    `exit completed for ${who}: no longer counted; the balance can be withdrawn`,
+    txLine(receipt),
+  ]);
+}
+
+async function withdrawFunds(
+  session: Session,
+  options: { amount?: string; all?: boolean; payout?: boolean; fees?: boolean },
+): Promise<void> {
+  const chosen = [options.amount !== undefined || options.all, options.payout, options.fees].filter(Boolean).length;
+  if (chosen !== 1) {
+    throw new InvalidParameterError("withdraw", "choose one of --amount <amount> (or --all), --payout, --fees");
+  }
+  if (options.amount !== undefined && options.all)
+    throw new InvalidParameterError("withdraw", "give --amount or --all, not both");
+  const client = await session.writer();
+  const token = await session.token(client);
+  if (options.payout || options.fees) {
+    const receipt = options.payout ? await withdrawPayout(client) : await withdrawFees(client);
+    const what = options.payout ? "payouts and refunded bonds" : "the operator's fees";
+    print(session, { withdrawn: options.payout ? "payout" : "fees", tx: txOf(receipt) }, [
+      `withdrew ${what}`,
+      txLine(receipt),
+    ]);
+    return;
+  }
+  let amount: bigint;
+  if (options.all) {
+    // A counted member keeps the minimum balance; one who left may take everything.
+    const me = (await client.connector.getAddress())!;
+    const [s, pool] = await Promise.all([getMemberStatement(client, { member: me }), getPool(client)]);
+    const counted =
+      s.status === MemberStatus.Waiting || s.status === MemberStatus.Active || s.status === MemberStatus.Exiting;
+    amount = s.balance - (counted ? pool.rules.minBalance : 0n);
+    if (amount <= 0n) {
+      throw new HuzhuError(
+        `Nothing to withdraw: the balance is ${money(s.balance, token)}${counted ? `, and a counted member keeps ${money(pool.rules.minBalance, token)}` : ""}.`,
+      );
+    }
+  } else {
+    amount = parseAmount(options.amount!, token.decimals, "--amount");
+  }
+  const receipt = await withdraw(client, { amount });
+  print(session, { withdrawn: "balance", amount, tx: txOf(receipt) }, [
+    `withdrew ${money(amount, token)}`,
+    txLine(receipt),
+  ]);
+}
+
+async function statement(session: Session, member: string): Promise<void> {
+  const client = await session.reader();
+  const address = checkAddress(member, "member") as Address;
+  const [s, token] = await Promise.all([getMemberStatement(client, { member: address }), session.token(client)]);
+  print(session, { ...s, token }, [
+    `member      ${s.member}`,
+    `status      ${s.statusName}`,
+    (s.status === MemberStatus.Waiting || s.status === MemberStatus.Active || s.status === MemberStatus.Exiting) &&
+      `eligible    from ${date(s.eligibleAt)} (may claim, and vote on claims submitted after it)`,
+    `credit      ${money(s.credit, token)} (deposits minus withdrawals)`,
+    `charged     ${money(s.charged, token)}`,
+    `balance     ${money(s.balance, token)}`,
+    `payout due  ${money(s.payout, token)}`,
+    `open claim  ${s.openClaimId === 0n ? "none" : `#${s.openClaimId}`}`,
+    s.status === MemberStatus.Exiting && `exit        completes once every claim below #${s.exitClaimBound} is done`,
+  ]);
+}
+
+export function registerMember(program: Command): void {
+  program
+    .command("join")
+    .description("join the pool with a first deposit and an identity commitment")
+    .requiredOption("--amount <amount>", "first deposit in token units, e.g. 20.5")
+    .requiredOption("--identity <text>", "your identity (e.g. a document number); only its salted hash goes on chain")
+    .option("--salt <hex>", "the identity salt (32 bytes of hex); a random one is made and printed once if omitted")
+    .option("--attestation-deadline <unix>", "the identity verifier's attestation deadline (pools with a verifier)")
+    .option("--attestation-signature <hex>", "the identity verifier's attestation signature")
+    .action(handle(joinPool));
+  program
+    .command("topup")
+    .description("add to your balance")
+    .requiredOption("--amount <amount>", "amount in token units")
+    .action(handle(topUpBalance));
+  program
+    .command("exit [member]")
+    .description("request your exit; with --complete, complete a served exit (yours, or a member's)")
+    .option("--complete", "complete the exit once every earlier claim is done")
+    .action(handle(exitPool));
+  program
+    .command("withdraw")
+    .description("withdraw from your balance, your payouts (--payout) or the operator's fees (--fees)")
+    .option("--amount <amount>", "amount of your balance, in token units")
+    .option("--all", "all you may take: the balance above the minimum, or everything once you left")
+    .option("--payout", "withdraw your claim payouts and refunded bonds")
+    .option("--fees", "withdraw the operator's accrued fees (operator only)")
+    .action(handle(withdrawFunds));
+  program
+    .command("statement <member>")
+    .description("a member's statement: status, eligibility, deposits, charges, balance, payouts")
+    .action(handle(statement));
+}
