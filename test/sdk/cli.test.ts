@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, keccak256 } from "ethers";
+import { AbiCoder, Contract, HDNodeWallet, JsonRpcProvider, Mnemonic, Wallet, keccak256, toBeHex } from "ethers";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { identityCommitment, voteCommitment, type Address, type Hex } from "../../sdk/src";
 import { loadDeployment } from "../../sdk/src/node";
@@ -381,6 +381,56 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(await failure(["lapse", alice.address], { key: operator.privateKey })).to.equal(
       "error: The member holds at least the minimum balance and cannot be lapsed.\n",
     );
+  });
+
+  it("audit rebuilds the pool from its events, passes, and writes report.md, report.json and statements.csv", async function () {
+    const out = join(dir, "audit");
+    const run = await huzhu(["audit", "--out", out]);
+    expect(run.stderr).to.equal("");
+    expect(run.code).to.equal(0);
+    expect(run.stdout).to.include("| 0 | 1 | 20 | 1 | 4 | 5.25 | 0 | 0 | 0 |");
+    expect(run.stdout).to.include("PASS: ");
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.passed).to.equal(true);
+    expect(report.periods[0]).to.include({
+      period: "0",
+      members: "4",
+      payouts: "20000000",
+      fee: "1000000",
+      share: "5250000",
+    });
+    const rows = readFileSync(join(out, "statements.csv"), "utf8").trim().split("\n");
+    expect(rows[0]).to.equal(
+      "member,status,joined_block,deposits,withdrawals,charged,shortfall,balance,payout_due,periods_shared",
+    );
+    expect(rows).to.have.length(1 + 4);
+    expect(readFileSync(join(out, "report.md"), "utf8")).to.include("**Verdict: PASS**");
+  });
+
+  it("audit exits 1 and names the escrow discrepancy when the pool's tokens change behind its back", async function () {
+    // OpenZeppelin's ERC20 keeps balances in a mapping at slot 0.
+    const slot = keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [pool, 0]));
+    const held = await token.balanceOf(pool);
+    await rpc("hardhat_setStorageAt", [await token.getAddress(), slot, toBeHex(held + 1n, 32)]);
+    try {
+      const run = await huzhu(["audit", "--out", join(dir, "audit-tampered")]);
+      expect(run.code).to.equal(1);
+      expect(run.stdout).to.include(
+        `escrow balance: token ${await token.getAddress()}: events say ${held}, chain says ${held + 1n}`,
+      );
+    } finally {
+      await rpc("hardhat_setStorageAt", [await token.getAddress(), slot, toBeHex(held, 32)]);
+    }
+  });
+
+  it("history shows a member's share of each settled period from the events", async function () {
+    const history = await json(["history", alice.address]);
+    expect(history.member).to.equal(alice.address);
+    const period0 = history.periods.find((p: { period: string }) => p.period === "0");
+    expect(period0).to.deep.include({ share: "5250000", members: "4" });
+    expect(period0.claims).to.have.length(1);
+    // The share of 5.25 pays 20 of payouts plus a fee of 1: a member's part of the claim is 5.25 * 20 / 21.
+    expect(period0.claims[0].memberPart).to.equal("5000000");
   });
 
   it("a bad key fails on one line and is never echoed", async function () {

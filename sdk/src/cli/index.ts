@@ -7,6 +7,7 @@
  * key is never printed. Errors are one line on stderr (`error: ...`) with exit code 1.
  */
 import { Command } from "commander";
+import { registerAudit } from "./commands/audit";
 import { registerClaim } from "./commands/claim";
 import { registerDeploy } from "./commands/deploy";
 import { registerKeeper } from "./commands/keeper";
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerClaim(program);
   registerVote(program);
   registerKeeper(program);
+  registerAudit(program);
   return program;
 }
 
