@@ -50,12 +50,19 @@ const config: HardhatUserConfig = {
       hardfork: "cancun",
     },
     localhost: { url: process.env.HUZHU_RPC_URL ?? "http://127.0.0.1:8545" },
+    // Any EVM network: its RPC URL and the deployer's key come from the environment, never from a file.
+    remote: {
+      url: process.env.HUZHU_RPC_URL ?? "http://127.0.0.1:8545",
+      accounts: process.env.HUZHU_PRIVATE_KEY ? [process.env.HUZHU_PRIVATE_KEY] : [],
+    },
   },
   gasReporter: {
     enabled: process.env.REPORT_GAS === "true",
     outputFile: process.env.GAS_REPORT_FILE,
     noColors: process.env.GAS_REPORT_FILE !== undefined,
   },
+  // `npx hardhat verify --network remote <address>` publishes the sources (needs the explorer's API key).
+  etherscan: { apiKey: process.env.ETHERSCAN_API_KEY ?? "" },
   typechain: {
     outDir: "typechain-types",
     target: "ethers-v6",

@@ -1,0 +1,71 @@
+/**
+ * Deploys Huzhu and records it in deployments/<network>.json: the PoolFactory (which deploys the
+ * pool implementation), and, when HUZHU_RULES names a rules file, a first pool.
+ *
+ *   npx hardhat run scripts/deploy.ts                                  # the in-process network
+ *   npx hardhat run scripts/deploy.ts --network localhost              # a `npx hardhat node`
+ *   HUZHU_RPC_URL=https://... HUZHU_PRIVATE_KEY=0x... \
+ *     npx hardhat run scripts/deploy.ts --network remote               # any EVM network
+ *
+ * HUZHU_RULES=rules.json creates a first pool (see sdk/src/node/rulesFile.ts for the format); its
+ * operator defaults to the deployer. HUZHU_TEST_TOKEN=1 deploys a test stablecoin (6 decimals) and
+ * uses it as the asset when the rules file's asset is the zero address: for local networks only.
+ * HUZHU_DEPLOYMENTS=<dir> writes elsewhere than deployments/. Verify the sources afterwards with
+ * `npx hardhat verify --network remote <factory address>` (set ETHERSCAN_API_KEY).
+ */
+import hre, { ethers, network } from "hardhat";
+import type { Address } from "../sdk/src";
+import { createPool, createHuzhuClient, fromEthers } from "../sdk/src";
+import { addPool, writeDeployment, type Deployment } from "../sdk/src/node";
+import { readRulesFile } from "../sdk/src/node";
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+async function main() {
+  const [deployer] = await ethers.getSigners();
+  const dir = process.env.HUZHU_DEPLOYMENTS ?? "deployments";
+  const factory = await ethers.deployContract("PoolFactory");
+  const receipt = (await factory.deploymentTransaction()!.wait())!;
+  const settings = hre.config.solidity.compilers[0];
+  let deployment: Deployment = {
+    network: network.name,
+    chainId: Number((await ethers.provider.getNetwork()).chainId),
+    factory: { address: (await factory.getAddress()) as Address, block: BigInt(receipt.blockNumber) },
+    implementation: (await factory.implementation()) as Address,
+    compiler: {
+      version: settings.version,
+      optimizer: {
+        enabled: settings.settings.optimizer?.enabled === true,
+        runs: settings.settings.optimizer?.runs ?? 200,
+      },
+      viaIR: settings.settings.viaIR === true,
+      evmVersion: settings.settings.evmVersion ?? "default",
+    },
+    pools: [],
+  };
+  console.log(
+    `PoolFactory ${deployment.factory.address} (block ${deployment.factory.block}), implementation ${deployment.implementation}`,
+  );
+
+  if (process.env.HUZHU_RULES) {
+    const { rules, roles } = readRulesFile(process.env.HUZHU_RULES);
+    if (rules.asset.toLowerCase() === ZERO && process.env.HUZHU_TEST_TOKEN === "1") {
+      const token = await ethers.deployContract("MockERC20", ["Test USD", "TUSD", 6]);
+      rules.asset = (await token.getAddress()) as Address;
+      console.log(`test token ${rules.asset}`);
+    }
+    const client = createHuzhuClient({ connector: fromEthers(deployer), factory: deployment.factory.address });
+    const { pool, receipt: created } = await createPool(client, {
+      rules,
+      roles: { ...roles, operator: roles.operator ?? (deployer.address as Address) },
+    });
+    deployment = addPool(deployment, { name: "default", address: pool, block: created.blockNumber, rules });
+    console.log(`pool ${pool} (block ${created.blockNumber})`);
+  }
+  console.log(`wrote ${writeDeployment(deployment, dir)}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
