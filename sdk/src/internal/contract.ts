@@ -91,17 +91,28 @@ export async function read<
   }
 }
 
+/** Encodes a transaction from the client's account. */
+async function prepare(
+  client: HuzhuClientConfig,
+  address: Address,
+  abi: Abi,
+  functionName: string,
+  args: readonly unknown[],
+) {
+  const from = await client.connector.getAddress();
+  if (!from) throw new MissingAccountError();
+  return { to: address, data: encodeFunctionData({ abi, functionName, args } as never), from };
+}
+
 /** Simulates a transaction with `eth_call` from the client's account; a revert throws the typed error. */
 export async function simulate<
   const abi extends Abi,
   name extends ContractFunctionName<abi, "nonpayable">,
   const args extends ContractFunctionArgs<abi, "nonpayable", name>,
 >(client: HuzhuClientConfig, address: Address, abi: abi, functionName: name, args: args): Promise<void> {
-  const from = await client.connector.getAddress();
-  if (!from) throw new MissingAccountError();
-  const data = encodeFunctionData({ abi, functionName, args } as never);
+  const tx = await prepare(client, address, abi, functionName, args);
   try {
-    await client.connector.call({ to: address, data, from });
+    await client.connector.call(tx);
   } catch (error) {
     throw toHuzhuError(error);
   }
@@ -116,12 +127,10 @@ export async function write<
   name extends ContractFunctionName<abi, "nonpayable">,
   const args extends ContractFunctionArgs<abi, "nonpayable", name>,
 >(client: HuzhuClientConfig, address: Address, abi: abi, functionName: name, args: args): Promise<TxReceipt> {
-  const from = await client.connector.getAddress();
-  if (!from) throw new MissingAccountError();
-  const data = encodeFunctionData({ abi, functionName, args } as never);
+  const tx = await prepare(client, address, abi, functionName, args);
   try {
-    await client.connector.call({ to: address, data, from });
-    const receipt = await client.connector.sendTransaction({ to: address, data, from });
+    await client.connector.call(tx);
+    const receipt = await client.connector.sendTransaction(tx);
     if (receipt.status !== "success") throw new TransactionFailedError(receipt.hash);
     return receipt;
   } catch (error) {
