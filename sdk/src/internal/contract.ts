@@ -97,7 +97,7 @@ async function prepare(
   address: Address,
   abi: Abi,
   functionName: string,
-  args: readonly unknown[],
+  args: unknown,
 ) {
   const from = await client.connector.getAddress();
   if (!from) throw new MissingAccountError();
