@@ -1,10 +1,27 @@
-import type { Provider, Signer, TransactionReceipt } from "ethers";
+import type { Provider, Signer, TransactionReceipt, TransactionRequest, TransactionResponse } from "ethers";
 import { MissingAccountError, HuzhuError } from "../errors/base";
 import type { Address, Hex } from "../core/types";
 import type { Connector, LogEntry } from "./connector";
 
 function isSigner(runner: Signer | Provider): runner is Signer {
   return typeof (runner as Signer).signMessage === "function";
+}
+
+/**
+ * Sends a transaction, retrying when the node refuses its nonce as used. ethers' providers share
+ * identical requests for 250 ms (`cacheTimeout`), so a wallet sending again right after a mined
+ * transaction (a fast chain: a local node) can be handed the old `eth_getTransactionCount` and
+ * refused. A refused transaction was never sent; once the cache has expired, the nonce is fresh.
+ */
+async function send(signer: Signer, request: TransactionRequest): Promise<TransactionResponse> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await signer.sendTransaction(request);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "NONCE_EXPIRED" || attempt === 4) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
 }
 
 /**
@@ -45,7 +62,7 @@ export function fromEthers(runner: Signer | Provider): Connector {
       return (await provider.call({ to: tx.to, data: tx.data, from: tx.from, blockTag })) as Hex;
     },
     async sendTransaction(tx) {
-      const response = await needSigner().sendTransaction({ to: tx.to, data: tx.data });
+      const response = await send(needSigner(), { to: tx.to, data: tx.data });
       const receipt = (await response.wait()) as TransactionReceipt;
       return {
         hash: receipt.hash as Hex,
