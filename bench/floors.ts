@@ -51,11 +51,13 @@ const words = (n: number) => 32 * n;
 export const floors: Record<string, (data: string, k?: number) => Floor> = {
   join: (d) => ({
     gas: G.tx + calldata(d) + 2 * G.newSlot + G.change + log(3, words(4)) + tokenPull,
-    derivation: "base + calldata + member slot (new) + commitment slot (new) + member count (change) + MemberJoined (3 topics, 4 words) + transferFrom",
+    derivation:
+      "base + calldata + member slot (new) + commitment slot (new) + member count (change) + MemberJoined (3 topics, 4 words) + transferFrom",
   }),
   joinWithPermit: (d) => ({
     gas: G.tx + calldata(d) + 2 * G.newSlot + G.change + log(3, words(4)) + tokenPull + permit,
-    derivation: "join's floor + permit (ecrecover, nonce 0->1, allowance set and spent back to 0 with its refund, Approval log)",
+    derivation:
+      "join's floor + permit (ecrecover, nonce 0->1, allowance set and spent back to 0 with its refund, Approval log)",
   }),
   topUp: (d) => ({
     gas: G.tx + calldata(d) + G.change + log(2, words(1)) + tokenPull,
@@ -67,15 +69,18 @@ export const floors: Record<string, (data: string, k?: number) => Floor> = {
   }),
   requestExit: (d) => ({
     gas: G.tx + calldata(d) + G.change + G.coldRead + G.newSlot + log(2, words(1)),
-    derivation: "base + calldata + member slot (change) + claim counter (read) + exit bound (new) + MemberExitRequested",
+    derivation:
+      "base + calldata + member slot (change) + claim counter (read) + exit bound (new) + MemberExitRequested",
   }),
   completeExit: (d) => ({
     gas: G.tx + calldata(d) + G.change + G.change + G.clear + 2 * G.coldRead + log(3, words(4)),
-    derivation: "base + calldata + member slot + member count (changes) + exit bound (cleared) + claim cursor and queue (reads) + MemberLeft",
+    derivation:
+      "base + calldata + member slot + member count (changes) + exit bound (cleared) + claim cursor and queue (reads) + MemberLeft",
   }),
   submitClaim: (d) => ({
     gas: G.tx + calldata(d) + G.coldRead + 3 * G.newSlot + G.newSlot + G.change + log(3, words(8)) + tokenPull,
-    derivation: "base + calldata + member slot (read) + claim (3 new slots) + open-claim slot (new) + claim counter (change) + ClaimSubmitted + bond transferFrom",
+    derivation:
+      "base + calldata + member slot (read) + claim (3 new slots) + open-claim slot (new) + claim counter (change) + ClaimSubmitted + bond transferFrom",
   }),
   attachReview: (d) => ({
     gas: G.tx + calldata(d) + G.coldRead + G.newSlot + log(3, words(1)),
@@ -87,11 +92,13 @@ export const floors: Record<string, (data: string, k?: number) => Floor> = {
   }),
   revealVote: (d) => ({
     gas: G.tx + calldata(d) + 2 * G.coldRead + G.clear + G.change + log(3, words(1)),
-    derivation: "base + calldata + claim and voter slots (reads) + commitment (cleared) + tally (change) + VoteRevealed",
+    derivation:
+      "base + calldata + claim and voter slots (reads) + commitment (cleared) + tally (change) + VoteRevealed",
   }),
   resolve: (d) => ({
     gas: G.tx + calldata(d) + G.change + G.coldRead + G.newSlot + G.change + G.newSlot + log(4, words(4)),
-    derivation: "base + calldata + claim status (change) + tally (read) + queue entry (new) + queue cursor (change) + bond credited to payout (new) + ClaimResolved",
+    derivation:
+      "base + calldata + claim status (change) + tally (read) + queue entry (new) + queue cursor (change) + bond credited to payout (new) + ClaimResolved",
   }),
   settle: (d, k = 1) => ({
     gas:
@@ -123,6 +130,7 @@ export const floors: Record<string, (data: string, k?: number) => Floor> = {
   }),
   createPool: (d) => ({
     gas: G.tx + calldata(d) + G.create + 45 * G.codeByte + 9 * G.newSlot + 2 * G.newSlot + G.change + log(4, words(19)),
-    derivation: "base + calldata + minimal clone (CREATE + 45 bytes) + rules, roles and start (9 new slots) + registry (2 new slots, length change) + PoolCreated",
+    derivation:
+      "base + calldata + minimal clone (CREATE + 45 bytes) + rules, roles and start (9 new slots) + registry (2 new slots, length change) + PoolCreated",
   }),
 };

@@ -56,7 +56,11 @@ async function buildMembers(token: MockERC20, pool: HuzhuPool, n: number, deposi
     await network.provider.send("hardhat_impersonateAccount", [a]);
     await sendAs(a, tokenAddress, token.interface.encodeFunctionData("mint", [a, deposit * 10n]));
     await sendAs(a, tokenAddress, approve);
-    const join = pool.interface.encodeFunctionData("join", [deposit, ethers.id(`m${i}`), { deadline: 0, signature: "0x" }]);
+    const join = pool.interface.encodeFunctionData("join", [
+      deposit,
+      ethers.id(`m${i}`),
+      { deadline: 0, signature: "0x" },
+    ]);
     await sendAs(a, poolAddress, join);
     if (i % 400 === 399) await mineAll();
     if (i % 10_000 === 9_999) process.stdout.write(".");
@@ -93,7 +97,12 @@ async function measureAt(n: number): Promise<Measured> {
     claimBond: usdc(5),
     annualChargeCap: 0,
   };
-  const roles = { operator: operator.address, verifier: ethers.ZeroAddress, assessor: assessor.address, guardian: ethers.ZeroAddress };
+  const roles = {
+    operator: operator.address,
+    verifier: ethers.ZeroAddress,
+    assessor: assessor.address,
+    guardian: ethers.ZeroAddress,
+  };
   const m: Measured = {};
   m.createPool = await gasOf(factory.createPool(rules, roles));
   const poolAddress = await factory.poolAt(0);
@@ -101,7 +110,8 @@ async function measureAt(n: number): Promise<Measured> {
   await buildMembers(token, pool, n, usdc(60));
   const member = (i: number) => ethers.getImpersonatedSigner(addressOf(i));
   await time.increase(91 * DAY);
-  for (let p = await pool.nextPeriodToSettle(); (await pool.periodEnd(p)) <= BigInt(await time.latest()); p++) await pool.settle(p);
+  for (let p = await pool.nextPeriodToSettle(); (await pool.periodEnd(p)) <= BigInt(await time.latest()); p++)
+    await pool.settle(p);
 
   // Roles in the pool: claimants 0-4, voters 5-7, top-up/exit 8, lapse 9, batch lapses from 10 on.
   const fresh = await ethers.getImpersonatedSigner(addressOf(n + 1));
@@ -117,25 +127,45 @@ async function measureAt(n: number): Promise<Measured> {
   const sig = ethers.Signature.from(
     await wallet.signTypedData(
       { name: "Bench USD", version: "1", chainId: 31337, verifyingContract: await token.getAddress() },
-      { Permit: [ { name: "owner", type: "address" }, { name: "spender", type: "address" }, { name: "value", type: "uint256" }, { name: "nonce", type: "uint256" }, { name: "deadline", type: "uint256" } ] },
+      {
+        Permit: [
+          { name: "owner", type: "address" },
+          { name: "spender", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "nonce", type: "uint256" },
+          { name: "deadline", type: "uint256" },
+        ],
+      },
       { owner: wallet.address, spender: poolAddress, value: usdc(60), nonce: 0, deadline },
     ),
   );
   m.joinWithPermit = await gasOf(
-    pool.connect(wallet).joinWithPermit(usdc(60), ethers.id("permit"), { deadline: 0, signature: "0x" }, { deadline, v: sig.v, r: sig.r, s: sig.s }),
+    pool
+      .connect(wallet)
+      .joinWithPermit(
+        usdc(60),
+        ethers.id("permit"),
+        { deadline: 0, signature: "0x" },
+        { deadline, v: sig.v, r: sig.r, s: sig.s },
+      ),
   );
   m.topUp = await gasOf(pool.connect(await member(8)).topUp(usdc(5)));
   m.withdraw = await gasOf(pool.connect(await member(8)).withdraw(usdc(5)));
   // Members that keep only the minimum balance: the next share takes them below it.
   const lapsers = Math.min(n - 10, 110);
-  for (let i = 9; i < 10 + lapsers; i++) await (await member(i)).sendTransaction({ to: poolAddress, data: pool.interface.encodeFunctionData("withdraw", [usdc(50)]) });
+  for (let i = 9; i < 10 + lapsers; i++)
+    await (
+      await member(i)
+    ).sendTransaction({ to: poolAddress, data: pool.interface.encodeFunctionData("withdraw", [usdc(50)]) });
 
   const claimRound = async (count: number) => {
     const ids: bigint[] = [];
     for (let c = 0; c < count; c++) {
       // Small enough never to be capped, even at 10 members, and leaving a rounding surplus at
       // every size: the settlement writes the same kinds of figures whatever the member count.
-      const tx = pool.connect(await member(c)).submitClaim(usdc("10.000001"), ethers.id(`evidence-${c}`), "ipfs://bafy-evidence");
+      const tx = pool
+        .connect(await member(c))
+        .submitClaim(usdc("10.000001"), ethers.id(`evidence-${c}`), "ipfs://bafy-evidence");
       const measured = await gasOf(tx);
       if (c === 0 && !m.submitClaim) m.submitClaim = measured;
       ids.push(await pool.claimCount());
@@ -144,7 +174,9 @@ async function measureAt(n: number): Promise<Measured> {
     for (const id of ids) {
       for (let v = 5; v < 8; v++) {
         const voter = await member(v);
-        const measured = await gasOf(pool.connect(voter).commitVote(id, await pool.voteCommitment(id, voter.address, true, ethers.id(`s${v}`))));
+        const measured = await gasOf(
+          pool.connect(voter).commitVote(id, await pool.voteCommitment(id, voter.address, true, ethers.id(`s${v}`))),
+        );
         if (!m.commitVote) m.commitVote = measured;
       }
     }
@@ -170,8 +202,14 @@ async function measureAt(n: number): Promise<Measured> {
   m.withdrawFees = await gasOf(pool.connect(operator).withdrawFees());
   m.lapse = await gasOf(pool.connect(keeper).lapse(addressOf(9)));
   if (lapsers >= 110) {
-    m.lapseBatch10 = { ...(await gasOf(pool.connect(keeper).lapseBatch(Array.from({ length: 10 }, (_, i) => addressOf(10 + i))))), k: 10 };
-    m.lapseBatch100 = { ...(await gasOf(pool.connect(keeper).lapseBatch(Array.from({ length: 100 }, (_, i) => addressOf(20 + i))))), k: 100 };
+    m.lapseBatch10 = {
+      ...(await gasOf(pool.connect(keeper).lapseBatch(Array.from({ length: 10 }, (_, i) => addressOf(10 + i))))),
+      k: 10,
+    };
+    m.lapseBatch100 = {
+      ...(await gasOf(pool.connect(keeper).lapseBatch(Array.from({ length: 100 }, (_, i) => addressOf(20 + i))))),
+      k: 100,
+    };
   }
   m.requestExit = await gasOf(pool.connect(await member(8)).requestExit());
   m.settle1 = { ...(await claimRound(1)), k: 1 };
@@ -190,7 +228,11 @@ async function naiveSettleGas(n: number): Promise<number> {
       JSON.stringify({
         language: "Solidity",
         sources: { "NaivePool.sol": { content: source } },
-        settings: { optimizer: { enabled: true, runs: 1000 }, evmVersion: "cancun", outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } } },
+        settings: {
+          optimizer: { enabled: true, runs: 1000 },
+          evmVersion: "cancun",
+          outputSelection: { "*": { "*": ["abi", "evm.bytecode.object"] } },
+        },
       }),
     ),
   );
@@ -210,7 +252,11 @@ async function naiveSettleGas(n: number): Promise<number> {
   await mineAll();
   await network.provider.send("evm_setAutomine", [true]);
   // Estimated, not sent: past a block's gas the settlement cannot be mined at all.
-  return Number(await ethers.provider.estimateGas({ to: address, data: naive.interface.encodeFunctionData("settle", [1n]), gasLimit: 1_000_000_000n }).catch(() => -1n));
+  return Number(
+    await ethers.provider
+      .estimateGas({ to: address, data: naive.interface.encodeFunctionData("settle", [1n]), gasLimit: 1_000_000_000n })
+      .catch(() => -1n),
+  );
 }
 
 const OPS: Array<[string, string]> = [
@@ -282,7 +328,11 @@ async function main() {
     operations,
     naive: { gas: naiveGas, perMemberGas: Math.round(perMember), blockGasLimit: BLOCK_GAS_LIMIT, blockLimitMembers },
     audit: auditFigures
-      ? { eventsPerSecond: auditFigures.eventsPerSecond, membersPerSecond: auditFigures.membersPerSecond, naiveMembersPerSecond: auditFigures.naiveMembersPerSecond }
+      ? {
+          eventsPerSecond: auditFigures.eventsPerSecond,
+          membersPerSecond: auditFigures.membersPerSecond,
+          naiveMembersPerSecond: auditFigures.naiveMembersPerSecond,
+        }
       : null,
   };
   writeFileSync(path.join(__dirname, "results.json"), JSON.stringify(results, null, 2) + "\n");
@@ -293,7 +343,14 @@ async function main() {
 function markdown(r: {
   sizes: number[];
   seconds: number;
-  operations: Array<{ name: string; gas: Record<string, number | null>; floor: number; ratio: number; flatness: number; derivation: string }>;
+  operations: Array<{
+    name: string;
+    gas: Record<string, number | null>;
+    floor: number;
+    ratio: number;
+    flatness: number;
+    derivation: string;
+  }>;
   naive: { gas: Record<string, number>; perMemberGas: number; blockLimitMembers: number };
   audit: { eventsPerSecond: number; membersPerSecond: number; naiveMembersPerSecond: number } | null;
 }): string {
@@ -306,7 +363,10 @@ function markdown(r: {
     "",
     `| operation | ${r.sizes.map((n) => `gas at ${fmt(n)}`).join(" | ")} | floor | ratio | flatness |`,
     `| --- | ${r.sizes.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
-    ...r.operations.map((o) => `| ${o.name} | ${r.sizes.map((n) => fmt(o.gas[n])).join(" | ")} | ${fmt(o.floor)} | ${o.ratio} | ${o.flatness} |`),
+    ...r.operations.map(
+      (o) =>
+        `| ${o.name} | ${r.sizes.map((n) => fmt(o.gas[n])).join(" | ")} | ${fmt(o.floor)} | ${o.ratio} | ${o.flatness} |`,
+    ),
     "",
     "lapseBatch is measured only where the pool has the 110 underfunded members it needs (n/a at 10 members).",
     "",

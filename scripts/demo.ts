@@ -177,7 +177,9 @@ async function main() {
       );
     const outcomes = await claimsPeriod(w, p, voters);
     // Some members top up; one asks to leave and leaves once the claims before its request are done.
-    const toppers = Array.from({ length: 5 }, (_, k) => Math.floor(founders / 2) + p * 5 + k).filter((i) => i % 50 !== 24);
+    const toppers = Array.from({ length: 5 }, (_, k) => Math.floor(founders / 2) + p * 5 + k).filter(
+      (i) => i % 50 !== 24,
+    );
     for (const i of toppers) await w.pool.connect(w.members[i]).topUp(usdc(15));
     const leaver = w.members[10 + p];
     await w.pool.connect(leaver).requestExit();

@@ -405,7 +405,9 @@ describe("MemberRegistry", function () {
 
     it("reverts when the attestation was signed for another pool", async function () {
       const { factory, pool, alice, verifier } = await loadFixture(verifiedFixture);
-      const other = await createPool(factory, (await pool.rules()).toObject(), (await pool.roles()).toObject());
+      // ethers Results carry toObject() at run time; TypeChain's struct outputs do not declare it.
+      const asObject = <T>(r: unknown) => (r as { toObject(): T }).toObject();
+      const other = await createPool(factory, asObject(await pool.rules()), asObject(await pool.roles()));
       const deadline = BigInt(await time.latest()) + 3_600n;
       const forOther = await attest(other, verifier, alice.address, commitmentOf("alice"), deadline);
       await expect(pool.connect(alice).join(USDC(2), commitmentOf("alice"), forOther))

@@ -92,13 +92,7 @@ export async function read<
 }
 
 /** Encodes a transaction from the client's account. */
-async function prepare(
-  client: HuzhuClientConfig,
-  address: Address,
-  abi: Abi,
-  functionName: string,
-  args: unknown,
-) {
+async function prepare(client: HuzhuClientConfig, address: Address, abi: Abi, functionName: string, args: unknown) {
   const from = await client.connector.getAddress();
   if (!from) throw new MissingAccountError();
   return { to: address, data: encodeFunctionData({ abi, functionName, args } as never), from };
