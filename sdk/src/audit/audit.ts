@@ -1,8 +1,8 @@
 import type { HuzhuClientConfig } from "../clients/client";
-import type { LogEntry } from "../clients/connector";
+import type { Connector, LogEntry } from "../clients/connector";
 import type { Address } from "../core/types";
 import { ClaimState, MemberStatus } from "../core/types";
-import { erc20PermitAbi, factoryAbi, poolAbi, poolOf, read } from "../internal/contract";
+import { erc20PermitAbi, factoryAbi, findRevertData, poolAbi, poolOf, read } from "../internal/contract";
 import { decodeEventLog } from "viem";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
@@ -42,6 +42,7 @@ export interface AuditResult {
   symbol: string;
   fromBlock: bigint;
   toBlock: bigint;
+  /** The audited block's time: whether a waiting member is active yet is judged by it. */
   timestamp: bigint;
   ledger: PoolLedger;
   checks: AuditCheck[];
@@ -55,6 +56,32 @@ async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<v
     while (next < items.length) await fn(items[next++]);
   });
   await Promise.all(workers);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The connector with its reads retried, with exponential backoff, when they fail for any reason but
+ * a revert (a 502, a dropped connection): one flaky answer must not sink an audit of thousands of
+ * calls. Log queries are left alone: {@link fetchLogs} retries them and shrinks refused ranges.
+ */
+export function withReadRetries(connector: Connector, tries = 5, backoffMs = 200): Connector {
+  const retry = async <T>(fn: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (attempt >= tries || findRevertData(error) !== undefined) throw error;
+        await sleep(backoffMs * 2 ** (attempt - 1));
+      }
+    }
+  };
+  const wrapped: Connector = Object.create(connector);
+  return Object.assign(wrapped, {
+    call: (tx: Parameters<Connector["call"]>[0]) => retry(() => connector.call(tx)),
+    getBlockNumber: () => retry(() => connector.getBlockNumber()),
+    getTimestamp: (blockNumber?: bigint) => retry(() => connector.getTimestamp(blockNumber)),
+  });
 }
 
 async function rulesAtCreation(client: HuzhuClientConfig, pool: Address, params: AuditParameters, toBlock: bigint) {
@@ -85,8 +112,9 @@ async function rulesAtCreation(client: HuzhuClientConfig, pool: Address, params:
  * const result = await audit(client, { factory, fromBlock: deployment.factory.block, onProgress: console.log });
  * if (!result.passed) process.exitCode = 1;
  */
-export async function audit(client: HuzhuClientConfig, params: AuditParameters = {}): Promise<AuditResult> {
+export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParameters = {}): Promise<AuditResult> {
   const started = Date.now();
+  const client: HuzhuClientConfig = { ...huzhuClient, connector: withReadRetries(huzhuClient.connector) };
   const pool = poolOf(client, params.pool);
   const toBlock = params.toBlock ?? (await client.connector.getBlockNumber());
   const fromBlock = params.fromBlock ?? 0n;
@@ -135,17 +163,17 @@ export async function audit(client: HuzhuClientConfig, params: AuditParameters =
   ];
   const check = (name: string, scope: string, discrepancies: Discrepancy[]) =>
     checks.push({ name, scope, discrepancies, passed: discrepancies.length === 0 });
-  const at = <T>(p: Promise<T>) => p;
 
   const [memberCount, chargeIndex, carry, fees, symbol, decimals, held, block] = await Promise.all([
-    at(read(client, pool, poolAbi, "memberCount", [], toBlock)),
-    at(read(client, pool, poolAbi, "chargeIndex", [], toBlock)),
-    at(read(client, pool, poolAbi, "carry", [], toBlock)),
-    at(read(client, pool, poolAbi, "feesAccrued", [], toBlock)),
-    at(read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock)),
-    at(read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock)),
-    at(read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock)),
-    client.connector.getTimestamp(),
+    read(client, pool, poolAbi, "memberCount", [], toBlock),
+    read(client, pool, poolAbi, "chargeIndex", [], toBlock),
+    read(client, pool, poolAbi, "carry", [], toBlock),
+    read(client, pool, poolAbi, "feesAccrued", [], toBlock),
+    read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock),
+    read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock),
+    read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
+    // Statuses depend on the clock: judge them by the audited block's time, not the latest.
+    client.connector.getTimestamp(toBlock),
   ]);
   const diff = (
     list: Discrepancy[],

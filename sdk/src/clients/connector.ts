@@ -58,8 +58,8 @@ export interface Connector {
   sendTransaction(tx: TxRequest): Promise<TxReceipt>;
   getLogs(filter: LogFilter): Promise<LogEntry[]>;
   getBlockNumber(): Promise<bigint>;
-  /** The timestamp of the latest block, in seconds. */
-  getTimestamp(): Promise<bigint>;
+  /** The timestamp of a block (the latest by default), in seconds. */
+  getTimestamp(blockNumber?: bigint): Promise<bigint>;
   signTypedData(request: TypedDataRequest): Promise<Hex>;
   signMessage(message: string): Promise<Hex>;
 }

@@ -82,8 +82,8 @@ export function fromEthers(runner: Signer | Provider): Connector {
       return logs.map(toLog);
     },
     getBlockNumber: async () => BigInt(await provider.getBlockNumber()),
-    async getTimestamp() {
-      const block = await provider.getBlock("latest");
+    async getTimestamp(blockNumber) {
+      const block = await provider.getBlock(blockNumber === undefined ? "latest" : Number(blockNumber));
       return BigInt(block!.timestamp);
     },
     async signTypedData(request) {

@@ -94,8 +94,9 @@ export function fromViem({ publicClient, walletClient }: FromViemParameters): Co
       );
     },
     getBlockNumber: () => publicClient.getBlockNumber({ cacheTime: 0 }),
-    async getTimestamp() {
-      return (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
+    async getTimestamp(blockNumber) {
+      return (await publicClient.getBlock(blockNumber === undefined ? { blockTag: "latest" } : { blockNumber }))
+        .timestamp;
     },
     // The account first: without a wallet client it throws MissingAccountError, not a TypeError.
     async signTypedData(request) {

@@ -1,0 +1,241 @@
+/**
+ * How fast the auditor is on a large pool over a local HTTP node.
+ *
+ *   npx hardhat run bench/audit-speed.ts
+ *   HUZHU_BENCH_MEMBERS=2000 HUZHU_BENCH_PERIODS=20 npx hardhat run bench/audit-speed.ts
+ *
+ * Starts `hardhat node` on port 8646 (HUZHU_BENCH_PORT), builds a pool with real joins (impersonated
+ * accounts, automine off, mined in full blocks) and a life of settled periods with claims, then
+ * times: the event phase alone (fetch, decode, rebuild), the whole audit through an ethers and a
+ * viem client, and the naive way (one `balanceOf` call per member, no events). Writes
+ * bench/audit-speed.json.
+ */
+import hre from "hardhat";
+import { writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { JsonRpcProvider } from "ethers";
+import { createPublicClient, http } from "viem";
+import {
+  audit,
+  createHuzhuClient,
+  createPoolEventDecoder,
+  fetchLogs,
+  fromEthers,
+  fromViem,
+  poolAbi,
+  PoolLedger,
+  type Connector,
+  type HuzhuClientConfig,
+} from "../sdk/src";
+import { encodeFunctionData } from "viem";
+import { Chain, DAY, PoolDriver, deploy, httpRpc, memberAddress, startNode, usdc } from "../test/audit/scenario";
+
+const MEMBERS = Number(process.env.HUZHU_BENCH_MEMBERS ?? 10_000);
+const PERIODS = BigInt(process.env.HUZHU_BENCH_PERIODS ?? 50);
+const PORT = Number(process.env.HUZHU_BENCH_PORT ?? 8646);
+const JOIN_CHUNK = 2_000;
+
+const seconds = (since: number) => (Date.now() - since) / 1000;
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
+}
+
+/** The naive audit: ask the pool for every member's balance, one call each, trusting it. */
+async function naive(connector: Connector, pool: `0x${string}`, members: string[], concurrency: number) {
+  const started = Date.now();
+  let total = 0n;
+  await mapLimit(members, concurrency, async (m) => {
+    const data = encodeFunctionData({ abi: poolAbi, functionName: "balanceOf", args: [m as `0x${string}`] });
+    const balance = BigInt(await connector.call({ to: pool, data }));
+    total += balance;
+  });
+  const s = seconds(started);
+  return { concurrency, seconds: round(s, 2), membersPerSecond: round(members.length / s), total: total.toString() };
+}
+
+/** The event phase alone: fetch in 10,000-block ranges, decode, replay with the pure core. */
+async function eventPhase(connector: Connector, pool: `0x${string}`, fromBlock: bigint, toBlock: bigint) {
+  const fetchStarted = Date.now();
+  const logs = await fetchLogs(connector, { address: pool, fromBlock, toBlock });
+  const fetchSeconds = seconds(fetchStarted);
+  const replayStarted = Date.now();
+  const decode = createPoolEventDecoder();
+  const rules = {
+    feeBps: 800n,
+    capPerMember: usdc(2),
+    maxClaimsPerPeriod: 4n,
+    quorum: 5n,
+    approvalThresholdBps: 6_000n,
+  };
+  const ledger = new PoolLedger({ ...rules, annualChargeCap: 0n, periodLength: 14n * DAY, minBalance: usdc(10) });
+  for (const entry of logs) {
+    const event = decode(entry);
+    if (event) ledger.apply(event);
+  }
+  const replaySeconds = seconds(replayStarted);
+  if (ledger.discrepancies.length > 0) throw new Error(JSON.stringify(ledger.discrepancies.slice(0, 5)));
+  return {
+    events: logs.length,
+    fetchSeconds: round(fetchSeconds, 3),
+    fetchEventsPerSecond: round(logs.length / fetchSeconds),
+    replaySeconds: round(replaySeconds, 3),
+    replayEventsPerSecond: round(logs.length / replaySeconds),
+  };
+}
+
+async function main() {
+  const node = await startNode(PORT);
+  const rpc = httpRpc(node.url);
+  try {
+    const chain = new Chain(rpc);
+    const buildStarted = Date.now();
+    const d = await deploy(chain, hre.artifacts);
+    const p = new PoolDriver(chain, d);
+    for (let i = 0; i < MEMBERS; i += JOIN_CHUNK) {
+      const indices = Array.from({ length: Math.min(JOIN_CHUNK, MEMBERS - i) }, (_, k) => i + k);
+      await p.joinMany(indices, usdc(60), usdc(100));
+      log(`${i + indices.length} joined (${round(seconds(buildStarted))} s)`);
+    }
+    const joinSeconds = seconds(buildStarted);
+    const counted = await p.view("memberCount");
+    if (counted !== BigInt(MEMBERS)) throw new Error(`${counted} members counted, ${MEMBERS} expected`);
+
+    // The life: after the 90-day wait, every period an approved claim; every fourth a rejected one
+    // too, every sixth one without quorum.
+    const lifeStarted = Date.now();
+    await chain.increase(91n * DAY);
+    await p.settleDue();
+    const voters = [1, 2, 3, 4, 5].map(memberAddress);
+    let claimant = 10;
+    let claims = 0;
+    for (let period = await p.view("nextPeriodToSettle"); period < PERIODS; period++) {
+      const plan: boolean[][] = [[true, true, true, true, true]];
+      if (period % 4n === 0n) plan.push([true, false, false, false, false]);
+      if (period % 6n === 0n) plan.push([true, true]);
+      const ids: bigint[] = [];
+      for (let c = 0; c < plan.length; c++)
+        ids.push(await p.claim(memberAddress(claimant++), usdc(1_000), `e-${period}-${c}`));
+      for (let c = 0; c < plan.length; c++) await p.commit(ids[c], voters, plan[c]);
+      await chain.increase(3n * DAY);
+      for (let c = 0; c < plan.length; c++) await p.reveal(ids[c], voters, plan[c]);
+      await chain.increase(2n * DAY);
+      await p.pool(d.keeper, "resolve", [ids[ids.length - 1]]);
+      await chain.increaseTo(await p.periodEnd(period));
+      await p.settleDue();
+      claims += ids.length;
+      if (period % 10n === 9n) log(`period ${period} settled (${round(seconds(lifeStarted))} s)`);
+    }
+    const lifeSeconds = seconds(lifeStarted);
+    const toBlock = await chain.blockNumber();
+    const settled = await p.view("nextPeriodToSettle");
+    log(
+      `pool built in ${round(seconds(buildStarted))} s: ${MEMBERS} members, ${settled} periods, ${claims} claims, ${toBlock} blocks`,
+    );
+
+    const pool = d.pool as `0x${string}`;
+    const factory = d.factory as `0x${string}`;
+    const ethersProvider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true });
+    const viemClient = createPublicClient({ transport: http(node.url) });
+    const viem = createHuzhuClient({ connector: fromViem({ publicClient: viemClient }), pool });
+    const ethers = createHuzhuClient({ connector: fromEthers(ethersProvider), pool });
+    const clients: Array<[string, HuzhuClientConfig]> = [
+      ["viem http transport", viem],
+      ["ethers JsonRpcProvider (batches JSON-RPC calls)", ethers],
+    ];
+    // ethers v6 reads an HTTP response by copying the whole body at every chunk (quadratic in its
+    // size): one response with every log of 10,000 joins costs it seconds. Narrow ranges bound that.
+    const audited: Array<[string, HuzhuClientConfig, bigint | undefined]> = [
+      ["viem http transport", viem, undefined],
+      ["ethers JsonRpcProvider", ethers, undefined],
+      ["ethers JsonRpcProvider, blockRange 16", ethers, 16n],
+    ];
+
+    // Through viem: cold (the node's and the decoder's first pass), then warm, after the audits.
+    const coldEvents = await eventPhase(viem.connector, pool, d.firstBlock, toBlock);
+    log(
+      `events: ${coldEvents.events} fetched in ${coldEvents.fetchSeconds} s, replayed in ${coldEvents.replaySeconds} s`,
+    );
+
+    const loadAtAudit = round(os.loadavg()[0], 2);
+    const audits = [];
+    for (const [name, client, blockRange] of audited) {
+      const started = Date.now();
+      let fetchedAt = started;
+      const result = await audit(client, {
+        blockRange,
+        factory,
+        fromBlock: d.firstBlock,
+        toBlock,
+        onProgress: () => (fetchedAt = Date.now()),
+      });
+      const s = seconds(started);
+      if (!result.passed) throw new Error(`the audit through ${name} failed: ${JSON.stringify(result.checks)}`);
+      audits.push({
+        client: name,
+        passed: result.passed,
+        events: result.stats.events,
+        members: result.stats.members,
+        seconds: round(s, 2),
+        eventsPerSecond: round(result.stats.events / s),
+        membersPerSecond: round(result.stats.members / s),
+        fetchSeconds: round((fetchedAt - started) / 1000, 2),
+        checkSeconds: round((Date.now() - fetchedAt) / 1000, 2),
+      });
+      log(
+        `audit via ${name}: ${round(s, 2)} s, ${round(result.stats.events / s)} events/s, ${round(result.stats.members / s)} members/s`,
+      );
+    }
+
+    const warmEvents = await eventPhase(viem.connector, pool, d.firstBlock, toBlock);
+    log(`events again: fetched in ${warmEvents.fetchSeconds} s, replayed in ${warmEvents.replaySeconds} s`);
+
+    const members = Array.from({ length: MEMBERS }, (_, i) => memberAddress(i));
+    const naiveRuns = [];
+    for (const [name, client] of clients) {
+      for (const concurrency of [1, 16]) {
+        const run = await naive(client.connector, pool, members, concurrency);
+        naiveRuns.push({ client: name, ...run });
+        log(`naive via ${name}, ${concurrency} at a time: ${run.seconds} s, ${run.membersPerSecond} members/s`);
+      }
+    }
+    ethersProvider.destroy();
+
+    const report = {
+      date: new Date().toISOString(),
+      // Other work on the machine slows every figure: the load average (1 minute) when the audits began and ended.
+      machine: { node: process.version, cpus: os.cpus().length, loadAverage: [loadAtAudit, round(os.loadavg()[0], 2)] },
+      endpoint: `hardhat node over HTTP (${node.url})`,
+      pool: {
+        members: MEMBERS,
+        periodsSettled: Number(settled),
+        claims,
+        blocks: Number(toBlock),
+        events: coldEvents.events,
+        buildSeconds: { joins: round(joinSeconds), life: round(lifeSeconds) },
+      },
+      eventPhase: { cold: coldEvents, warm: warmEvents },
+      audit: audits,
+      naiveBalanceOfPerMember: naiveRuns,
+    };
+    const out = path.join(__dirname, "audit-speed.json");
+    writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+    log(`wrote ${out}`);
+  } finally {
+    rpc.destroy();
+    await node.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
