@@ -192,10 +192,8 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
 
   const memberDiffs: Discrepancy[] = [];
   await mapLimit([...ledger.members.values()], params.concurrency ?? 16, async (m) => {
-    const [balance, status] = await Promise.all([
-      read(client, pool, poolAbi, "balanceOf", [m.member], toBlock),
-      read(client, pool, poolAbi, "statusOf", [m.member], toBlock),
-    ]);
+    // One view gives both the balance and the status: one call per member.
+    const { balance, status } = await read(client, pool, poolAbi, "member", [m.member], toBlock);
     diff(memberDiffs, "member balance", `member ${m.member}`, ledger.balanceOf(m), balance);
     const expected = m.status === MemberStatus.Waiting && block >= m.eligibleAt ? MemberStatus.Active : m.status;
     diff(memberDiffs, "member status", `member ${m.member}`, expected, status);
