@@ -431,6 +431,7 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(period0.claims).to.have.length(1);
     // The share of 5.25 pays 20 of payouts plus a fee of 1: a member's part of the claim is 5.25 * 20 / 21.
     expect(period0.claims[0].memberPart).to.equal("5000000");
+    expect(await json(["statement", alice.address, "--history"])).to.deep.equal(history);
   });
 
   it("a bad key fails on one line and is never echoed", async function () {

@@ -109,7 +109,8 @@ async function auditPool(session: Session, options: AuditOptions): Promise<void>
   if (!result.passed) process.exitCode = 1;
 }
 
-async function history(session: Session, member: string): Promise<void> {
+/** A member's history from the events (shared by `history` and `statement --history`). */
+export async function history(session: Session, member: string): Promise<void> {
   const address = checkAddress(member, "member");
   const result = await runAudit(session, {});
   const s = memberStatement(result, address);

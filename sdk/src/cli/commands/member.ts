@@ -15,6 +15,7 @@ import { HuzhuError, InvalidParameterError } from "../../errors/base";
 import { identityCommitment } from "../../utils/commitments";
 import { date, handle, money, print, txLine, txOf } from "../output";
 import type { Session } from "../session";
+import { history } from "./audit";
 
 async function joinPool(
   session: Session,
@@ -131,7 +132,8 @@ async function withdrawFunds(
   ]);
 }
 
-async function statement(session: Session, member: string): Promise<void> {
+async function statement(session: Session, member: string, options: { history?: boolean } = {}): Promise<void> {
+  if (options.history) return history(session, member);
   const client = await session.reader();
   const address = checkAddress(member, "member") as Address;
   const [s, token] = await Promise.all([getMemberStatement(client, { member: address }), session.token(client)]);
@@ -180,5 +182,6 @@ export function registerMember(program: Command): void {
   program
     .command("statement <member>")
     .description("a member's statement: status, eligibility, deposits, charges, balance, payouts")
+    .option("--history", "from the events: each period's share and the member's part of each claim")
     .action(handle(statement));
 }
