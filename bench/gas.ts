@@ -33,6 +33,9 @@ async function mineAll() {
   for (;;) {
     const pending = await network.provider.send("eth_getBlockByNumber", ["pending", false]);
     if (pending.transactions.length === 0) return;
+    // Full blocks raise the EIP-1559 base fee at every block; a large build would price its own
+    // senders out. Gas used, which is what is measured, does not depend on the price.
+    await network.provider.send("hardhat_setNextBlockBaseFeePerGas", ["0x1"]);
     await network.provider.send("evm_mine", []);
   }
 }
@@ -52,7 +55,7 @@ async function buildMembers(token: MockERC20, pool: HuzhuPool, n: number, deposi
   await network.provider.send("evm_setAutomine", [false]);
   for (let i = 0; i < n; i++) {
     const a = addressOf(i);
-    await network.provider.send("hardhat_setBalance", [a, "0x56BC75E2D63100000"]);
+    await network.provider.send("hardhat_setBalance", [a, "0xC9F2C9CD04674EDEA40000000"]);
     await network.provider.send("hardhat_impersonateAccount", [a]);
     await sendAs(a, tokenAddress, token.interface.encodeFunctionData("mint", [a, deposit * 10n]));
     await sendAs(a, tokenAddress, approve);
@@ -115,13 +118,13 @@ async function measureAt(n: number): Promise<Measured> {
 
   // Roles in the pool: claimants 0-4, voters 5-7, top-up/exit 8, lapse 9, batch lapses from 10 on.
   const fresh = await ethers.getImpersonatedSigner(addressOf(n + 1));
-  await network.provider.send("hardhat_setBalance", [fresh.address, "0x56BC75E2D63100000"]);
+  await network.provider.send("hardhat_setBalance", [fresh.address, "0xC9F2C9CD04674EDEA40000000"]);
   await token.mint(fresh.address, usdc(100));
   await token.connect(fresh).approve(poolAddress, ethers.MaxUint256);
   m.join = await gasOf(pool.connect(fresh).join(usdc(60), ethers.id("fresh"), { deadline: 0, signature: "0x" }));
 
   const wallet = ethers.Wallet.createRandom().connect(ethers.provider);
-  await network.provider.send("hardhat_setBalance", [wallet.address, "0x56BC75E2D63100000"]);
+  await network.provider.send("hardhat_setBalance", [wallet.address, "0xC9F2C9CD04674EDEA40000000"]);
   await token.mint(wallet.address, usdc(100));
   const deadline = BigInt(await time.latest()) + 3600n;
   const sig = ethers.Signature.from(
@@ -244,7 +247,7 @@ async function naiveSettleGas(n: number): Promise<number> {
   await network.provider.send("evm_setAutomine", [false]);
   for (let i = 0; i < n; i++) {
     const a = addressOf(i);
-    await network.provider.send("hardhat_setBalance", [a, "0x56BC75E2D63100000"]);
+    await network.provider.send("hardhat_setBalance", [a, "0xC9F2C9CD04674EDEA40000000"]);
     await network.provider.send("hardhat_impersonateAccount", [a]);
     await sendAs(a, address, join);
     if (i % 1000 === 999) await mineAll();
