@@ -12,6 +12,7 @@ import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HuzhuPool, MockERC20, PoolFactory } from "../typechain-types";
 import { floors } from "./floors";
+import { permitTypes } from "../sdk/src";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const solc = require("solc");
@@ -130,15 +131,7 @@ async function measureAt(n: number): Promise<Measured> {
   const sig = ethers.Signature.from(
     await wallet.signTypedData(
       { name: "Bench USD", version: "1", chainId: 31337, verifyingContract: await token.getAddress() },
-      {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      { Permit: [...permitTypes.Permit] },
       { owner: wallet.address, spender: poolAddress, value: usdc(60), nonce: 0, deadline },
     ),
   );

@@ -7,6 +7,7 @@ import type { HuzhuError } from "../errors/base";
 import { MissingAccountError } from "../errors/base";
 import { erc20PermitAbi, poolAbi, poolOf, read, write } from "../internal/contract";
 import { assetOf } from "../internal/token";
+import { permitTypes } from "../utils/commitments";
 import { NO_ATTESTATION, type Attestation } from "./join";
 
 export interface JoinWithPermitParameters {
@@ -46,15 +47,7 @@ export async function joinWithPermit(
   const deadline = params.deadline ?? now + 3600n;
   const signature = await client.connector.signTypedData({
     domain: { name: domain[1], version: domain[2], chainId, verifyingContract: asset },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: { Permit: [...permitTypes.Permit] },
     primaryType: "Permit",
     message: { owner, spender: pool, value: amount, nonce, deadline },
   });

@@ -30,3 +30,14 @@ export function voteSaltMessage(chainId: number, pool: Address, claimId: bigint)
 export function saltFromSignature(signature: Hex): Hex {
   return keccak256(toBytes(signature));
 }
+
+/** The EIP-712 types of an ERC-2612 permit (`joinWithPermit` signs one). */
+export const permitTypes = {
+  Permit: [
+    { name: "owner", type: "address" },
+    { name: "spender", type: "address" },
+    { name: "value", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
