@@ -35,7 +35,7 @@ const config: HardhatUserConfig = {
   solidity: {
     version: SOLC_VERSION,
     settings: {
-      optimizer: { enabled: true, runs: 1_000 },
+      optimizer: { enabled: true, runs: 200 },
       evmVersion: "cancun",
       viaIR: true,
     },

@@ -2,37 +2,20 @@
 pragma solidity ^0.8.28;
 
 import {IClaimVoting} from "./interfaces/IClaimVoting.sol";
-import {Apportionment} from "./libraries/Apportionment.sol";
+import {Juries} from "./libraries/Juries.sol";
+import {ClaimRecord, MemberRecord} from "./types/Records.sol";
 import {MemberRegistry} from "./MemberRegistry.sol";
 
 /// @title ClaimVoting
-/// @notice Claims, the commit-reveal member vote, and the queue of approved claims. Vote windows
-/// have fixed lengths, so claims reach their outcome in the order they were submitted; `resolve`
-/// records outcomes in that order, and approved claims are paid in it.
+/// @notice Claims, their drawn juries and appeals, and the queue of approved claims. Every claim's
+/// timetable has the same length, so claims become final in the order they were submitted;
+/// `resolve` records outcomes in that order, and approved claims are paid in it.
 abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev `status` is Committing while the claim is pending (the clock tells the phase), then
-    /// the recorded outcome.
-    struct ClaimRecord {
-        address claimant;
-        uint40 submittedAt;
-        ClaimState status;
-        uint96 amount;
-        uint96 bond;
-        uint32 approvals;
-        uint32 rejections;
-        bytes32 evidenceDigest;
-        bytes32 reviewDigest;
-    }
-
-    mapping(uint256 claimId => ClaimRecord) private _claims;
-    mapping(uint256 claimId => mapping(address voter => bytes32 commitment)) private _voteCommitments;
-    mapping(address account => uint256 claimId) private _openClaims;
-    mapping(uint256 position => uint256 claimId) private _queue;
-
+    Juries.Court private _court;
     uint64 private _claimCount;
     uint64 private _resolvedCount;
     uint64 private _queueHead;
@@ -51,83 +34,90 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
         _checkClaim(amount, evidenceDigest);
         claimId = ++_claimCount;
         uint96 bond = _rules.claimBond;
-        _claims[claimId] = ClaimRecord({
+        uint16 feeBps = _rules.feeBps;
+        _court.claims[claimId] = ClaimRecord({
             claimant: msg.sender,
             submittedAt: uint40(block.timestamp),
-            status: ClaimState.Committing,
+            round: 0,
+            status: ClaimState.Drawing,
+            verdict: Verdict.None,
+            feeBps: feeBps,
             // Fits: _checkClaim bounds amount by maxClaimAmount, a uint96.
             amount: uint96(amount),
             bond: bond,
-            approvals: 0,
-            rejections: 0,
             evidenceDigest: evidenceDigest,
             reviewDigest: bytes32(0)
         });
-        _openClaims[msg.sender] = claimId;
-        (uint256 commitEnd, uint256 revealEnd) = _windows(block.timestamp);
-        emit ClaimSubmitted(claimId, msg.sender, amount, bond, evidenceDigest, uri, commitEnd, revealEnd);
-        if (bond != 0) _collect(msg.sender, bond);
+        _court.openClaims[msg.sender] = claimId;
+        _court.evidenceUsed[evidenceDigest] = true;
+        emit ClaimSubmitted(
+            claimId,
+            msg.sender,
+            amount,
+            bond,
+            feeBps,
+            evidenceDigest,
+            uri,
+            block.timestamp + _claimTimetable()
+        );
+        Juries.openRound(_court, claimId, 0, _rules.jurySize, _jurorCount, _rules.randomness);
+        _collect(msg.sender, bond);
     }
 
-    /// @dev Who may claim: an active member holding the minimum balance, with no open claim.
+    /// @dev Who may claim: an active member holding the minimum balance, with no open claim, with
+    /// evidence no claim of this pool used before.
     function _checkClaim(uint256 amount, bytes32 evidenceDigest) private view {
         uint256 maxAmount = _rules.maxClaimAmount;
         if (amount == 0 || amount > maxAmount) revert ClaimAmountOutOfRange(amount, maxAmount);
         if (evidenceDigest == bytes32(0)) revert ClaimZeroEvidence();
+        if (_court.evidenceUsed[evidenceDigest]) revert ClaimEvidenceUsed(evidenceDigest);
         MemberRecord memory m = _memberRecord(msg.sender);
         MemberStatus status = _statusOf(m);
         if (status != MemberStatus.Active) revert ClaimantNotActive(msg.sender, status);
         int256 balance = _balanceOf(m);
         uint256 minBalance = _rules.minBalance;
         if (balance < int256(minBalance)) revert ClaimantUnderfunded(msg.sender, balance, minBalance);
-        uint256 open = _openClaims[msg.sender];
+        uint256 open = _court.openClaims[msg.sender];
         if (open != 0) revert ClaimAlreadyOpen(msg.sender, open);
     }
 
     /// @inheritdoc IClaimVoting
     function attachReview(uint256 claimId, bytes32 reviewDigest) external onlyRole(_roles.assessor) {
-        _expectState(claimId, ClaimState.Committing);
-        if (reviewDigest == bytes32(0)) revert ClaimZeroReview();
-        ClaimRecord storage c = _claims[claimId];
-        if (c.reviewDigest != bytes32(0)) revert ClaimAlreadyReviewed(claimId);
-        c.reviewDigest = reviewDigest;
-        emit ClaimReviewed(claimId, msg.sender, reviewDigest);
+        Juries.review(_court, _rules, claimId, reviewDigest);
     }
 
     /*//////////////////////////////////////////////////////////////
-                                 VOTES
+                                JURIES
     //////////////////////////////////////////////////////////////*/
 
     /// @inheritdoc IClaimVoting
+    function drawJury(uint256 claimId) external returns (uint256 seats) {
+        (mapping(address => MemberRecord) storage members, mapping(uint256 => address) storage jurorSet) = _memberStore();
+        return Juries.draw(_court, members, jurorSet, _jurorCount, claimId, _rules);
+    }
+
+    /// @inheritdoc IClaimVoting
     function commitVote(uint256 claimId, bytes32 commitment) external {
-        _expectState(claimId, ClaimState.Committing);
-        if (commitment == bytes32(0)) revert VoteZeroCommitment();
-        ClaimRecord storage c = _claims[claimId];
-        if (c.claimant == msg.sender) revert VoterIsClaimant(claimId, msg.sender);
-        // Only members counted now whose waiting period ended before the claim: joining after a
-        // claim gives no vote on it.
-        MemberRecord memory m = _memberRecord(msg.sender);
-        if (!_isCounted(m.status) || m.eligibleAt >= c.submittedAt) revert VoterNotEligible(claimId, msg.sender);
-        _voteCommitments[claimId][msg.sender] = commitment;
-        emit VoteCommitted(claimId, msg.sender, commitment);
+        Juries.commit(_court, claimId, commitment, _rules);
     }
 
     /// @inheritdoc IClaimVoting
     function revealVote(uint256 claimId, bool support, bytes32 salt) external {
-        _expectState(claimId, ClaimState.Revealing);
-        bytes32 stored = _voteCommitments[claimId][msg.sender];
-        if (stored == bytes32(0)) revert VoteNotCommitted(claimId, msg.sender);
-        // A voter who left the count (lapsed or exited) since committing has no say any more.
-        if (!_isCounted(_memberRecord(msg.sender).status)) revert VoterNotEligible(claimId, msg.sender);
-        if (stored != voteCommitment(claimId, msg.sender, support, salt)) {
-            revert VoteRevealMismatch(claimId, msg.sender);
-        }
-        // Clearing the commitment is what makes a second reveal impossible.
-        delete _voteCommitments[claimId][msg.sender];
-        ClaimRecord storage c = _claims[claimId];
-        if (support) ++c.approvals;
-        else ++c.rejections;
-        emit VoteRevealed(claimId, msg.sender, support);
+        Juries.reveal(_court, claimId, support, salt, _rules);
+    }
+
+    /// @inheritdoc IClaimVoting
+    function tally(uint256 claimId) external {
+        (mapping(address => MemberRecord) storage members, ) = _memberStore();
+        uint256 gain = Juries.tally(_court, members, _payoutStore(), _rules, _chargeIndex, _jurorCount, claimId);
+        if (gain != 0) _carryGain(gain);
+    }
+
+    /// @inheritdoc IClaimVoting
+    function appeal(uint256 claimId) external nonReentrant {
+        (mapping(address => MemberRecord) storage members, ) = _memberStore();
+        Juries.appeal(_court, members, _jurorCount, claimId, _rules);
+        _collect(msg.sender, _rules.appealBond);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -136,40 +126,25 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
 
     /// @inheritdoc IClaimVoting
     function resolve(uint256 claimId) external returns (uint256 resolved) {
-        _expectState(claimId, ClaimState.Resolvable);
+        ClaimState current = state(claimId);
+        if (current != ClaimState.Resolvable) revert UnexpectedClaimState(claimId, current, ClaimState.Resolvable);
         uint256 first = uint256(_resolvedCount) + 1;
-        // Reveal windows end in id order, so every claim from `first` to `claimId` is resolvable.
-        for (uint256 id = first; id <= claimId; ++id) _resolveOne(id);
+        (mapping(address => MemberRecord) storage members, ) = _memberStore();
+        // Timetables end in id order, so every claim from `first` to `claimId` is resolvable.
+        (uint256 gain, uint256 tail) = Juries.resolve(
+            _court,
+            members,
+            _payoutStore(),
+            _rules,
+            _chargeIndex,
+            first,
+            claimId,
+            _queueTail
+        );
+        _queueTail = uint64(tail);
         _resolvedCount = uint64(claimId);
+        if (gain != 0) _carryGain(gain);
         return claimId + 1 - first;
-    }
-
-    function _resolveOne(uint256 claimId) private {
-        ClaimRecord storage c = _claims[claimId];
-        uint256 approvals = c.approvals;
-        uint256 revealed = approvals + c.rejections;
-        address claimant = c.claimant;
-        uint256 bond = c.bond;
-        ClaimState outcome;
-        uint256 refunded;
-        uint256 forfeited;
-        if (revealed < _rules.quorum) {
-            outcome = ClaimState.NoQuorum;
-            refunded = bond;
-            delete _openClaims[claimant];
-        } else if (approvals * Apportionment.BPS >= revealed * _rules.approvalThresholdBps) {
-            outcome = ClaimState.Approved;
-            refunded = bond;
-            _queue[_queueTail++] = claimId;
-        } else {
-            outcome = ClaimState.Rejected;
-            forfeited = bond;
-            delete _openClaims[claimant];
-            _carryGain(bond);
-        }
-        c.status = outcome;
-        if (refunded != 0) _creditPayout(claimant, refunded);
-        emit ClaimResolved(claimId, claimant, outcome, approvals, revealed - approvals, refunded, forfeited);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -179,34 +154,27 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     /// @inheritdoc IClaimVoting
     function state(uint256 claimId) public view returns (ClaimState) {
         if (claimId == 0 || claimId > _claimCount) return ClaimState.None;
-        ClaimRecord storage c = _claims[claimId];
-        ClaimState status = c.status;
-        if (status != ClaimState.Committing) return status;
-        (uint256 commitEnd, uint256 revealEnd) = _windows(c.submittedAt);
-        if (block.timestamp < commitEnd) return ClaimState.Committing;
-        if (block.timestamp < revealEnd) return ClaimState.Revealing;
-        return ClaimState.Resolvable;
+        return Juries.state(_court, claimId, _rules);
     }
 
     /// @inheritdoc IClaimVoting
     function claim(uint256 claimId) external view returns (ClaimView memory) {
-        ClaimRecord storage c = _claims[claimId];
-        // An unknown claim reads as all zeros.
-        (uint256 commitEnd, uint256 revealEnd) = c.submittedAt == 0 ? (0, 0) : _windows(c.submittedAt);
-        return
-            ClaimView({
-                claimant: c.claimant,
-                state: state(claimId),
-                amount: c.amount,
-                bond: c.bond,
-                evidenceDigest: c.evidenceDigest,
-                reviewDigest: c.reviewDigest,
-                submittedAt: c.submittedAt,
-                commitEndsAt: commitEnd,
-                revealEndsAt: revealEnd,
-                approvals: c.approvals,
-                rejections: c.rejections
-            });
+        return Juries.claimView(_court, claimId, _rules);
+    }
+
+    /// @inheritdoc IClaimVoting
+    function round(uint256 claimId, uint256 roundIndex) external view returns (RoundView memory) {
+        return Juries.roundView(_court, claimId, roundIndex, _rules);
+    }
+
+    /// @inheritdoc IClaimVoting
+    function jury(uint256 claimId, uint256 roundIndex) external view returns (address[] memory) {
+        return Juries.jury(_court, claimId, roundIndex);
+    }
+
+    /// @inheritdoc IClaimVoting
+    function jurorVote(uint256 claimId, address account) external view returns (uint256 roundIndex, JurorVote vote) {
+        return Juries.jurorVoteOf(_court, claimId, account);
     }
 
     /// @inheritdoc IClaimVoting
@@ -221,72 +189,74 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
 
     /// @inheritdoc IClaimVoting
     function openClaimOf(address account) external view returns (uint256) {
-        return _openClaims[account];
+        return _court.openClaims[account];
     }
 
     /// @inheritdoc IClaimVoting
-    function voteCommitmentOf(uint256 claimId, address voter) external view returns (bytes32) {
-        return _voteCommitments[claimId][voter];
+    function evidenceUsed(bytes32 evidenceDigest) external view returns (bool) {
+        return _court.evidenceUsed[evidenceDigest];
     }
 
     /// @inheritdoc IClaimVoting
     function paymentQueue() external view returns (uint256 length, uint256 head) {
         length = _queueTail - _queueHead;
-        head = length == 0 ? 0 : _queue[_queueHead];
+        head = length == 0 ? 0 : _court.queue[_queueHead];
     }
 
     /// @inheritdoc IClaimVoting
-    function voteCommitment(uint256 claimId, address voter, bool support, bytes32 salt) public pure returns (bytes32) {
-        return keccak256(abi.encode(claimId, voter, support, salt));
+    function voteCommitment(
+        uint256 claimId,
+        uint256 roundIndex,
+        address juror,
+        bool support,
+        bytes32 salt
+    ) external pure returns (bytes32) {
+        return Juries.voteCommitment(claimId, roundIndex, juror, support, salt);
     }
 
     /*//////////////////////////////////////////////////////////////
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
 
-    function _expectState(uint256 claimId, ClaimState expected) private view {
-        ClaimState current = state(claimId);
-        if (current != expected) revert UnexpectedClaimState(claimId, current, expected);
-    }
-
-    function _windows(uint256 submittedAt) private view returns (uint256 commitEnd, uint256 revealEnd) {
-        commitEnd = submittedAt + _rules.commitWindow;
-        revealEnd = commitEnd + _rules.revealWindow;
+    /// @dev A payable claim, as settlement takes it from the queue.
+    struct Payable {
+        uint256 id;
+        address claimant;
+        uint256 amount;
+        uint256 feeBps;
     }
 
     /// @dev Takes up to `maxCount` approved claims from the head of the queue, only those whose
-    /// vote ended by `cutoff`, and marks them paid. Their ids, claimants and amounts come back.
-    function _takePayable(
-        uint256 maxCount,
-        uint256 cutoff
-    ) internal returns (uint256[] memory ids, address[] memory claimants, uint256[] memory amounts) {
+    /// timetable ended by `cutoff`, and marks them paid.
+    function _takePayable(uint256 maxCount, uint256 cutoff) internal returns (Payable[] memory taken) {
         uint256 head = _queueHead;
         uint256 available = _queueTail - head;
         uint256 count = available < maxCount ? available : maxCount;
-        ids = new uint256[](count);
-        claimants = new address[](count);
-        amounts = new uint256[](count);
-        uint256 taken;
-        for (; taken < count; ++taken) {
-            uint256 id = _queue[head + taken];
-            ClaimRecord storage c = _claims[id];
-            (, uint256 revealEnd) = _windows(c.submittedAt);
-            if (revealEnd > cutoff) break;
+        taken = new Payable[](count);
+        uint256 timetable = _claimTimetable();
+        uint256 n;
+        for (; n < count; ++n) {
+            uint256 id = _court.queue[head + n];
+            ClaimRecord storage c = _court.claims[id];
+            if (uint256(c.submittedAt) + timetable > cutoff) break;
             c.status = ClaimState.Paid;
             address claimant = c.claimant;
-            delete _openClaims[claimant];
-            delete _queue[head + taken];
-            ids[taken] = id;
-            claimants[taken] = claimant;
-            amounts[taken] = c.amount;
+            delete _court.openClaims[claimant];
+            delete _court.queue[head + n];
+            taken[n] = Payable({id: id, claimant: claimant, amount: c.amount, feeBps: c.feeBps});
         }
-        // Trim the arrays to what was taken.
+        // Trim the array to what was taken.
         assembly ("memory-safe") {
-            mstore(ids, taken)
-            mstore(claimants, taken)
-            mstore(amounts, taken)
+            mstore(taken, n)
         }
-        _queueHead = uint64(head + taken);
+        _queueHead = uint64(head + n);
+    }
+
+    /// @dev Whether the head of the queue can be paid in a period ending at `cutoff`.
+    function _hasPayable(uint256 cutoff) internal view returns (bool) {
+        uint256 head = _queueHead;
+        if (head == _queueTail) return false;
+        return uint256(_court.claims[_court.queue[head]].submittedAt) + _claimTimetable() <= cutoff;
     }
 
     /// @inheritdoc MemberRegistry
@@ -297,6 +267,6 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     /// @inheritdoc MemberRegistry
     function _claimsDoneBelow(uint256 bound) internal view override returns (bool) {
         if (uint256(_resolvedCount) + 1 < bound) return false;
-        return _queueHead == _queueTail || _queue[_queueHead] >= bound;
+        return _queueHead == _queueTail || _court.queue[_queueHead] >= bound;
     }
 }

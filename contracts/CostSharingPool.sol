@@ -5,38 +5,41 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ICostSharingPool} from "./interfaces/ICostSharingPool.sol";
 import {Apportionment} from "./libraries/Apportionment.sol";
 import {ClaimVoting} from "./ClaimVoting.sol";
+import {PoolRules} from "./libraries/PoolRules.sol";
 
 /// @title CostSharingPool
-/// @notice Period settlement: pays the queued approved claims, charges every counted member the
-/// same share by raising one global index, and carries the rounding surplus (or a deficit) on.
+/// @notice Settlement: pays the queued final claims, charges every counted member the same share by
+/// raising one global index, and carries the rounding surplus (or a deficit) on. A period's claims
+/// are paid over as many calls as they need, each paying at most `MAX_CLAIMS_PER_SETTLE` and each
+/// its own apportionment record, so that no call can outgrow a block.
 abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
     using SafeCast for uint256;
 
+    /// @inheritdoc ICostSharingPool
+    uint256 public constant MAX_CLAIMS_PER_SETTLE = PoolRules.MAX_CLAIMS_PER_SETTLE;
+    /// @dev Ended periods with nothing to pay that one call settles at most.
+    uint256 private constant _MAX_PERIODS_PER_SETTLE = 32;
     uint256 private constant _YEAR = 365 days;
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev One slot per settle call: the rest of its figures are in its `PeriodSettled` event.
     struct SettlementRecord {
-        uint104 share;
-        uint104 chargeIndex;
+        uint88 share;
+        uint88 chargeIndex;
         uint32 members;
-        uint16 claimsPaid;
-        uint128 payouts;
-        uint128 fee;
-        uint128 cut;
-        uint40 settledAt;
-        uint128 surplusIn;
-        uint128 deficitIn;
-        uint128 surplusOut;
-        uint128 deficitOut;
+        uint32 claimsPaid;
+        bool closed;
     }
 
-    mapping(uint256 period => SettlementRecord) private _settlements;
-
-    // The annual cap counts charges from the index at the start of the pool year.
-    uint104 private _yearStartIndex;
+    mapping(uint256 period => mapping(uint256 part => SettlementRecord)) private _settlements;
+    mapping(address account => uint256 yearAndPaid) private _yearPayouts;
+    // The open period's progress, and the pool year the annual cap counts from.
+    uint32 private _part;
+    uint32 private _paidInPeriod;
+    uint88 private _yearStartIndex;
     uint32 private _year;
 
     /*//////////////////////////////////////////////////////////////
@@ -49,63 +52,86 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         if (period != next) revert PeriodNotNext(period, next);
         uint256 end = periodEnd(period);
         if (block.timestamp < end) revert PeriodNotEnded(period, end);
-
-        uint256 members = _memberCount;
-        // With nobody counted nothing can be paid: approved claims keep their place in the queue.
-        (uint256[] memory ids, address[] memory claimants, uint256[] memory amounts) = _takePayable(
-            members == 0 ? 0 : _rules.maxClaimsPerPeriod,
-            end
-        );
-        uint256[] memory paid = new uint256[](ids.length);
-        uint256 capPerMember = _rules.capPerMember;
-        for (uint256 i; i < ids.length; ++i) paid[i] = Apportionment.cappedPayout(amounts[i], capPerMember, members);
-
-        Apportionment.Input memory input = Apportionment.Input({
-            members: members,
-            feeBps: _rules.feeBps,
-            surplusIn: _surplus,
-            deficitIn: _deficit,
-            maxShare: _annualAllowance(period)
-        });
-        Apportionment.Result memory r = Apportionment.apportion(paid, input);
-
-        uint256 index = _chargeIndex + r.share;
-        _chargeIndex = index.toUint104();
-        _surplus = r.surplusOut.toUint128();
-        _deficit = r.deficitOut.toUint128();
-        _nextPeriod = uint32(period + 1);
-        if (r.fee != 0) _accrueFee(r.fee);
-        for (uint256 i; i < ids.length; ++i) {
-            if (paid[i] != 0) _creditPayout(claimants[i], paid[i]);
-            emit ClaimPaid(ids[i], period, claimants[i], amounts[i], paid[i]);
+        for (uint256 settled = 1; _settlePart(period, end); ++settled) {
+            // The period is closed: go on with the next ones while they have ended and pay nothing.
+            ++period;
+            end = periodEnd(period);
+            if (settled == _MAX_PERIODS_PER_SETTLE || block.timestamp < end || _hasPayable(end)) return;
         }
-        _record(period, ids.length, input, r, index);
     }
 
-    /// @dev Stores the period's figures for the read tab and emits them for the audit trail.
+    /// @dev Pays one call's worth of the period's payable claims; returns whether the period is closed.
+    function _settlePart(uint256 period, uint256 end) private returns (bool closed) {
+        uint256 members = _memberCount;
+        uint256 paidBefore = _paidInPeriod;
+        uint256 room = uint256(_rules.maxClaimsPerPeriod) - paidBefore;
+        if (room > MAX_CLAIMS_PER_SETTLE) room = MAX_CLAIMS_PER_SETTLE;
+        // With nobody counted nothing can be paid: approved claims keep their place in the queue.
+        Payable[] memory claims = _takePayable(members == 0 ? 0 : room, end);
+        uint256 n = claims.length;
+        uint256[] memory paid = new uint256[](n);
+        uint256[] memory feesBps = new uint256[](n);
+        uint256 year = _yearOf(period);
+        for (uint256 i; i < n; ++i) {
+            paid[i] = _payoutLimit(
+                claims[i].claimant,
+                year,
+                Apportionment.cappedPayout(claims[i].amount, _rules.capPerMember, members)
+            );
+            feesBps[i] = claims[i].feeBps;
+        }
+        Apportionment.Input memory input = Apportionment.Input({
+            members: members,
+            surplusIn: _surplus,
+            deficitIn: _deficit,
+            maxShare: _annualAllowance(year)
+        });
+        Apportionment.Result memory r = Apportionment.apportion(paid, feesBps, input);
+        uint256 index = _chargeIndex + r.share;
+        _chargeIndex = index.toUint88();
+        _surplus = r.surplusOut.toUint128();
+        _deficit = r.deficitOut.toUint128();
+        closed = members == 0 || paidBefore + n == _rules.maxClaimsPerPeriod || !_hasPayable(end);
+        uint256 part = _part;
+        if (closed) {
+            _nextPeriod = uint32(period + 1);
+            (_part, _paidInPeriod) = (0, 0);
+        } else {
+            // Fits: parts and claims of one period are bounded by maxClaimsPerPeriod, a uint16.
+            (_part, _paidInPeriod) = (uint32(part + 1), uint32(paidBefore + n));
+        }
+        if (r.fee != 0) _accrueFee(r.fee);
+        for (uint256 i; i < n; ++i) {
+            Payable memory c = claims[i];
+            if (paid[i] != 0) {
+                _creditPayout(c.claimant, paid[i]);
+                if (_rules.maxPayoutPerMember != 0) _recordYearPayout(c.claimant, year, paid[i]);
+            }
+            emit ClaimPaid(c.id, period, c.claimant, c.amount, paid[i]);
+        }
+        _record(period, part, n, input, r, index, closed);
+    }
+
+    /// @dev Stores the call's figures for the read tab and emits them all for the audit trail.
     function _record(
         uint256 period,
+        uint256 part,
         uint256 claimsPaid,
         Apportionment.Input memory input,
         Apportionment.Result memory r,
-        uint256 index
+        uint256 index,
+        bool closed
     ) private {
-        _settlements[period] = SettlementRecord({
-            share: uint104(r.share), // Fits: the index, a uint104, grew by it.
-            chargeIndex: uint104(index),
+        _settlements[period][part] = SettlementRecord({
+            share: uint88(r.share), // Fits: the index, a uint88, grew by it.
+            chargeIndex: uint88(index),
             members: uint32(input.members),
-            claimsPaid: uint16(claimsPaid), // Fits: at most maxClaimsPerPeriod, a uint16.
-            payouts: r.payouts.toUint128(),
-            fee: r.fee.toUint128(),
-            cut: r.cut.toUint128(),
-            settledAt: uint40(block.timestamp),
-            surplusIn: uint128(input.surplusIn),
-            deficitIn: uint128(input.deficitIn),
-            surplusOut: uint128(r.surplusOut),
-            deficitOut: uint128(r.deficitOut)
+            claimsPaid: uint32(claimsPaid), // Fits: at most MAX_CLAIMS_PER_SETTLE.
+            closed: closed
         });
         emit PeriodSettled(
             period,
+            part,
             input.members,
             claimsPaid,
             r.payouts,
@@ -116,22 +142,42 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
             r.share,
             r.surplusOut,
             r.deficitOut,
-            index
+            index,
+            closed
         );
     }
 
-    /// @dev What one member may still be charged in the pool year `period` starts in.
-    function _annualAllowance(uint256 period) private returns (uint256) {
+    function _yearOf(uint256 period) private view returns (uint256) {
+        return (period * _rules.periodLength) / _YEAR;
+    }
+
+    /// @dev What one member may still be charged in pool year `year`.
+    function _annualAllowance(uint256 year) private returns (uint256) {
         uint256 cap = _rules.annualChargeCap;
         if (cap == 0) return type(uint256).max;
-        uint256 year = (period * _rules.periodLength) / _YEAR;
         if (year != _year) {
             _year = year.toUint32();
             _yearStartIndex = _chargeIndex;
         }
-        uint256 used = _chargeIndex - _yearStartIndex;
         // Each settlement keeps the year's charges within the cap, so `used <= cap`.
-        return cap - used;
+        return cap - (_chargeIndex - _yearStartIndex);
+    }
+
+    /// @dev `payout`, cut to what the claimant may still be paid in pool year `year`.
+    function _payoutLimit(address claimant, uint256 year, uint256 payout) private view returns (uint256) {
+        uint256 limit = _rules.maxPayoutPerMember;
+        if (limit == 0) return payout;
+        uint256 word = _yearPayouts[claimant];
+        uint256 used = word >> 128 == year ? uint128(word) : 0;
+        uint256 left = limit - used;
+        return payout < left ? payout : left;
+    }
+
+    function _recordYearPayout(address claimant, uint256 year, uint256 amount) private {
+        uint256 word = _yearPayouts[claimant];
+        uint256 used = word >> 128 == year ? uint128(word) : 0;
+        // Fits: used + amount <= maxPayoutPerMember, a uint96.
+        _yearPayouts[claimant] = (year << 128) | (used + amount);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -149,6 +195,11 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
     }
 
     /// @inheritdoc ICostSharingPool
+    function nextPart() external view returns (uint256) {
+        return _part;
+    }
+
+    /// @inheritdoc ICostSharingPool
     function currentPeriod() external view returns (uint256) {
         return (block.timestamp - _startedAt) / _rules.periodLength;
     }
@@ -159,23 +210,22 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
     }
 
     /// @inheritdoc ICostSharingPool
-    function settlement(uint256 period) external view returns (Settlement memory) {
-        SettlementRecord storage s = _settlements[period];
+    function settlement(uint256 period, uint256 part) external view returns (Settlement memory) {
+        SettlementRecord storage s = _settlements[period][part];
         return
             Settlement({
                 members: s.members,
                 claimsPaid: s.claimsPaid,
-                payouts: s.payouts,
-                fee: s.fee,
-                cut: s.cut,
-                surplusIn: s.surplusIn,
-                deficitIn: s.deficitIn,
                 share: s.share,
-                surplusOut: s.surplusOut,
-                deficitOut: s.deficitOut,
                 chargeIndex: s.chargeIndex,
-                settledAt: s.settledAt
+                closed: s.closed
             });
+    }
+
+    /// @inheritdoc ICostSharingPool
+    function paidThisYear(address account) external view returns (uint256) {
+        uint256 word = _yearPayouts[account];
+        return word >> 128 == (block.timestamp - _startedAt) / _YEAR ? uint128(word) : 0;
     }
 
     /// @inheritdoc ICostSharingPool

@@ -61,6 +61,11 @@ abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICust
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev The payouts owed, for the jury library to credit refunded bonds.
+    function _payoutStore() internal view returns (mapping(address => uint256) storage) {
+        return _payouts;
+    }
+
     function _creditPayout(address account, uint256 amount) internal {
         _payouts[account] += amount;
     }

@@ -7,11 +7,14 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IMemberRegistry} from "./interfaces/IMemberRegistry.sol";
+import {MemberRecord} from "./types/Records.sol";
 import {CustodialEscrow} from "./CustodialEscrow.sol";
 
 /// @title MemberRegistry
-/// @notice Members, their deposits and the member count. A member's charges are
-/// `chargeIndex - chargeIndexAtJoin`, read in O(1): joining, leaving and lapsing never loop.
+/// @notice Members, their deposits, the member count and the juror set. A member's charges are
+/// `chargeIndex - chargeIndexAtJoin`, read in O(1): joining, leaving and lapsing never loop. The
+/// juror set (position -> account, swap-and-pop) holds every counted member not leaving, so that a
+/// jury is drawn in O(seats).
 abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     using SafeCast for uint256;
 
@@ -23,19 +26,11 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev One slot per member. `status` stores Waiting for every counted member not exiting
-    /// (Active follows from the clock). `chargeMark` is the charge index at join while the member
-    /// is counted, and the frozen total charged once they have left.
-    struct MemberRecord {
-        MemberStatus status;
-        uint40 eligibleAt;
-        uint104 credit;
-        uint104 chargeMark;
-    }
-
     mapping(address account => MemberRecord) private _members;
     mapping(bytes32 commitment => address account) private _commitmentOwners;
     mapping(address account => uint256 claimBound) private _exitBounds;
+    mapping(address account => uint256 time) private _lapsableAt;
+    mapping(uint256 position => address account) private _jurorSet;
 
     constructor() EIP712("Huzhu Pool", "1") {}
 
@@ -85,8 +80,13 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (amount == 0) revert MemberZeroAmount();
         MemberRecord storage m = _members[msg.sender];
         if (!_isCounted(m.status)) revert UnexpectedMemberStatus(msg.sender, _statusOf(m));
-        m.credit = (uint256(m.credit) + amount.toUint104()).toUint104();
+        m.credit = (uint256(m.credit) + amount).toUint88();
         emit MemberToppedUp(msg.sender, amount);
+        if (m.flagged && _balanceOf(m) >= int256(uint256(_rules.minBalance))) {
+            m.flagged = false;
+            delete _lapsableAt[msg.sender];
+            emit MemberFlagCleared(msg.sender);
+        }
         _collect(msg.sender, amount);
     }
 
@@ -94,19 +94,21 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     function requestExit() external {
         MemberRecord storage m = _members[msg.sender];
         if (m.status != MemberStatus.Waiting) revert UnexpectedMemberStatus(msg.sender, _statusOf(m));
-        m.status = MemberStatus.Exiting;
-        uint256 bound = _nextClaimId();
-        _exitBounds[msg.sender] = bound;
+        uint256 bound = _startNotice(msg.sender, m, MemberStatus.Exiting);
         emit MemberExitRequested(msg.sender, bound);
     }
 
     /// @inheritdoc IMemberRegistry
     function completeExit(address account) external {
         MemberRecord storage m = _members[account];
-        if (m.status != MemberStatus.Exiting) revert UnexpectedMemberStatus(account, _statusOf(m));
+        MemberStatus status = m.status;
+        if (status != MemberStatus.Exiting && status != MemberStatus.Lapsing) {
+            revert UnexpectedMemberStatus(account, _statusOf(m));
+        }
         uint256 bound = _exitBounds[account];
         if (!_claimsDoneBelow(bound)) revert MemberExitNotReady(account, bound);
-        _leave(account, m, MemberStatus.Exited);
+        delete _exitBounds[account];
+        _leave(account, m, status == MemberStatus.Exiting ? MemberStatus.Exited : MemberStatus.Lapsed);
     }
 
     /// @inheritdoc IMemberRegistry
@@ -123,29 +125,49 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (balance < 0 || uint256(balance) < needed) revert MemberInsufficientBalance(msg.sender, balance, needed);
         // Cannot underflow: credit >= balance >= amount.
         unchecked {
-            m.credit -= uint104(amount);
+            m.credit -= uint88(amount);
         }
         emit MemberWithdrew(msg.sender, amount);
         _release(msg.sender, amount);
     }
 
     /// @inheritdoc IMemberRegistry
-    function lapse(address account) external {
+    function flag(address account) external {
         MemberRecord storage m = _members[account];
-        if (!_isCounted(m.status)) revert UnexpectedMemberStatus(account, _statusOf(m));
+        if (m.status != MemberStatus.Waiting) revert UnexpectedMemberStatus(account, _statusOf(m));
+        if (m.flagged) revert MemberAlreadyFlagged(account, _lapsableAt[account]);
         int256 balance = _balanceOf(m);
         uint256 minBalance = _rules.minBalance;
         if (balance >= int256(minBalance)) revert MemberFunded(account, balance, minBalance);
-        _leave(account, m, MemberStatus.Lapsed);
+        _flag(account, m, balance);
     }
 
     /// @inheritdoc IMemberRegistry
-    function lapseBatch(address[] calldata accounts) external returns (uint256 lapsed) {
+    function lapse(address account) external {
+        MemberRecord storage m = _members[account];
+        if (m.status != MemberStatus.Waiting) revert UnexpectedMemberStatus(account, _statusOf(m));
+        int256 balance = _balanceOf(m);
+        uint256 minBalance = _rules.minBalance;
+        if (balance >= int256(minBalance)) revert MemberFunded(account, balance, minBalance);
+        uint256 lapsableAt = _lapsableAt[account];
+        if (!m.flagged || block.timestamp < lapsableAt) revert MemberGraceNotOver(account, lapsableAt);
+        _lapse(account, m, balance);
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function lapseBatch(address[] calldata accounts) external returns (uint256 flagged, uint256 lapsed) {
         int256 minBalance = int256(uint256(_rules.minBalance));
         for (uint256 i; i < accounts.length; ++i) {
-            MemberRecord storage m = _members[accounts[i]];
-            if (_isCounted(m.status) && _balanceOf(m) < minBalance) {
-                _leave(accounts[i], m, MemberStatus.Lapsed);
+            address account = accounts[i];
+            MemberRecord storage m = _members[account];
+            if (m.status != MemberStatus.Waiting) continue;
+            int256 balance = _balanceOf(m);
+            if (balance >= minBalance) continue;
+            if (!m.flagged) {
+                _flag(account, m, balance);
+                ++flagged;
+            } else if (block.timestamp >= _lapsableAt[account]) {
+                _lapse(account, m, balance);
                 ++lapsed;
             }
         }
@@ -161,6 +183,16 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     }
 
     /// @inheritdoc IMemberRegistry
+    function jurorCount() external view returns (uint256) {
+        return _jurorCount;
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function jurorAt(uint256 position) external view returns (address) {
+        return _jurorSet[position];
+    }
+
+    /// @inheritdoc IMemberRegistry
     function member(address account) external view returns (MemberView memory) {
         MemberRecord storage m = _members[account];
         return
@@ -170,7 +202,8 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
                 credit: m.credit,
                 charged: _chargedOf(m),
                 balance: _balanceOf(m),
-                exitClaimBound: _exitBounds[account]
+                exitClaimBound: _exitBounds[account],
+                lapsableAt: _lapsableAt[account]
             });
     }
 
@@ -190,6 +223,11 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     }
 
     /// @inheritdoc IMemberRegistry
+    function identityCommitment(string calldata identity, bytes32 salt) external pure returns (bytes32) {
+        return keccak256(abi.encode(identity, salt));
+    }
+
+    /// @inheritdoc IMemberRegistry
     function attestationDigest(address account, bytes32 commitment, uint256 deadline) public view returns (bytes32) {
         return _hashTypedDataV4(keccak256(abi.encode(_ATTESTATION_TYPEHASH, account, commitment, deadline)));
     }
@@ -203,20 +241,35 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (amount < minDeposit) revert MemberDepositTooLow(amount, minDeposit);
         if (commitment == bytes32(0)) revert MemberZeroCommitment();
         MemberRecord storage m = _members[msg.sender];
-        if (m.status != MemberStatus.None) revert MemberAlreadyJoined(msg.sender);
-        if (_commitmentOwners[commitment] != address(0)) revert MemberCommitmentUsed(commitment);
+        MemberStatus status = m.status;
+        address owner = _commitmentOwners[commitment];
+        uint256 carried;
+        if (status == MemberStatus.None) {
+            if (owner != address(0)) revert MemberCommitmentUsed(commitment);
+            _commitmentOwners[commitment] = msg.sender;
+        } else if (status == MemberStatus.Exited || status == MemberStatus.Lapsed) {
+            // A return: the same person, under a new waiting period, keeps what is left of the balance.
+            if (owner != msg.sender) revert MemberCommitmentMismatch(msg.sender, commitment);
+            carried = uint256(m.credit) - m.chargeMark;
+        } else {
+            revert MemberAlreadyJoined(msg.sender);
+        }
         address verifier = _roles.verifier;
         if (verifier != address(0)) _checkAttestation(verifier, commitment, attestation);
 
-        uint104 index = _chargeIndex;
+        uint88 index = _chargeIndex;
         uint256 eligibleAt = block.timestamp + _rules.waitingPeriod;
+        uint256 position = _jurorCount;
         _members[msg.sender] = MemberRecord({
             status: MemberStatus.Waiting,
-            eligibleAt: uint40(eligibleAt),
-            credit: amount.toUint104(),
+            flagged: false,
+            eligibleAt: eligibleAt.toUint32(),
+            position: uint32(position), // Fits: below the member count, a uint32.
+            credit: (carried + amount).toUint88(),
             chargeMark: index
         });
-        _commitmentOwners[commitment] = msg.sender;
+        _jurorSet[position] = msg.sender;
+        _jurorCount = uint32(position + 1);
         uint256 count = ++_memberCount;
         emit MemberJoined(msg.sender, commitment, amount, index, eligibleAt, count);
         _collect(msg.sender, amount);
@@ -230,6 +283,42 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (!SignatureChecker.isValidSignatureNow(verifier, digest, attestation.signature)) {
             revert MemberAttestationInvalid(msg.sender, commitment);
         }
+    }
+
+    function _flag(address account, MemberRecord storage m, int256 balance) private {
+        m.flagged = true;
+        uint256 lapsableAt = block.timestamp + _rules.lapseGrace;
+        _lapsableAt[account] = lapsableAt;
+        emit MemberFlagged(account, balance, lapsableAt);
+    }
+
+    function _lapse(address account, MemberRecord storage m, int256 balance) private {
+        m.flagged = false;
+        delete _lapsableAt[account];
+        uint256 bound = _startNotice(account, m, MemberStatus.Lapsing);
+        emit MemberLapsing(account, balance, bound);
+    }
+
+    /// @dev Starts an exit notice: the member leaves the juror set and stays counted until every
+    /// claim submitted before now is final and paid.
+    function _startNotice(address account, MemberRecord storage m, MemberStatus status) private returns (uint256 bound) {
+        _removeJuror(m.position);
+        m.status = status;
+        bound = _nextClaimId();
+        _exitBounds[account] = bound;
+    }
+
+    /// @dev Swap-and-pop: the last member of the set takes the removed one's position.
+    function _removeJuror(uint256 position) private {
+        uint256 last = _jurorCount - 1;
+        if (position != last) {
+            address moved = _jurorSet[last];
+            _jurorSet[position] = moved;
+            // Fits: a position is below the set's size, a uint32.
+            _members[moved].position = uint32(position);
+        }
+        delete _jurorSet[last];
+        _jurorCount = uint32(last);
     }
 
     /// @dev Takes a member out of the count and freezes their charges. A negative balance (keepers
@@ -246,10 +335,9 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
             charged = credit;
             _carryLoss(shortfall);
         }
-        if (m.status == MemberStatus.Exiting) delete _exitBounds[account];
         m.status = status;
-        // Fits: charged <= credit, a uint104.
-        m.chargeMark = uint104(charged);
+        // Fits: charged <= credit, a uint88.
+        m.chargeMark = uint88(charged);
         uint256 count = --_memberCount;
         emit MemberLeft(account, status, charged, credit - charged, shortfall, count);
     }
@@ -258,8 +346,18 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         return _members[account];
     }
 
+    /// @dev The member records and the juror set, for the jury library.
+    function _memberStore()
+        internal
+        view
+        returns (mapping(address => MemberRecord) storage members, mapping(uint256 => address) storage jurorSet)
+    {
+        members = _members;
+        jurorSet = _jurorSet;
+    }
+
     function _isCounted(MemberStatus status) internal pure returns (bool) {
-        return status == MemberStatus.Waiting || status == MemberStatus.Exiting;
+        return status == MemberStatus.Waiting || status == MemberStatus.Exiting || status == MemberStatus.Lapsing;
     }
 
     function _statusOf(MemberRecord memory m) internal view returns (MemberStatus) {
@@ -272,13 +370,13 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     }
 
     function _balanceOf(MemberRecord memory m) internal view returns (int256) {
-        // Both fit in int256: they are at most 104 bits wide.
+        // Both fit in int256: they are at most 88 bits wide.
         return int256(uint256(m.credit)) - int256(_chargedOf(m));
     }
 
-    /// @dev The id the next claim will get: a member exiting now is bound to every claim below it.
+    /// @dev The id the next claim will get: a member whose notice starts now is bound to every claim below it.
     function _nextClaimId() internal view virtual returns (uint256);
 
-    /// @dev Whether every claim with an id below `bound` is resolved and, if approved, paid.
+    /// @dev Whether every claim with an id below `bound` is final and, if approved, paid.
     function _claimsDoneBelow(uint256 bound) internal view virtual returns (bool);
 }

@@ -4,14 +4,15 @@ pragma solidity ^0.8.28;
 import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IPoolConfig} from "./interfaces/IPoolConfig.sol";
-import {Apportionment} from "./libraries/Apportionment.sol";
+import {PoolRules} from "./libraries/PoolRules.sol";
 
 /// @title PoolConfig
 /// @notice Rules, roles, the timelock for the few changes allowed after creation, the guardian's
 /// pause, and the pool-wide state every component shares (kept here so that it packs into few slots).
 abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
     /// @inheritdoc IPoolConfig
-    uint16 public constant MAX_FEE_BPS = 1_000;
+    uint16 public constant MAX_FEE_BPS = PoolRules.MAX_FEE_BPS;
+
 
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
@@ -21,11 +22,13 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
     Roles internal _roles;
     PendingChange private _pending;
 
-    // Pool-wide state, packed: a join reads the index and writes the count in one slot.
-    // 104 bits of charge index hold 2e31 base units per member over the pool's life: 2e13 whole
-    // tokens of an 18-decimal asset, or 2e25 of a 6-decimal one.
-    uint104 internal _chargeIndex;
-    uint32 internal _memberCount;
+    // Pool-wide state, packed: a join reads the index and writes both counts in one slot.
+    // 88 bits of charge index hold 3e26 base units per member over the pool's life (3e8 whole
+    // tokens of an 18-decimal asset, 3e20 of a 6-decimal one); the rules are refused when the
+    // largest share a period can charge could fill it within a century.
+    uint88 internal _chargeIndex;
+    uint32 internal _memberCount; // counted members: Waiting, Active, Exiting, Lapsing
+    uint32 internal _jurorCount; // members who may sit on a jury: counted and not leaving
     uint40 internal _startedAt;
     uint32 internal _nextPeriod;
 
@@ -47,40 +50,15 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
     //////////////////////////////////////////////////////////////*/
 
     function _initConfig(Rules calldata rules_, Roles calldata roles_) internal onlyInitializing {
-        _validate(rules_, roles_);
         _rules = rules_;
         _roles = roles_;
         _startedAt = uint40(block.timestamp);
     }
 
-    /// @dev Every rule a pool depends on for solvency and for a decidable vote.
-    function _validate(Rules calldata r, Roles calldata roles_) private view {
-        if (address(r.asset) == address(0) || address(r.asset).code.length == 0) {
-            revert ConfigInvalidAsset(address(r.asset));
-        }
-        if (roles_.operator == address(0)) revert ConfigZeroOperator();
-        if (r.feeBps > MAX_FEE_BPS) revert ConfigFeeAboveMaximum(r.feeBps, MAX_FEE_BPS);
-        if (r.periodLength == 0 || r.commitWindow == 0 || r.revealWindow == 0) revert ConfigZeroDuration();
-        if (r.approvalThresholdBps == 0 || r.approvalThresholdBps > Apportionment.BPS) {
-            revert ConfigInvalidThreshold(r.approvalThresholdBps);
-        }
-        if (r.quorum == 0) revert ConfigZeroQuorum();
-        if (r.maxClaimAmount == 0 || r.capPerMember == 0 || r.maxClaimsPerPeriod == 0) revert ConfigZeroClaimLimit();
-        // Solvency by construction: a member holding minBalance can always pay the next share,
-        // whose largest value is every claim at its cap, plus the largest fee the code allows
-        // (so that a later fee change cannot break it), plus one unit of rounding.
-        uint256 largestShare = _largestShare(r.maxClaimsPerPeriod, r.capPerMember);
-        if (r.minBalance < largestShare) revert ConfigMinBalanceTooLow(r.minBalance, largestShare);
-        if (r.minDeposit < r.minBalance) revert ConfigMinDepositTooLow(r.minDeposit, r.minBalance);
-        if (r.annualChargeCap != 0 && r.annualChargeCap < largestShare) {
-            revert ConfigAnnualCapTooLow(r.annualChargeCap, largestShare);
-        }
-    }
-
-    /// @dev The largest share one period can charge when nothing is carried.
-    function _largestShare(uint256 maxClaims, uint256 capPerMember) internal pure returns (uint256) {
-        uint256 perPeriod = maxClaims * capPerMember;
-        return perPeriod + Apportionment.feeOn(perPeriod, MAX_FEE_BPS) + 1;
+    /// @dev This pool's claim timetable.
+    function _claimTimetable() internal view returns (uint256) {
+        Rules storage r = _rules;
+        return PoolRules.timetable(r.maxAppealRounds, r.commitWindow, r.revealWindow, r.appealWindow);
     }
 
     /// @dev Adds a loss (a member's shortfall) to the carry: it eats the surplus first.
@@ -184,7 +162,17 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
 
     /// @inheritdoc IPoolConfig
     function changeDelay() public view returns (uint256) {
-        return uint256(_rules.periodLength) + _rules.commitWindow + _rules.revealWindow;
+        return uint256(_rules.periodLength) + _claimTimetable();
+    }
+
+    /// @inheritdoc IPoolConfig
+    function claimTimetable() external view returns (uint256) {
+        return _claimTimetable();
+    }
+
+    /// @inheritdoc IPoolConfig
+    function isOpenPool() external view returns (bool) {
+        return _roles.verifier == address(0);
     }
 
     /// @inheritdoc IPoolConfig

@@ -6,6 +6,7 @@ import {IPoolFactory} from "./interfaces/IPoolFactory.sol";
 import {IPoolConfig} from "./interfaces/IPoolConfig.sol";
 import {IHuzhuPool} from "./interfaces/IHuzhuPool.sol";
 import {HuzhuPool} from "./HuzhuPool.sol";
+import {PoolRules} from "./libraries/PoolRules.sol";
 
 /// @title PoolFactory
 /// @notice Creates pools as minimal clones of one implementation, each isolated from the others.
@@ -13,11 +14,16 @@ contract PoolFactory is IPoolFactory {
     /// @inheritdoc IPoolFactory
     address public immutable implementation;
 
+    /// @inheritdoc IPoolFactory
+    bool public immutable refusesOpenPools;
+
     address[] private _pools;
     mapping(address pool => bool) private _isPool;
 
-    constructor() {
+    /// @param refusesOpenPools_ Whether to refuse pools without an identity verifier.
+    constructor(bool refusesOpenPools_) {
         implementation = address(new HuzhuPool());
+        refusesOpenPools = refusesOpenPools_;
     }
 
     /// @inheritdoc IPoolFactory
@@ -25,6 +31,8 @@ contract PoolFactory is IPoolFactory {
         IPoolConfig.Rules calldata rules,
         IPoolConfig.Roles calldata roles
     ) external returns (address pool) {
+        if (refusesOpenPools && roles.verifier == address(0)) revert FactoryOpenPoolRefused();
+        PoolRules.validate(rules, roles);
         pool = Clones.clone(implementation);
         IHuzhuPool(pool).initialize(rules, roles);
         _pools.push(pool);

@@ -2,8 +2,10 @@
 pragma solidity ^0.8.28;
 
 /// @title Apportionment
-/// @notice The cost-sharing arithmetic of one period, exact to the base unit. Pure: no storage, no
-/// loop over members (the only loop is over the period's claims, at most `maxClaimsPerPeriod`).
+/// @notice The cost-sharing arithmetic of one settlement, exact to the base unit. Pure: no storage,
+/// no loop over members (the only loop is over the settlement's claims, at most one call's worth).
+/// @dev `apportion` is public: the pool calls it in the linked library (settlement is a keeper's
+/// call, where a DELEGATECALL's cost is small), which keeps the pool under EIP-170's limit.
 /// @dev For every result: `share * members == payouts + fee + deficitIn - surplusIn + surplusOut - deficitOut`,
 /// and at most one of `surplusOut`, `deficitOut` is non-zero.
 library Apportionment {
@@ -11,7 +13,6 @@ library Apportionment {
 
     struct Input {
         uint256 members; // N, the counted members
-        uint256 feeBps;
         uint256 surplusIn; // carried from the last period
         uint256 deficitIn; // carried from the last period
         uint256 maxShare; // the most one member may be charged this period (annual cap); max uint for none
@@ -37,11 +38,25 @@ library Apportionment {
         return (payouts * feeBps) / BPS;
     }
 
-    /// @notice Apportions one period. `payouts` holds each claim's capped payout and is cut in place,
-    /// pro rata and rounded down, when the share would pass `maxShare`.
-    function apportion(uint256[] memory payouts, Input memory input) internal pure returns (Result memory r) {
+    /// @notice The fee on every claim, each at its own rate, rounded down claim by claim.
+    function feesOn(uint256[] memory payouts, uint256[] memory feesBps) internal pure returns (uint256 fee) {
+        for (uint256 i; i < payouts.length; ++i) fee += feeOn(payouts[i], feesBps[i]);
+    }
+
+    /// @notice Apportions one settlement. `payouts` holds each claim's capped payout and is cut in
+    /// place, pro rata and rounded down, when the share would pass `maxShare`; `feesBps` holds the
+    /// fee rate each claim is charged (the one in force at its submission).
+    function apportion(
+        uint256[] memory payouts,
+        uint256[] memory feesBps,
+        Input memory input
+    ) public pure returns (Result memory r) {
         uint256 total;
-        for (uint256 i; i < payouts.length; ++i) total += payouts[i];
+        uint256 maxFeeBps;
+        for (uint256 i; i < payouts.length; ++i) {
+            total += payouts[i];
+            if (feesBps[i] > maxFeeBps) maxFeeBps = feesBps[i];
+        }
         if (input.members == 0) {
             // Nobody to charge: claims cannot have been capped above zero, and the carry stays as it is.
             r.surplusOut = input.surplusIn;
@@ -51,7 +66,7 @@ library Apportionment {
             return r;
         }
         r.payouts = total;
-        r.fee = feeOn(total, input.feeBps);
+        r.fee = feesOn(payouts, feesBps);
         _divide(r, input);
         if (r.share <= input.maxShare) return r;
 
@@ -59,8 +74,9 @@ library Apportionment {
         // plus the surplus, leave after the deficit.
         uint256 capacity = input.maxShare * input.members + input.surplusIn;
         uint256 budget = capacity > input.deficitIn ? capacity - input.deficitIn : 0;
-        // The largest P with P + floor(P * feeBps / BPS) <= budget, up to rounding down.
-        uint256 allowed = (budget * BPS) / (BPS + input.feeBps);
+        // The largest P with P + floor(P * maxFeeBps / BPS) <= budget, up to rounding down: no
+        // claim's fee rate is above maxFeeBps, so the fees of the cut payouts fit too.
+        uint256 allowed = (budget * BPS) / (BPS + maxFeeBps);
         if (allowed < total) {
             uint256 kept;
             for (uint256 i; i < payouts.length; ++i) {
@@ -69,7 +85,7 @@ library Apportionment {
             }
             r.cut = total - kept;
             r.payouts = kept;
-            r.fee = feeOn(kept, input.feeBps);
+            r.fee = feesOn(payouts, feesBps);
             _divide(r, input);
         }
         if (r.share > input.maxShare) {

@@ -15,9 +15,10 @@ contract ApportionmentHarness {
 
     function apportion(
         uint256[] memory payouts,
+        uint256[] memory feesBps,
         Apportionment.Input memory input
     ) external pure returns (uint256[] memory paid, Apportionment.Result memory result) {
-        result = Apportionment.apportion(payouts, input);
+        result = Apportionment.apportion(payouts, feesBps, input);
         paid = payouts;
     }
 }

@@ -1,5 +1,5 @@
 import { ethers } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { HuzhuPool, MockERC20, PoolFactory } from "../../typechain-types";
 import type { IPoolConfig } from "../../typechain-types/contracts/HuzhuPool";
@@ -10,26 +10,54 @@ export const USDC = (amount: number | string): bigint => ethers.parseUnits(Strin
 export type Rules = IPoolConfig.RulesStruct;
 export type Roles = IPoolConfig.RolesStruct;
 
-/** Realistic rules for a 6-decimal stablecoin; `asset` is filled in by `deployPool`. */
+/**
+ * Realistic rules for a 6-decimal stablecoin; `asset` is filled in by `deployPool`. A claim's
+ * timetable is 2 rounds x (3 + 2 + 2 days) = 14 days; the waiting period covers a period plus it.
+ */
 export function defaultRules(asset: string, overrides: Partial<Rules> = {}): Rules {
   return {
     asset,
+    randomness: ethers.ZeroAddress,
     waitingPeriod: 90 * DAY,
     periodLength: 14 * DAY,
     commitWindow: 3 * DAY,
+    revealWindow: 2 * DAY,
+    appealWindow: 2 * DAY,
+    lapseGrace: 14 * DAY,
     minDeposit: USDC(2),
     minBalance: USDC(1),
     maxClaimsPerPeriod: 5,
     feeBps: 800,
+    jurySize: 3,
+    maxAppealRounds: 1,
+    quorumBps: 6_667,
+    approvalThresholdBps: 6_000,
     maxClaimAmount: USDC(300_000),
     capPerMember: USDC("0.1"),
-    revealWindow: 2 * DAY,
-    quorum: 3,
-    approvalThresholdBps: 6_000,
     claimBond: USDC(5),
+    appealBond: USDC(10),
+    jurorPenalty: USDC("0.5"),
     annualChargeCap: 0n,
+    maxPayoutPerMember: 0n,
     ...overrides,
   };
+}
+
+/** The linked libraries a pool's code calls (Juries, Apportionment), deployed once. */
+export async function deployLibraries(): Promise<Record<string, string>> {
+  const libraries: Record<string, string> = {};
+  for (const name of ["Juries", "Apportionment"]) {
+    const lib = await ethers.deployContract(name);
+    libraries[name] = await lib.getAddress();
+  }
+  return libraries;
+}
+
+/** Deploys the libraries and a factory linked to them. */
+export async function deployFactory(refusesOpenPools = false): Promise<PoolFactory> {
+  const libraries = await deployLibraries();
+  const factory = await ethers.deployContract("PoolFactory", [refusesOpenPools], { libraries });
+  return factory as unknown as PoolFactory;
 }
 
 export const NO_ATTESTATION = { deadline: 0n, signature: "0x" };
@@ -59,7 +87,7 @@ export async function deployPool(
   const signers = await ethers.getSigners();
   const [, operator, guardian, assessor, keeper, ...members] = signers;
   const token = await ethers.deployContract("MockERC20", ["Test USD", "TUSD", decimals]);
-  const factory = await ethers.deployContract("PoolFactory");
+  const factory = await deployFactory();
   const rules = defaultRules(await token.getAddress(), ruleOverrides);
   const roles: Roles = {
     operator: operator.address,
@@ -102,22 +130,52 @@ export async function fund(setup: Pick<PoolSetup, "token" | "pool">, account: Ha
 
 export const saltOf = (label: string): string => ethers.keccak256(ethers.toUtf8Bytes(`salt:${label}`));
 
-/** Commits a vote with a salt derived from the voter and claim; returns the salt. */
-export async function commitVote(pool: HuzhuPool, voter: HardhatEthersSigner, claimId: bigint, support: boolean) {
-  const salt = saltOf(`${voter.address}:${claimId}`);
-  const commitment = await pool.voteCommitment(claimId, voter.address, support, salt);
-  await pool.connect(voter).commitVote(claimId, commitment);
+/** Commits a vote in the claim's current round with a salt derived from the juror and claim; returns the salt. */
+export async function commitVote(pool: HuzhuPool, juror: HardhatEthersSigner, claimId: bigint, support: boolean) {
+  const round = (await pool.claim(claimId)).round;
+  const salt = saltOf(`${juror.address}:${claimId}:${round}`);
+  const commitment = await pool.voteCommitment(claimId, round, juror.address, support, salt);
+  await pool.connect(juror).commitVote(claimId, commitment);
   return salt;
 }
 
-/** Runs a claim's whole vote: every voter commits, time passes, every voter reveals. */
+/** Mines the round's seed block if needed and draws the current round's jury; returns the seated signers. */
+export async function drawJury(pool: HuzhuPool, claimId: bigint): Promise<HardhatEthersSigner[]> {
+  const c = await pool.claim(claimId);
+  const r = await pool.round(claimId, c.round);
+  const now = BigInt(await ethers.provider.getBlockNumber());
+  if (now <= r.seedBlock) await mine(Number(r.seedBlock - now));
+  await pool.drawJury(claimId);
+  const seated = await pool.jury(claimId, c.round);
+  const signers = await ethers.getSigners();
+  return seated.map((a) => signers.find((s) => s.address === a)!);
+}
+
+/**
+ * Runs the current round: every listed juror commits, time passes, every one reveals, time passes
+ * to the reveal window's end, and the round is tallied.
+ */
 export async function voteOn(pool: HuzhuPool, claimId: bigint, votes: Array<[HardhatEthersSigner, boolean]>) {
   const salts = [];
-  for (const [voter, support] of votes) salts.push(await commitVote(pool, voter, claimId, support));
+  for (const [juror, support] of votes) salts.push(await commitVote(pool, juror, claimId, support));
   const c = await pool.claim(claimId);
-  await time.increaseTo(c.commitEndsAt);
+  const r = await pool.round(claimId, c.round);
+  await time.increaseTo(r.commitEndsAt);
   for (let i = 0; i < votes.length; i++) await pool.connect(votes[i][0]).revealVote(claimId, votes[i][1], salts[i]);
-  await time.increaseTo(c.revealEndsAt);
+  await time.increaseTo(r.revealEndsAt);
+  await pool.tally(claimId);
+}
+
+/** Draws the jury and has every seated juror vote `support`; then moves to the end of the timetable. */
+export async function decide(pool: HuzhuPool, claimId: bigint, support: boolean) {
+  const jurors = await drawJury(pool, claimId);
+  await voteOn(
+    pool,
+    claimId,
+    jurors.map((j) => [j, support]),
+  );
+  const c = await pool.claim(claimId);
+  await time.increaseTo(c.resolvesAt);
 }
 
 /** Submits a claim from `claimant` (funding the bond) and returns its id. */

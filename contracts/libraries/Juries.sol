@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IJuryRandomness} from "../interfaces/IJuryRandomness.sol";
+import {IPoolConfig} from "../interfaces/IPoolConfig.sol";
+import {IClaimVoting} from "../interfaces/IClaimVoting.sol";
+import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
+import {ClaimRecord, MemberRecord, RoundRecord} from "../types/Records.sol";
+
+/// @title Juries
+/// @notice Drawing and closing the jury rounds of a pool's claims. Its external functions run in the
+/// pool's storage (a linked library, called by DELEGATECALL), which keeps the pool under EIP-170's
+/// size limit without a second contract to trust: the pool passes its own records in.
+/// @dev A juror's vote on a claim is one word: bits 0-7 the round they sit in plus one, bits 8-15
+/// their `JurorVote`, bits 16-255 the top 240 bits of their commitment. A juror sits in at most one
+/// round of a claim, so the word also excludes earlier jurors from later draws.
+library Juries {
+    /// @dev The seed block of a round is this many blocks after the one that opens it.
+    uint256 internal constant SEED_DELAY = 1;
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _ROUND_MASK = 0xff;
+    uint256 private constant _COMMITMENT_MASK = ~uint256(0xffff);
+
+    /// @dev Every claim's jury state, one storage struct so that the library reaches it through one pointer.
+    struct Court {
+        mapping(uint256 claimId => ClaimRecord) claims;
+        mapping(uint256 claimId => mapping(uint256 round => RoundRecord)) rounds;
+        mapping(uint256 claimId => mapping(address juror => uint256 word)) votes;
+        mapping(uint256 claimId => mapping(uint256 seat => address juror)) seats;
+        mapping(uint256 claimId => address appellant) appellants;
+        mapping(address account => uint256 claimId) openClaims;
+        mapping(bytes32 evidenceDigest => bool) evidenceUsed;
+        mapping(uint256 position => uint256 claimId) queue; // approved claims, in the order they became final
+    }
+
+    /// @dev The rules a round needs, read once by the pool.
+    struct Params {
+        IJuryRandomness randomness;
+        uint256 commitWindow;
+        uint256 revealWindow;
+        uint256 roundLength; // commit + reveal + appeal window
+        uint256 rounds; // 1 + maxAppealRounds
+        uint256 quorumBps;
+        uint256 thresholdBps;
+        uint256 penalty;
+        uint256 appealBond;
+    }
+
+    /// @dev What closing a round moved: gains for the carried surplus, and an appeal bond to refund.
+    struct Outcome {
+        uint256 gain;
+        address refundTo;
+        uint256 refund;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 DRAW
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Draws the current round's jury from the juror set, or re-anchors an aged-out seed.
+    /// Positions are `hash(seed, claim, round, nonce) mod setSize`; a position past the set's
+    /// current end, the claimant, a member not seasoned before the claim, or one who already sat on
+    /// it is skipped, for at most `4 * seats + 16` tries, so the gas never depends on the pool's size.
+    function draw(
+        Court storage court,
+        mapping(address => MemberRecord) storage members,
+        mapping(uint256 => address) storage jurorSet,
+        uint256 jurorCount,
+        uint256 claimId,
+        IPoolConfig.Rules storage rules
+    ) external returns (uint256 filled) {
+        Params memory p = _params(rules);
+        ClaimRecord storage c = court.claims[claimId];
+        uint256 r = c.round;
+        RoundRecord storage round = court.rounds[claimId][r];
+        IClaimVoting.ClaimState current = stateOf(court, claimId, p);
+        if (current != IClaimVoting.ClaimState.Drawing) {
+            revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Drawing);
+        }
+        bytes32 seed = _seed(round, claimId, r, p.randomness);
+        if (seed == bytes32(0)) return 0;
+
+        uint256 setSize = round.setSize;
+        uint256 target = round.target;
+        uint256 first = round.firstSeat;
+        address claimant = c.claimant;
+        uint256 submittedAt = c.submittedAt;
+        bytes32 base = keccak256(abi.encode(seed, address(this), claimId, r));
+        uint256 tries = setSize == 0 ? 0 : 4 * target + 16;
+        for (uint256 nonce; nonce < tries && filled < target; ++nonce) {
+            uint256 position = uint256(keccak256(abi.encode(base, nonce))) % setSize;
+            if (position >= jurorCount) continue;
+            address juror = jurorSet[position];
+            if (juror == claimant || members[juror].eligibleAt >= submittedAt) continue;
+            if (court.votes[claimId][juror] != 0) continue;
+            court.votes[claimId][juror] = (uint256(IClaimVoting.JurorVote.Seated) << 8) | (r + 1);
+            court.seats[claimId][first + filled] = juror;
+            emit IClaimVoting.JurorSeated(claimId, r, juror);
+            ++filled;
+        }
+        // Fits: at most `target`, a uint16.
+        round.seats = uint16(filled);
+        round.drawn = true;
+        emit IClaimVoting.JuryDrawn(claimId, r, seed, filled);
+    }
+
+    /// @dev The round's seed, or zero after re-anchoring a seed block that aged out.
+    function _seed(
+        RoundRecord storage round,
+        uint256 claimId,
+        uint256 r,
+        IJuryRandomness randomness
+    ) private returns (bytes32 seed) {
+        uint256 seedBlock = round.seedBlock;
+        if (address(randomness) != address(0)) {
+            seed = randomness.seedOf(_key(claimId, r));
+            if (seed == bytes32(0)) revert IClaimVoting.JurySeedNotReady(claimId, r, seedBlock);
+            return seed;
+        }
+        if (block.number <= seedBlock) revert IClaimVoting.JurySeedNotReady(claimId, r, seedBlock);
+        seed = blockhash(seedBlock);
+        if (seed == bytes32(0)) {
+            seedBlock = block.number + SEED_DELAY;
+            // Fits: a block number.
+            round.seedBlock = uint64(seedBlock);
+            ++round.reanchors;
+            emit IClaimVoting.JuryReanchored(claimId, r, seedBlock);
+        }
+    }
+
+    /// @notice Opens round `r` of a claim: a draw of `target` seats, seeded by a block after this one.
+    function openRound(
+        Court storage court,
+        uint256 claimId,
+        uint256 r,
+        uint256 target,
+        uint256 jurorCount,
+        IJuryRandomness randomness
+    ) internal {
+        uint256 firstSeat;
+        if (r != 0) {
+            RoundRecord storage last = court.rounds[claimId][r - 1];
+            firstSeat = uint256(last.firstSeat) + last.target;
+        }
+        uint256 seedBlock = block.number + SEED_DELAY;
+        // Fits: seats are bounded by the pool's largest jury, set sizes by the member count.
+        court.rounds[claimId][r] = RoundRecord({
+            seedBlock: uint64(seedBlock),
+            setSize: uint32(jurorCount),
+            firstSeat: uint16(firstSeat),
+            target: uint16(target),
+            seats: 0,
+            approvals: 0,
+            rejections: 0,
+            reanchors: 0,
+            drawn: false,
+            tallied: false
+        });
+        // Fits: at most 1 + maxAppealRounds.
+        court.claims[claimId].round = uint8(r);
+        emit IClaimVoting.JuryRoundOpened(claimId, r, target, seedBlock, jurorCount);
+        if (address(randomness) != address(0)) randomness.requestSeed(_key(claimId, r));
+    }
+
+    function _key(uint256 claimId, uint256 r) private pure returns (uint256) {
+        return (claimId << 8) | r;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 TALLY
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Closes the current round once its reveal window is over (see `_close`); returns the
+    /// gains for the carried surplus.
+    function tally(
+        Court storage court,
+        mapping(address => MemberRecord) storage members,
+        mapping(address => uint256) storage payouts,
+        IPoolConfig.Rules storage rules,
+        uint256 chargeIndex,
+        uint256 jurorCount,
+        uint256 claimId
+    ) external returns (uint256 gain) {
+        Params memory p = _params(rules);
+        IClaimVoting.ClaimState current = stateOf(court, claimId, p);
+        if (current != IClaimVoting.ClaimState.Tallying) {
+            revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Tallying);
+        }
+        return _close(court, members, payouts, chargeIndex, jurorCount, claimId, p, false);
+    }
+
+    /// @dev Closes the current round: every seated juror who did not reveal pays the penalty (at
+    /// most their balance), the verdict is recorded (none short of quorum), a pending appeal is
+    /// decided against it (an overturning refund goes to the appellant's payout), and short of
+    /// quorum a fresh jury's round opens if one is left and `last` is false.
+    function _close(
+        Court storage court,
+        mapping(address => MemberRecord) storage members,
+        mapping(address => uint256) storage payouts,
+        uint256 chargeIndex,
+        uint256 jurorCount,
+        uint256 claimId,
+        Params memory p,
+        bool last
+    ) private returns (uint256 gain) {
+        ClaimRecord storage c = court.claims[claimId];
+        uint256 r = c.round;
+        RoundRecord storage round = court.rounds[claimId][r];
+        round.tallied = true;
+        gain = _penalize(court, members, chargeIndex, claimId, r, round, p.penalty);
+
+        uint256 approvals = round.approvals;
+        uint256 revealed = approvals + round.rejections;
+        uint256 quorum = quorumOf(round.target, p.quorumBps);
+        IClaimVoting.Verdict verdict;
+        if (revealed >= quorum) {
+            verdict = approvals * _BPS >= revealed * p.thresholdBps
+                ? IClaimVoting.Verdict.Approve
+                : IClaimVoting.Verdict.Reject;
+        }
+        emit IClaimVoting.RoundTallied(claimId, r, approvals, revealed - approvals, quorum, verdict);
+
+        if (verdict != IClaimVoting.Verdict.None) {
+            address appellant = court.appellants[claimId];
+            if (appellant != address(0)) {
+                delete court.appellants[claimId];
+                bool overturned = verdict != c.verdict;
+                if (overturned) payouts[appellant] += p.appealBond;
+                else gain += p.appealBond;
+                emit IClaimVoting.AppealDecided(
+                    claimId,
+                    appellant,
+                    overturned,
+                    overturned ? p.appealBond : 0,
+                    overturned ? 0 : p.appealBond
+                );
+            }
+            c.verdict = verdict;
+        } else if (!last && r + 1 < p.rounds) {
+            openRound(court, claimId, r + 1, round.target, jurorCount, p.randomness);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                               RESOLUTION
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Records the final outcome of claims `first..last`, whose timetables are over, in
+    /// order: closes a last round nobody tallied, refunds an undecided appeal's bond, queues an
+    /// approved claim (refunding its bond), forfeits a rejected claim's bond, and refunds the bond
+    /// of a claim no jury decided (whose evidence may then be used again).
+    /// @return gain Forfeited bonds and penalties, for the carried surplus.
+    /// @return queueTail The payment queue's new end.
+    function resolve(
+        Court storage court,
+        mapping(address => MemberRecord) storage members,
+        mapping(address => uint256) storage payouts,
+        IPoolConfig.Rules storage rules,
+        uint256 chargeIndex,
+        uint256 first,
+        uint256 last,
+        uint256 queueTail
+    ) external returns (uint256 gain, uint256) {
+        Params memory p = _params(rules);
+        for (uint256 id = first; id <= last; ++id) {
+            ClaimRecord storage c = court.claims[id];
+            if (!court.rounds[id][c.round].tallied) gain += _close(court, members, payouts, chargeIndex, 0, id, p, true);
+            address appellant = court.appellants[id];
+            if (appellant != address(0)) {
+                // The appeal round never reached a verdict: nobody decided against the appellant.
+                delete court.appellants[id];
+                payouts[appellant] += p.appealBond;
+                emit IClaimVoting.AppealDecided(id, appellant, false, p.appealBond, 0);
+            }
+            address claimant = c.claimant;
+            uint256 bond = c.bond;
+            IClaimVoting.Verdict verdict = c.verdict;
+            IClaimVoting.ClaimState outcome;
+            uint256 forfeited;
+            if (verdict == IClaimVoting.Verdict.Approve) {
+                outcome = IClaimVoting.ClaimState.Approved;
+                court.queue[queueTail++] = id;
+            } else {
+                delete court.openClaims[claimant];
+                if (verdict == IClaimVoting.Verdict.Reject) {
+                    outcome = IClaimVoting.ClaimState.Rejected;
+                    forfeited = bond;
+                    gain += bond;
+                } else {
+                    // No jury reached quorum: the claimant may try again with the same evidence.
+                    outcome = IClaimVoting.ClaimState.NoQuorum;
+                    delete court.evidenceUsed[c.evidenceDigest];
+                }
+            }
+            c.status = outcome;
+            if (forfeited == 0) payouts[claimant] += bond;
+            emit IClaimVoting.ClaimResolved(id, claimant, outcome, bond - forfeited, forfeited);
+        }
+        return (gain, queueTail);
+    }
+
+    function _penalize(
+        Court storage court,
+        mapping(address => MemberRecord) storage members,
+        uint256 chargeIndex,
+        uint256 claimId,
+        uint256 r,
+        RoundRecord storage round,
+        uint256 penalty
+    ) private returns (uint256 gain) {
+        uint256 first = round.firstSeat;
+        uint256 end = first + round.seats;
+        for (uint256 seat = first; seat < end; ++seat) {
+            address juror = court.seats[claimId][seat];
+            uint256 vote = (court.votes[claimId][juror] >> 8) & _ROUND_MASK;
+            if (vote == uint256(IClaimVoting.JurorVote.Approved) || vote == uint256(IClaimVoting.JurorVote.Rejected)) {
+                continue;
+            }
+            uint256 taken = _takePenalty(members[juror], chargeIndex, penalty);
+            gain += taken;
+            emit IClaimVoting.JurorPenalized(claimId, r, juror, taken);
+        }
+    }
+
+    /// @dev Takes up to `penalty` from a juror's balance, never below zero.
+    function _takePenalty(
+        MemberRecord storage m,
+        uint256 chargeIndex,
+        uint256 penalty
+    ) private returns (uint256 taken) {
+        IMemberRegistry.MemberStatus status = m.status;
+        bool counted = status == IMemberRegistry.MemberStatus.Waiting ||
+            status == IMemberRegistry.MemberStatus.Exiting ||
+            status == IMemberRegistry.MemberStatus.Lapsing;
+        uint256 charged = counted ? chargeIndex - m.chargeMark : m.chargeMark;
+        uint256 credit = m.credit;
+        if (credit <= charged) return 0;
+        // Cannot underflow: checked just above.
+        unchecked {
+            uint256 balance = credit - charged;
+            taken = balance < penalty ? balance : penalty;
+            // Fits: taken <= credit, a uint88.
+            m.credit = uint88(credit - taken);
+        }
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VOTES
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Commits (or replaces) the caller's sealed vote in the current round.
+    function commit(Court storage court, uint256 claimId, bytes32 commitment, IPoolConfig.Rules storage rules) external {
+        Params memory p = _params(rules);
+        IClaimVoting.ClaimState current = stateOf(court, claimId, p);
+        if (current != IClaimVoting.ClaimState.Committing) {
+            revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
+        }
+        if (commitment == bytes32(0)) revert IClaimVoting.VoteZeroCommitment();
+        uint256 r = court.claims[claimId].round;
+        uint256 word = court.votes[claimId][msg.sender];
+        uint256 vote = (word >> 8) & _ROUND_MASK;
+        if (
+            (word & _ROUND_MASK) != r + 1 ||
+            (vote != uint256(IClaimVoting.JurorVote.Seated) && vote != uint256(IClaimVoting.JurorVote.Committed))
+        ) revert IClaimVoting.JurorNotSeated(claimId, r, msg.sender);
+        court.votes[claimId][msg.sender] =
+            (uint256(commitment) & _COMMITMENT_MASK) |
+            (uint256(IClaimVoting.JurorVote.Committed) << 8) |
+            (r + 1);
+        emit IClaimVoting.VoteCommitted(claimId, r, msg.sender, commitment);
+    }
+
+    /// @notice Reveals the caller's vote in the current round.
+    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt, IPoolConfig.Rules storage rules) external {
+        Params memory p = _params(rules);
+        IClaimVoting.ClaimState current = stateOf(court, claimId, p);
+        if (current != IClaimVoting.ClaimState.Revealing) {
+            revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Revealing);
+        }
+        uint256 r = court.claims[claimId].round;
+        uint256 word = court.votes[claimId][msg.sender];
+        if ((word & _ROUND_MASK) != r + 1) revert IClaimVoting.JurorNotSeated(claimId, r, msg.sender);
+        if ((word >> 8) & _ROUND_MASK != uint256(IClaimVoting.JurorVote.Committed)) {
+            revert IClaimVoting.VoteNotCommitted(claimId, msg.sender);
+        }
+        bytes32 expected = voteCommitment(claimId, r, msg.sender, support, salt);
+        if ((uint256(expected) ^ word) & _COMMITMENT_MASK != 0) revert IClaimVoting.VoteRevealMismatch(claimId, msg.sender);
+        IClaimVoting.JurorVote vote = support ? IClaimVoting.JurorVote.Approved : IClaimVoting.JurorVote.Rejected;
+        court.votes[claimId][msg.sender] = (word & _COMMITMENT_MASK) | (uint256(vote) << 8) | (r + 1);
+        RoundRecord storage round = court.rounds[claimId][r];
+        if (support) ++round.approvals;
+        else ++round.rejections;
+        emit IClaimVoting.VoteRevealed(claimId, r, msg.sender, support);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                REVIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Attaches the assessor's review digest to a pending claim (the pool checks the caller).
+    function review(Court storage court, IPoolConfig.Rules storage rules, uint256 claimId, bytes32 reviewDigest) external {
+        IClaimVoting.ClaimState current = stateOf(court, claimId, _params(rules));
+        if (current == IClaimVoting.ClaimState.None || current >= IClaimVoting.ClaimState.Resolvable) {
+            revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
+        }
+        if (reviewDigest == bytes32(0)) revert IClaimVoting.ClaimZeroReview();
+        ClaimRecord storage c = court.claims[claimId];
+        if (c.reviewDigest != bytes32(0)) revert IClaimVoting.ClaimAlreadyReviewed(claimId);
+        c.reviewDigest = reviewDigest;
+        emit IClaimVoting.ClaimReviewed(claimId, msg.sender, reviewDigest);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                APPEALS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Files the caller's appeal against the current verdict and opens the next round with
+    /// `2 * seats + 1` seats. The pool collects the bond.
+    function appeal(
+        Court storage court,
+        mapping(address => MemberRecord) storage members,
+        uint256 jurorCount,
+        uint256 claimId,
+        IPoolConfig.Rules storage rules
+    ) external {
+        Params memory p = _params(rules);
+        IClaimVoting.ClaimState current = stateOf(court, claimId, p);
+        if (current != IClaimVoting.ClaimState.Appealable) {
+            revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Appealable);
+        }
+        ClaimRecord storage c = court.claims[claimId];
+        address claimant = c.claimant;
+        if (c.verdict == IClaimVoting.Verdict.Reject) {
+            if (msg.sender != claimant) revert IClaimVoting.AppealNotAllowed(claimId, msg.sender);
+        } else {
+            // Against an approval: any member who could sit on this claim's jury.
+            MemberRecord storage m = members[msg.sender];
+            if (
+                m.status != IMemberRegistry.MemberStatus.Waiting ||
+                m.eligibleAt >= c.submittedAt ||
+                msg.sender == claimant
+            ) revert IClaimVoting.AppealNotAllowed(claimId, msg.sender);
+        }
+        uint256 r = c.round;
+        court.appellants[claimId] = msg.sender;
+        emit IClaimVoting.AppealFiled(claimId, r + 1, msg.sender, p.appealBond);
+        openRound(court, claimId, r + 1, 2 * uint256(court.rounds[claimId][r].target) + 1, jurorCount, p.randomness);
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 VIEWS
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice The state of a claim now, for the pool's views.
+    function state(Court storage court, uint256 claimId, IPoolConfig.Rules storage rules) external view returns (IClaimVoting.ClaimState) {
+        Params memory p = _params(rules);
+        return stateOf(court, claimId, p);
+    }
+
+    /// @notice A claim, as `IClaimVoting.claim` shows it.
+    function claimView(
+        Court storage court,
+        uint256 claimId,
+        IPoolConfig.Rules storage rules
+    ) external view returns (IClaimVoting.ClaimView memory v) {
+        Params memory p = _params(rules);
+        ClaimRecord storage c = court.claims[claimId];
+        uint256 submittedAt = c.submittedAt;
+        // An unknown claim reads as all zeros.
+        if (submittedAt == 0) return v;
+        v.claimant = c.claimant;
+        v.state = stateOf(court, claimId, p);
+        v.amount = c.amount;
+        v.bond = c.bond;
+        v.feeBps = c.feeBps;
+        v.evidenceDigest = c.evidenceDigest;
+        v.reviewDigest = c.reviewDigest;
+        v.submittedAt = submittedAt;
+        v.round = c.round;
+        v.verdict = c.verdict;
+        v.appellant = court.appellants[claimId];
+        v.resolvesAt = submittedAt + p.rounds * p.roundLength;
+    }
+
+    /// @notice One round of a claim, as `IClaimVoting.round` shows it.
+    function roundView(
+        Court storage court,
+        uint256 claimId,
+        uint256 r,
+        IPoolConfig.Rules storage rules
+    ) external view returns (IClaimVoting.RoundView memory v) {
+        Params memory p = _params(rules);
+        RoundRecord storage round = court.rounds[claimId][r];
+        uint256 target = round.target;
+        if (target == 0) return v;
+        v.seedBlock = round.seedBlock;
+        v.setSize = round.setSize;
+        v.seatsTarget = target;
+        v.seats = round.seats;
+        v.quorum = quorumOf(target, p.quorumBps);
+        v.approvals = round.approvals;
+        v.rejections = round.rejections;
+        v.reanchors = round.reanchors;
+        v.drawn = round.drawn;
+        v.tallied = round.tallied;
+        v.opensAt = uint256(court.claims[claimId].submittedAt) + r * p.roundLength;
+        v.commitEndsAt = v.opensAt + p.commitWindow;
+        v.revealEndsAt = v.commitEndsAt + p.revealWindow;
+        v.appealEndsAt = v.opensAt + p.roundLength;
+    }
+
+    /// @notice The jurors seated in one round of a claim.
+    function jury(Court storage court, uint256 claimId, uint256 r) external view returns (address[] memory jurors) {
+        RoundRecord storage round = court.rounds[claimId][r];
+        uint256 first = round.firstSeat;
+        jurors = new address[](round.seats);
+        for (uint256 i; i < jurors.length; ++i) jurors[i] = court.seats[claimId][first + i];
+    }
+
+    /// @dev The rules a round needs, read once per call.
+    function _params(IPoolConfig.Rules storage rules) private view returns (Params memory) {
+        return
+            Params({
+                randomness: rules.randomness,
+                commitWindow: rules.commitWindow,
+                revealWindow: rules.revealWindow,
+                roundLength: uint256(rules.commitWindow) + rules.revealWindow + rules.appealWindow,
+                rounds: 1 + uint256(rules.maxAppealRounds),
+                quorumBps: rules.quorumBps,
+                thresholdBps: rules.approvalThresholdBps,
+                penalty: rules.jurorPenalty,
+                appealBond: rules.appealBond
+            });
+    }
+
+    /// @notice The state of a claim now (see `IClaimVoting.ClaimState`).
+    function stateOf(Court storage court, uint256 claimId, Params memory p) internal view returns (IClaimVoting.ClaimState) {
+        ClaimRecord storage c = court.claims[claimId];
+        IClaimVoting.ClaimState status = c.status;
+        if (status != IClaimVoting.ClaimState.Drawing) return status;
+        uint256 submittedAt = c.submittedAt;
+        if (block.timestamp >= submittedAt + p.rounds * p.roundLength) return IClaimVoting.ClaimState.Resolvable;
+        uint256 r = c.round;
+        RoundRecord storage round = court.rounds[claimId][r];
+        uint256 opensAt = submittedAt + r * p.roundLength;
+        if (!round.tallied) {
+            uint256 commitEnd = opensAt + p.commitWindow;
+            if (block.timestamp < commitEnd) {
+                return round.drawn ? IClaimVoting.ClaimState.Committing : IClaimVoting.ClaimState.Drawing;
+            }
+            if (block.timestamp < commitEnd + p.revealWindow) return IClaimVoting.ClaimState.Revealing;
+            return IClaimVoting.ClaimState.Tallying;
+        }
+        if (c.verdict != IClaimVoting.Verdict.None && r + 1 < p.rounds && block.timestamp < opensAt + p.roundLength) {
+            return IClaimVoting.ClaimState.Appealable;
+        }
+        return IClaimVoting.ClaimState.Decided;
+    }
+
+    /// @notice Revealed votes a round of `seats` needs: the quorum share of its seats, rounded up.
+    function quorumOf(uint256 seats, uint256 quorumBps) internal pure returns (uint256) {
+        return (seats * quorumBps + _BPS - 1) / _BPS;
+    }
+
+    /// @notice `keccak256(abi.encode(claimId, round, juror, support, salt))`.
+    function voteCommitment(
+        uint256 claimId,
+        uint256 r,
+        address juror,
+        bool support,
+        bytes32 salt
+    ) internal pure returns (bytes32) {
+        return keccak256(abi.encode(claimId, r, juror, support, salt));
+    }
+
+    /// @notice The round a juror sits in on a claim, and their vote.
+    function jurorVoteOf(
+        Court storage court,
+        uint256 claimId,
+        address account
+    ) external view returns (uint256 r, IClaimVoting.JurorVote vote) {
+        uint256 word = court.votes[claimId][account];
+        if (word == 0) return (0, IClaimVoting.JurorVote.None);
+        return ((word & _ROUND_MASK) - 1, IClaimVoting.JurorVote((word >> 8) & _ROUND_MASK));
+    }
+}
