@@ -92,7 +92,10 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
 
     /// @inheritdoc IClaimVoting
     function drawJury(uint256 claimId) external returns (uint256 seats) {
-        (mapping(address => MemberRecord) storage members, mapping(uint256 => address) storage jurorSet) = _memberStore();
+        (
+            mapping(address => MemberRecord) storage members,
+            mapping(uint256 => address) storage jurorSet
+        ) = _memberStore();
         return Juries.draw(_court, members, jurorSet, _jurorCount, claimId, _rules);
     }
 

@@ -301,7 +301,11 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
 
     /// @dev Starts an exit notice: the member leaves the juror set and stays counted until every
     /// claim submitted before now is final and paid.
-    function _startNotice(address account, MemberRecord storage m, MemberStatus status) private returns (uint256 bound) {
+    function _startNotice(
+        address account,
+        MemberRecord storage m,
+        MemberStatus status
+    ) private returns (uint256 bound) {
         _removeJuror(m.position);
         m.status = status;
         bound = _nextClaimId();

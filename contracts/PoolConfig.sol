@@ -13,7 +13,6 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
     /// @inheritdoc IPoolConfig
     uint16 public constant MAX_FEE_BPS = PoolRules.MAX_FEE_BPS;
 
-
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/

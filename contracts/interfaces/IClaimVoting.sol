@@ -146,7 +146,13 @@ interface IClaimVoting {
     /// @notice The assessor attached a review digest.
     event ClaimReviewed(uint256 indexed claimId, address indexed assessor, bytes32 reviewDigest);
     /// @notice A jury round opened: its draw is seeded by `seedBlock` and samples `setSize` positions.
-    event JuryRoundOpened(uint256 indexed claimId, uint256 round, uint256 seatsTarget, uint256 seedBlock, uint256 setSize);
+    event JuryRoundOpened(
+        uint256 indexed claimId,
+        uint256 round,
+        uint256 seatsTarget,
+        uint256 seedBlock,
+        uint256 setSize
+    );
     /// @notice The round's seed block aged out of the 256 readable blocks; the draw waits for a new one.
     event JuryReanchored(uint256 indexed claimId, uint256 round, uint256 seedBlock);
     /// @notice A member was seated on a claim's jury.
@@ -172,7 +178,13 @@ interface IClaimVoting {
     event AppealFiled(uint256 indexed claimId, uint256 round, address indexed appellant, uint256 bond);
     /// @notice An appeal was decided: an overturned verdict refunds the bond to the appellant's
     /// payout, a confirmed one (or none reached) sends it to the carried surplus.
-    event AppealDecided(uint256 indexed claimId, address indexed appellant, bool overturned, uint256 refunded, uint256 forfeited);
+    event AppealDecided(
+        uint256 indexed claimId,
+        address indexed appellant,
+        bool overturned,
+        uint256 refunded,
+        uint256 forfeited
+    );
     /// @notice The timetable ended and the outcome is final. An approved claim joins the payment
     /// queue; a refunded bond is credited to the claimant's payout; a forfeited bond lowers the next share.
     event ClaimResolved(
@@ -190,7 +202,11 @@ interface IClaimVoting {
     /// @param evidenceDigest Hash of the off-chain evidence; each digest once per pool.
     /// @param uri Optional encrypted off-chain location of the evidence.
     /// @return claimId The new claim's id (ids start at 1).
-    function submitClaim(uint256 amount, bytes32 evidenceDigest, string calldata uri) external returns (uint256 claimId);
+    function submitClaim(
+        uint256 amount,
+        bytes32 evidenceDigest,
+        string calldata uri
+    ) external returns (uint256 claimId);
 
     /// @notice Attaches the assessor's review digest while the claim is pending. Only the assessor.
     function attachReview(uint256 claimId, bytes32 reviewDigest) external;

@@ -26,7 +26,8 @@ interface IPoolConfig {
         uint96 minDeposit; // least first deposit
         uint96 minBalance; // least balance to stay funded; a member below it can be flagged
         uint16 maxClaimsPerPeriod; // claims paid for one period (over several settle calls), first in first out
-        uint16 feeBps; // operator fee on payouts, in basis points (<= MAX_FEE_BPS); each claim keeps the fee of its submission
+        // operator fee on payouts, in basis points (<= MAX_FEE_BPS); a claim keeps the fee of its submission
+        uint16 feeBps;
         uint8 jurySize; // seats of a first jury: odd, at least 3
         uint8 maxAppealRounds; // rounds after the first: a fresh jury after no quorum, or an appeal
         uint16 quorumBps; // revealed votes needed, in basis points of the round's seats (> 50%)

@@ -214,9 +214,10 @@ library Juries {
         uint256 quorum = quorumOf(round.target, p.quorumBps);
         IClaimVoting.Verdict verdict;
         if (revealed >= quorum) {
-            verdict = approvals * _BPS >= revealed * p.thresholdBps
-                ? IClaimVoting.Verdict.Approve
-                : IClaimVoting.Verdict.Reject;
+            verdict =
+                approvals * _BPS >= revealed * p.thresholdBps
+                    ? IClaimVoting.Verdict.Approve
+                    : IClaimVoting.Verdict.Reject;
         }
         emit IClaimVoting.RoundTallied(claimId, r, approvals, revealed - approvals, quorum, verdict);
 
@@ -264,7 +265,8 @@ library Juries {
         Params memory p = _params(rules);
         for (uint256 id = first; id <= last; ++id) {
             ClaimRecord storage c = court.claims[id];
-            if (!court.rounds[id][c.round].tallied) gain += _close(court, members, payouts, chargeIndex, 0, id, p, true);
+            if (!court.rounds[id][c.round].tallied)
+                gain += _close(court, members, payouts, chargeIndex, 0, id, p, true);
             address appellant = court.appellants[id];
             if (appellant != address(0)) {
                 // The appeal round never reached a verdict: nobody decided against the appellant.
@@ -329,9 +331,10 @@ library Juries {
         uint256 penalty
     ) private returns (uint256 taken) {
         IMemberRegistry.MemberStatus status = m.status;
-        bool counted = status == IMemberRegistry.MemberStatus.Waiting ||
-            status == IMemberRegistry.MemberStatus.Exiting ||
-            status == IMemberRegistry.MemberStatus.Lapsing;
+        bool counted =
+            status == IMemberRegistry.MemberStatus.Waiting ||
+                status == IMemberRegistry.MemberStatus.Exiting ||
+                status == IMemberRegistry.MemberStatus.Lapsing;
         uint256 charged = counted ? chargeIndex - m.chargeMark : m.chargeMark;
         uint256 credit = m.credit;
         if (credit <= charged) return 0;
@@ -349,7 +352,12 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Commits (or replaces) the caller's sealed vote in the current round.
-    function commit(Court storage court, uint256 claimId, bytes32 commitment, IPoolConfig.Rules storage rules) external {
+    function commit(
+        Court storage court,
+        uint256 claimId,
+        bytes32 commitment,
+        IPoolConfig.Rules storage rules
+    ) external {
         Params memory p = _params(rules);
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Committing) {
@@ -371,7 +379,13 @@ library Juries {
     }
 
     /// @notice Reveals the caller's vote in the current round.
-    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt, IPoolConfig.Rules storage rules) external {
+    function reveal(
+        Court storage court,
+        uint256 claimId,
+        bool support,
+        bytes32 salt,
+        IPoolConfig.Rules storage rules
+    ) external {
         Params memory p = _params(rules);
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Revealing) {
@@ -384,7 +398,8 @@ library Juries {
             revert IClaimVoting.VoteNotCommitted(claimId, msg.sender);
         }
         bytes32 expected = voteCommitment(claimId, r, msg.sender, support, salt);
-        if ((uint256(expected) ^ word) & _COMMITMENT_MASK != 0) revert IClaimVoting.VoteRevealMismatch(claimId, msg.sender);
+        if ((uint256(expected) ^ word) & _COMMITMENT_MASK != 0)
+            revert IClaimVoting.VoteRevealMismatch(claimId, msg.sender);
         IClaimVoting.JurorVote vote = support ? IClaimVoting.JurorVote.Approved : IClaimVoting.JurorVote.Rejected;
         court.votes[claimId][msg.sender] = (word & _COMMITMENT_MASK) | (uint256(vote) << 8) | (r + 1);
         RoundRecord storage round = court.rounds[claimId][r];
@@ -398,7 +413,12 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Attaches the assessor's review digest to a pending claim (the pool checks the caller).
-    function review(Court storage court, IPoolConfig.Rules storage rules, uint256 claimId, bytes32 reviewDigest) external {
+    function review(
+        Court storage court,
+        IPoolConfig.Rules storage rules,
+        uint256 claimId,
+        bytes32 reviewDigest
+    ) external {
         IClaimVoting.ClaimState current = stateOf(court, claimId, _params(rules));
         if (current == IClaimVoting.ClaimState.None || current >= IClaimVoting.ClaimState.Resolvable) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
@@ -452,7 +472,11 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The state of a claim now, for the pool's views.
-    function state(Court storage court, uint256 claimId, IPoolConfig.Rules storage rules) external view returns (IClaimVoting.ClaimState) {
+    function state(
+        Court storage court,
+        uint256 claimId,
+        IPoolConfig.Rules storage rules
+    ) external view returns (IClaimVoting.ClaimState) {
         Params memory p = _params(rules);
         return stateOf(court, claimId, p);
     }
@@ -534,7 +558,11 @@ library Juries {
     }
 
     /// @notice The state of a claim now (see `IClaimVoting.ClaimState`).
-    function stateOf(Court storage court, uint256 claimId, Params memory p) internal view returns (IClaimVoting.ClaimState) {
+    function stateOf(
+        Court storage court,
+        uint256 claimId,
+        Params memory p
+    ) internal view returns (IClaimVoting.ClaimState) {
         ClaimRecord storage c = court.claims[claimId];
         IClaimVoting.ClaimState status = c.status;
         if (status != IClaimVoting.ClaimState.Drawing) return status;

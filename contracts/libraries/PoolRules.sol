@@ -42,11 +42,12 @@ library PoolRules {
             revert IPoolConfig.ConfigInvalidJury(r.jurySize, r.maxAppealRounds);
         }
         if (r.claimBond == 0 || r.appealBond == 0 || r.jurorPenalty == 0) revert IPoolConfig.ConfigZeroBond();
-        uint256 seasoning = uint256(r.periodLength) +
-            timetable(r.maxAppealRounds, r.commitWindow, r.revealWindow, r.appealWindow);
+        uint256 seasoning =
+            uint256(r.periodLength) + timetable(r.maxAppealRounds, r.commitWindow, r.revealWindow, r.appealWindow);
         if (r.waitingPeriod < seasoning) revert IPoolConfig.ConfigWaitingPeriodTooShort(r.waitingPeriod, seasoning);
         if (r.lapseGrace < r.periodLength) revert IPoolConfig.ConfigLapseGraceTooShort(r.lapseGrace, r.periodLength);
-        if (r.maxClaimAmount == 0 || r.capPerMember == 0 || r.maxClaimsPerPeriod == 0) revert IPoolConfig.ConfigZeroClaimLimit();
+        if (r.maxClaimAmount == 0 || r.capPerMember == 0 || r.maxClaimsPerPeriod == 0)
+            revert IPoolConfig.ConfigZeroClaimLimit();
         // Solvency by construction: a member holding minBalance can always pay the next period,
         // whose largest charge is every claim at its cap, plus the largest fee the code allows
         // (so that a later fee change cannot break it), plus one unit of rounding per settle call.
@@ -56,7 +57,8 @@ library PoolRules {
         if (r.annualChargeCap != 0 && r.annualChargeCap < largest) {
             revert IPoolConfig.ConfigAnnualCapTooLow(r.annualChargeCap, largest);
         }
-        if (largest * (_CENTURY / r.periodLength + 1) >= type(uint88).max) revert IPoolConfig.ConfigAmountsTooLarge(largest);
+        if (largest * (_CENTURY / r.periodLength + 1) >= type(uint88).max)
+            revert IPoolConfig.ConfigAmountsTooLarge(largest);
     }
 
     /// @dev The seats of the last appeal's jury: each appeal seats twice the last jury plus one.
@@ -79,6 +81,9 @@ library PoolRules {
     /// the largest fee, and a unit of rounding for each settle call the period can take.
     function largestShare(uint256 maxClaims, uint256 capPerMember) internal pure returns (uint256) {
         uint256 perPeriod = maxClaims * capPerMember;
-        return perPeriod + Apportionment.feeOn(perPeriod, MAX_FEE_BPS) + (maxClaims + MAX_CLAIMS_PER_SETTLE - 1) / MAX_CLAIMS_PER_SETTLE;
+        return
+            perPeriod +
+            Apportionment.feeOn(perPeriod, MAX_FEE_BPS) +
+            (maxClaims + MAX_CLAIMS_PER_SETTLE - 1) / MAX_CLAIMS_PER_SETTLE;
     }
 }
