@@ -293,19 +293,21 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     }
 
     function _lapse(address account, MemberRecord storage m, int256 balance) private {
-        m.flagged = false;
-        delete _lapsableAt[account];
         uint256 bound = _startNotice(account, m, MemberStatus.Lapsing);
         emit MemberLapsing(account, balance, bound);
     }
 
-    /// @dev Starts an exit notice: the member leaves the juror set and stays counted until every
-    /// claim submitted before now is final and paid.
+    /// @dev Starts an exit notice: the member leaves the juror set, any flag ends, and they stay
+    /// counted until every claim submitted before now is final and paid.
     function _startNotice(
         address account,
         MemberRecord storage m,
         MemberStatus status
     ) private returns (uint256 bound) {
+        if (m.flagged) {
+            m.flagged = false;
+            delete _lapsableAt[account];
+        }
         _removeJuror(m.position);
         m.status = status;
         bound = _nextClaimId();

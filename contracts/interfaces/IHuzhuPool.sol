@@ -9,8 +9,10 @@ import {ICostSharingPool} from "./ICostSharingPool.sol";
 
 /// @title IHuzhuPool
 /// @notice One mutual-aid pool: the four components (escrow, member registry, claim voting,
-/// cost sharing) compiled into one contract, so that joins and votes make no cross-contract calls.
+/// cost sharing) compiled into one contract, so that joins and top-ups make no cross-contract calls
+/// (the jury mechanics and the apportionment run in linked libraries, in the pool's own storage).
 interface IHuzhuPool is IPoolConfig, ICustodialEscrow, IMemberRegistry, IClaimVoting, ICostSharingPool {
-    /// @notice Sets the rules and roles of a new pool (called once, by the factory, on a fresh clone).
+    /// @notice Sets the rules and roles of a new pool (called once, by the factory, on a fresh clone,
+    /// after it checked the rules).
     function initialize(Rules calldata rules, Roles calldata roles) external;
 }
