@@ -86,7 +86,9 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
             deficitIn: _deficit,
             maxShare: _annualAllowance(year)
         });
-        Apportionment.Result memory r = Apportionment.apportion(paid, feesBps, input);
+        // The library is linked: the cut payouts come back as a new array, not in `paid`.
+        Apportionment.Result memory r;
+        (r, paid) = Apportionment.apportion(paid, feesBps, input);
         uint256 index = _chargeIndex + r.share;
         _chargeIndex = index.toUint88();
         _surplus = r.surplusOut.toUint128();

@@ -5,7 +5,8 @@ pragma solidity ^0.8.28;
 /// @notice The cost-sharing arithmetic of one settlement, exact to the base unit. Pure: no storage,
 /// no loop over members (the only loop is over the settlement's claims, at most one call's worth).
 /// @dev `apportion` is public: the pool calls it in the linked library (settlement is a keeper's
-/// call, where a DELEGATECALL's cost is small), which keeps the pool under EIP-170's limit.
+/// call, where a DELEGATECALL's cost is small), which keeps the pool under EIP-170's limit. A call
+/// to it copies its arguments, so the cut payouts come back as `paid`, never through the caller's array.
 /// @dev For every result: `share * members == payouts + fee + deficitIn - surplusIn + surplusOut - deficitOut`,
 /// and at most one of `surplusOut`, `deficitOut` is non-zero.
 library Apportionment {
@@ -43,14 +44,15 @@ library Apportionment {
         for (uint256 i; i < payouts.length; ++i) fee += feeOn(payouts[i], feesBps[i]);
     }
 
-    /// @notice Apportions one settlement. `payouts` holds each claim's capped payout and is cut in
-    /// place, pro rata and rounded down, when the share would pass `maxShare`; `feesBps` holds the
+    /// @notice Apportions one settlement. `payouts` holds each claim's capped payout; `paid` returns
+    /// them, cut pro rata and rounded down when the share would pass `maxShare`. `feesBps` holds the
     /// fee rate each claim is charged (the one in force at its submission).
     function apportion(
         uint256[] memory payouts,
         uint256[] memory feesBps,
         Input memory input
-    ) public pure returns (Result memory r) {
+    ) public pure returns (Result memory r, uint256[] memory paid) {
+        paid = payouts;
         uint256 total;
         uint256 maxFeeBps;
         for (uint256 i; i < payouts.length; ++i) {
@@ -63,12 +65,12 @@ library Apportionment {
             r.deficitOut = input.deficitIn;
             r.cut = total;
             for (uint256 i; i < payouts.length; ++i) payouts[i] = 0;
-            return r;
+            return (r, paid);
         }
         r.payouts = total;
         r.fee = feesOn(payouts, feesBps);
         _divide(r, input);
-        if (r.share <= input.maxShare) return r;
+        if (r.share <= input.maxShare) return (r, paid);
 
         // The annual cap binds: payouts plus fee may use at most what N members paying maxShare,
         // plus the surplus, leave after the deficit.
