@@ -285,7 +285,11 @@ export class PoolModel {
       if (t < commitEnd + this.rules.revealWindow) return ClaimState.Revealing;
       return ClaimState.Tallying;
     }
-    if (c.verdict !== Verdict.None && c.round + 1n < 1n + this.rules.maxAppealRounds && t < opensAt + this.roundLength) {
+    if (
+      c.verdict !== Verdict.None &&
+      c.round + 1n < 1n + this.rules.maxAppealRounds &&
+      t < opensAt + this.roundLength
+    ) {
       return ClaimState.Appealable;
     }
     return ClaimState.Decided;
@@ -723,7 +727,12 @@ export class PoolModel {
       this.queueHead += 1;
       const cap = this.rules.capPerMember * members;
       const capped = c.amount < cap ? c.amount : cap;
-      paid.push({ claimId: c.id, claimant: c.claimant, requested: c.amount, paid: this.payoutLimit(c.claimant, year, capped) });
+      paid.push({
+        claimId: c.id,
+        claimant: c.claimant,
+        requested: c.amount,
+        paid: this.payoutLimit(c.claimant, year, capped),
+      });
       feesBps.push(c.feeBps);
     }
     const surplusIn = this.surplus;
