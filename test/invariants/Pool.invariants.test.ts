@@ -56,7 +56,7 @@ const RULES = {
   feeBps: 500,
   jurySize: 3,
   maxAppealRounds: 1,
-  quorumBps: 6_667,
+  quorumBps: 6_000, // 2 of 3 seats, 5 of 7
   approvalThresholdBps: 6_000,
   maxClaimAmount: USDC(60),
   capPerMember: USDC(5),
@@ -241,6 +241,14 @@ class EventAudit {
         expect(this.revealed.has(`${a.claimId}:${a.round}:${a.juror}`), "a revealing juror penalized").to.equal(false);
         expect(a.amount <= MODEL_RULES.jurorPenalty, "penalty above the rules").to.equal(true);
         this.penalized += 1;
+        break;
+      }
+      case "RoundTallied": {
+        if (process.env.HUZHU_INVARIANT_TRACE !== undefined) {
+          console.log(
+            `        tallied ${a.claimId}/${a.round}: ${a.approvals}-${a.rejections} q${a.quorum} v${a.verdict}`,
+          );
+        }
         break;
       }
       case "AppealFiled": {
@@ -1406,11 +1414,11 @@ const commandArbitraries: Array<fc.Arbitrary<PoolCommand>> = [
     fc.tuple(who(8), pick, tamper).map(([w, p, t]) => new RevealVoteCommand(w, p, t)),
   ),
   ...times(
-    4,
+    8,
     fc.tuple(pick, fc.nat({ max: 127 })).map(([p, mask]) => new JuryCommitsCommand(p, mask)),
   ),
   ...times(
-    4,
+    8,
     pick.map((p) => new JuryRevealsCommand(p)),
   ),
   ...times(
@@ -1445,12 +1453,12 @@ const commandArbitraries: Array<fc.Arbitrary<PoolCommand>> = [
     .map(([step, fee, op]) => new FeeChangeCommand(step, fee, op)),
   ...times(
     4,
-    fc.tuple(duration, weighted(true, false, 3)).map(([seconds, patient]) => new TimeJumpCommand(seconds, patient)),
+    fc.tuple(duration, weighted(true, false, 6)).map(([seconds, patient]) => new TimeJumpCommand(seconds, patient)),
   ),
   ...times(
     8,
     fc
-      .tuple(fc.nat({ max: 2 }), fc.boolean(), weighted(true, false, 2))
+      .tuple(fc.nat({ max: 3 }), fc.boolean(), weighted(true, false, 6))
       .map(([p, before, patient]) => new NextInstantCommand(p, before, patient)),
   ),
 ];
