@@ -1495,7 +1495,17 @@ async function startRun(): Promise<{ model: PoolModel; real: World }> {
 describe("Pool invariants (v2)", function () {
   it("keeps every invariant of DESIGN.md through random sequences of member, claim, jury, keeper, operator and guardian calls", async function () {
     this.timeout(Math.max(3_600_000, RUNS * 120_000));
-    const totals = { steps: 0, seats: 0, penalized: 0, appeals: 0, settles: 0, returns: 0, lapses: 0, paid: 0 };
+    const totals = {
+      steps: 0,
+      seats: 0,
+      penalized: 0,
+      appeals: 0,
+      settles: 0,
+      returns: 0,
+      lapses: 0,
+      paid: 0,
+      fullPeriods: 0,
+    };
     let maxGas = 0n;
     await fc.assert(
       fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: MAX_COMMANDS, size: "max" }), async (cmds) => {
@@ -1523,6 +1533,7 @@ describe("Pool invariants (v2)", function () {
         totals.returns += a.returns;
         totals.lapses += a.lapses;
         totals.paid += a.paidClaims().length;
+        totals.fullPeriods += model.settlements.filter((x) => x.claimsPaid === MODEL_RULES.maxClaimsPerPeriod).length;
         for (const g of a.settleGas) if (g > maxGas) maxGas = g;
       }),
       { seed: SEED, numRuns: RUNS, unbiased: true },
