@@ -1,9 +1,10 @@
 import { ethers } from "ethers";
 
 /**
- * A plain TypeScript model of one Huzhu pool, written from DESIGN.md and the interfaces' NatSpec.
- * Every action either returns the custom error the chain must revert with (and changes nothing),
- * or applies its effect and returns null. Times are block timestamps, amounts base units.
+ * A plain TypeScript model of one Huzhu v2 pool, written from DESIGN.md, V2-NOTES.md and the
+ * interfaces' NatSpec. Every action either returns the custom error the chain must revert with (and
+ * changes nothing), or applies its effect and returns null. Times are block timestamps, amounts base
+ * units. The jury draw is predicted exactly from the seed block's hash (the test reads it).
  */
 
 export enum MemberStatus {
@@ -11,14 +12,19 @@ export enum MemberStatus {
   Waiting,
   Active,
   Exiting,
+  Lapsing,
   Lapsed,
   Exited,
 }
 
 export enum ClaimState {
   None,
+  Drawing,
   Committing,
   Revealing,
+  Tallying,
+  Appealable,
+  Decided,
   Resolvable,
   Approved,
   Rejected,
@@ -26,20 +32,41 @@ export enum ClaimState {
   Paid,
 }
 
+export enum Verdict {
+  None,
+  Approve,
+  Reject,
+}
+
+export enum JurorVote {
+  None,
+  Seated,
+  Committed,
+  Approved,
+  Rejected,
+}
+
 export interface ModelRules {
   waitingPeriod: bigint;
   periodLength: bigint;
   commitWindow: bigint;
   revealWindow: bigint;
+  appealWindow: bigint;
+  lapseGrace: bigint;
   minDeposit: bigint;
   minBalance: bigint;
   maxClaimsPerPeriod: bigint;
   feeBps: bigint;
+  jurySize: bigint;
+  maxAppealRounds: bigint;
+  quorumBps: bigint;
+  approvalThresholdBps: bigint;
   maxClaimAmount: bigint;
   capPerMember: bigint;
-  quorum: bigint;
-  approvalThresholdBps: bigint;
   claimBond: bigint;
+  appealBond: bigint;
+  jurorPenalty: bigint;
+  maxPayoutPerMember: bigint;
 }
 
 /** A revert the chain must produce: the custom error's name and its arguments. */
@@ -53,15 +80,31 @@ export type Outcome = Revert | null;
 const revert = (error: string, ...args: unknown[]): Revert => ({ error, args });
 
 export interface MemberRecord {
-  status: MemberStatus; // stored: Waiting for every counted member not exiting, Exiting, Lapsed or Exited
+  status: MemberStatus; // stored: Waiting (also Active by the clock), Exiting, Lapsing, Lapsed, Exited
+  flagged: boolean;
+  lapsableAt: bigint;
   eligibleAt: bigint;
   credit: bigint;
   chargeMark: bigint; // index at join while counted; total charged once gone
-  exitBound: bigint; // meaningful while Exiting only
+  exitBound: bigint; // while Exiting or Lapsing
+  commitment: string;
 }
 
-/** A voter's own memory of their sealed vote (the SDK keeps it for them). */
-export interface SealedVote {
+export interface RoundRecord {
+  seedBlock: bigint;
+  setSize: bigint;
+  target: bigint;
+  seats: string[];
+  approvals: bigint;
+  rejections: bigint;
+  drawn: boolean;
+  tallied: boolean;
+}
+
+export interface VoteRecord {
+  round: bigint;
+  vote: JurorVote;
+  commitment: string;
   support: boolean;
   salt: string;
 }
@@ -70,16 +113,21 @@ export interface ClaimRecord {
   id: bigint;
   claimant: string;
   submittedAt: bigint;
-  status: ClaimState; // Committing while pending, then the recorded outcome
+  status: ClaimState; // Drawing while pending, then the recorded outcome
+  verdict: Verdict;
+  feeBps: bigint;
   amount: bigint;
   bond: bigint;
-  approvals: bigint;
-  rejections: bigint;
-  commitments: Map<string, string>; // voter => commitment on chain
-  sealed: Map<string, SealedVote>; // voter => what they committed to
+  evidence: string;
+  round: bigint;
+  rounds: RoundRecord[];
+  votes: Map<string, VoteRecord>;
+  appellant: string | null;
 }
 
 export interface SettlementFigures {
+  period: bigint;
+  part: bigint;
   members: bigint;
   claimsPaid: bigint;
   payouts: bigint;
@@ -91,27 +139,37 @@ export interface SettlementFigures {
   surplusOut: bigint;
   deficitOut: bigint;
   chargeIndex: bigint;
+  closed: boolean;
   paid: Array<{ claimId: bigint; claimant: string; requested: bigint; paid: bigint }>;
 }
 
 const BPS = 10_000n;
+const YEAR = 365n * 24n * 60n * 60n;
+export const MAX_CLAIMS_PER_SETTLE = 180n;
+const MAX_PERIODS_PER_SETTLE = 32;
+const MAX_FEE_BPS = 1_000n;
+const coder = ethers.AbiCoder.defaultAbiCoder();
 
-export function voteCommitment(claimId: bigint, voter: string, support: boolean, salt: string): string {
+export function voteCommitment(claimId: bigint, round: bigint, juror: string, support: boolean, salt: string): string {
   return ethers.keccak256(
-    ethers.AbiCoder.defaultAbiCoder().encode(
-      ["uint256", "address", "bool", "bytes32"],
-      [claimId, voter, support, salt],
-    ),
+    coder.encode(["uint256", "uint256", "address", "bool", "bytes32"], [claimId, round, juror, support, salt]),
   );
 }
 
+/** The chain keeps a commitment without its low 16 bits. */
+const masked = (c: string): bigint => BigInt(c) & ~0xffffn;
+
 export class PoolModel {
   readonly members = new Map<string, MemberRecord>();
+  readonly commitmentOwners = new Map<string, string>();
+  readonly jurorSet: string[] = [];
   readonly claims: ClaimRecord[] = []; // claims[id - 1]
   readonly openClaims = new Map<string, bigint>();
+  readonly evidenceUsed = new Set<string>();
   readonly payouts = new Map<string, bigint>();
-  readonly queue: bigint[] = []; // approved claim ids, ever; queueHead marks the first unpaid
-  readonly settlements = new Map<bigint, SettlementFigures>();
+  readonly yearPayouts = new Map<string, { year: bigint; used: bigint }>();
+  readonly queue: bigint[] = [];
+  readonly settlements: SettlementFigures[] = [];
   queueHead = 0;
   resolvedCount = 0n;
   memberCount = 0n;
@@ -120,7 +178,11 @@ export class PoolModel {
   deficit = 0n;
   fees = 0n;
   nextPeriod = 0n;
+  part = 0n;
+  paidInPeriod = 0n;
   paused = false;
+  feeBps: bigint;
+  pending: { feeBps: bigint; eta: bigint } | null = null;
   /** Tokens the escrow must hold: every inflow minus every outflow. */
   tokens = 0n;
   /** Timestamp of the latest block. */
@@ -129,11 +191,13 @@ export class PoolModel {
   constructor(
     readonly rules: ModelRules,
     readonly startedAt: bigint,
+    readonly poolAddress: string,
     readonly operator: string,
     readonly guardian: string,
     now: bigint,
   ) {
     this.now = now;
+    this.feeBps = rules.feeBps;
   }
 
   // ------------------------------------------------------------------ views
@@ -142,20 +206,35 @@ export class PoolModel {
     return BigInt(this.claims.length);
   }
 
+  get roundLength(): bigint {
+    return this.rules.commitWindow + this.rules.revealWindow + this.rules.appealWindow;
+  }
+
+  get timetable(): bigint {
+    return (1n + this.rules.maxAppealRounds) * this.roundLength;
+  }
+
+  get changeDelay(): bigint {
+    return this.rules.periodLength + this.timetable;
+  }
+
   record(account: string): MemberRecord {
     return (
       this.members.get(account) ?? {
         status: MemberStatus.None,
+        flagged: false,
+        lapsableAt: 0n,
         eligibleAt: 0n,
         credit: 0n,
         chargeMark: 0n,
         exitBound: 0n,
+        commitment: ethers.ZeroHash,
       }
     );
   }
 
   static isCounted(status: MemberStatus): boolean {
-    return status === MemberStatus.Waiting || status === MemberStatus.Exiting;
+    return status === MemberStatus.Waiting || status === MemberStatus.Exiting || status === MemberStatus.Lapsing;
   }
 
   statusAt(account: string, t: bigint): MemberStatus {
@@ -181,21 +260,39 @@ export class PoolModel {
     return id >= 1n && id <= this.claimCount ? this.claims[Number(id - 1n)] : undefined;
   }
 
-  commitEnd(c: ClaimRecord): bigint {
-    return c.submittedAt + this.rules.commitWindow;
+  resolvesAt(c: ClaimRecord): bigint {
+    return c.submittedAt + this.timetable;
   }
 
-  revealEnd(c: ClaimRecord): bigint {
-    return c.submittedAt + this.rules.commitWindow + this.rules.revealWindow;
+  opensAt(c: ClaimRecord, r: bigint): bigint {
+    return c.submittedAt + r * this.roundLength;
+  }
+
+  quorumOf(target: bigint): bigint {
+    return (target * this.rules.quorumBps + BPS - 1n) / BPS;
   }
 
   claimState(id: bigint, t: bigint): ClaimState {
     const c = this.claim(id);
     if (c === undefined) return ClaimState.None;
-    if (c.status !== ClaimState.Committing) return c.status;
-    if (t < this.commitEnd(c)) return ClaimState.Committing;
-    if (t < this.revealEnd(c)) return ClaimState.Revealing;
-    return ClaimState.Resolvable;
+    if (c.status !== ClaimState.Drawing) return c.status;
+    if (t >= this.resolvesAt(c)) return ClaimState.Resolvable;
+    const round = c.rounds[Number(c.round)];
+    const opensAt = this.opensAt(c, c.round);
+    if (!round.tallied) {
+      const commitEnd = opensAt + this.rules.commitWindow;
+      if (t < commitEnd) return round.drawn ? ClaimState.Committing : ClaimState.Drawing;
+      if (t < commitEnd + this.rules.revealWindow) return ClaimState.Revealing;
+      return ClaimState.Tallying;
+    }
+    if (
+      c.verdict !== Verdict.None &&
+      c.round + 1n < 1n + this.rules.maxAppealRounds &&
+      t < opensAt + this.roundLength
+    ) {
+      return ClaimState.Appealable;
+    }
+    return ClaimState.Decided;
   }
 
   claimsIn(state: ClaimState, t: bigint): ClaimRecord[] {
@@ -203,8 +300,13 @@ export class PoolModel {
   }
 
   /** Bonds of claims submitted and not yet resolved. */
-  openBonds(): bigint {
-    return this.claims.filter((c) => c.status === ClaimState.Committing).reduce((sum, c) => sum + c.bond, 0n);
+  pendingClaimBonds(): bigint {
+    return this.claims.filter((c) => c.status === ClaimState.Drawing).reduce((sum, c) => sum + c.bond, 0n);
+  }
+
+  /** Appeal bonds posted and not yet decided. */
+  pendingAppealBonds(): bigint {
+    return BigInt(this.claims.filter((c) => c.appellant !== null).length) * this.rules.appealBond;
   }
 
   periodEnd(period: bigint): bigint {
@@ -222,6 +324,12 @@ export class PoolModel {
   claimsDoneBelow(bound: bigint): boolean {
     if (this.resolvedCount + 1n < bound) return false;
     return this.queueHead === this.queue.length || this.queue[this.queueHead] >= bound;
+  }
+
+  /** Whether `account` may sit on claim `c`'s jury or appeal its approval: counted, not leaving, seasoned before it. */
+  jurorEligible(account: string, c: ClaimRecord): boolean {
+    const m = this.record(account);
+    return account !== c.claimant && m.status === MemberStatus.Waiting && m.eligibleAt < c.submittedAt;
   }
 
   // ------------------------------------------------------------------ carry
@@ -246,6 +354,13 @@ export class PoolModel {
     this.payouts.set(account, this.payoutOf(account) + amount);
   }
 
+  private removeJuror(account: string): void {
+    const i = this.jurorSet.indexOf(account);
+    const last = this.jurorSet.length - 1;
+    if (i !== last) this.jurorSet[i] = this.jurorSet[last];
+    this.jurorSet.pop();
+  }
+
   /** Takes a member out of the count; a negative balance is written off and carried as a deficit. */
   private leave(account: string, status: MemberStatus): void {
     const m = this.record(account);
@@ -256,22 +371,36 @@ export class PoolModel {
     }
     m.status = status;
     m.chargeMark = charged;
+    m.exitBound = 0n;
     this.memberCount -= 1n;
   }
 
   // ------------------------------------------------------------------ member actions
 
-  join(account: string, amount: bigint, t: bigint): Outcome {
+  join(account: string, amount: bigint, commitment: string, t: bigint): Outcome {
     if (this.paused) return revert("EnforcedPause");
     if (amount < this.rules.minDeposit) return revert("MemberDepositTooLow", amount, this.rules.minDeposit);
-    if (this.record(account).status !== MemberStatus.None) return revert("MemberAlreadyJoined", account);
+    const m = this.record(account);
+    const owner = this.commitmentOwners.get(commitment);
+    let carried = 0n;
+    if (m.status === MemberStatus.None) {
+      if (owner !== undefined) return revert("MemberCommitmentUsed", commitment);
+      this.commitmentOwners.set(commitment, account);
+    } else if (m.status === MemberStatus.Exited || m.status === MemberStatus.Lapsed) {
+      if (owner !== account) return revert("MemberCommitmentMismatch", account, commitment);
+      carried = m.credit - m.chargeMark;
+    } else return revert("MemberAlreadyJoined", account);
     this.members.set(account, {
       status: MemberStatus.Waiting,
+      flagged: false,
+      lapsableAt: 0n,
       eligibleAt: t + this.rules.waitingPeriod,
-      credit: amount,
+      credit: carried + amount,
       chargeMark: this.chargeIndex,
       exitBound: 0n,
+      commitment,
     });
+    this.jurorSet.push(account);
     this.memberCount += 1n;
     this.tokens += amount;
     return null;
@@ -282,6 +411,10 @@ export class PoolModel {
     const m = this.record(account);
     if (!PoolModel.isCounted(m.status)) return revert("UnexpectedMemberStatus", account, this.statusAt(account, t));
     m.credit += amount;
+    if (m.flagged && this.balanceOf(account) >= this.rules.minBalance) {
+      m.flagged = false;
+      m.lapsableAt = 0n;
+    }
     this.tokens += amount;
     return null;
   }
@@ -289,6 +422,7 @@ export class PoolModel {
   requestExit(account: string, t: bigint): Outcome {
     const m = this.record(account);
     if (m.status !== MemberStatus.Waiting) return revert("UnexpectedMemberStatus", account, this.statusAt(account, t));
+    this.removeJuror(account);
     m.status = MemberStatus.Exiting;
     m.exitBound = this.claimCount + 1n;
     return null;
@@ -296,10 +430,11 @@ export class PoolModel {
 
   completeExit(account: string, t: bigint): Outcome {
     const m = this.record(account);
-    if (m.status !== MemberStatus.Exiting) return revert("UnexpectedMemberStatus", account, this.statusAt(account, t));
+    if (m.status !== MemberStatus.Exiting && m.status !== MemberStatus.Lapsing) {
+      return revert("UnexpectedMemberStatus", account, this.statusAt(account, t));
+    }
     if (!this.claimsDoneBelow(m.exitBound)) return revert("MemberExitNotReady", account, m.exitBound);
-    m.exitBound = 0n;
-    this.leave(account, MemberStatus.Exited);
+    this.leave(account, m.status === MemberStatus.Exiting ? MemberStatus.Exited : MemberStatus.Lapsed);
     return null;
   }
 
@@ -315,127 +450,305 @@ export class PoolModel {
     return null;
   }
 
-  lapse(account: string, t: bigint): Outcome {
+  flag(account: string, t: bigint): Outcome {
     const m = this.record(account);
-    if (!PoolModel.isCounted(m.status)) return revert("UnexpectedMemberStatus", account, this.statusAt(account, t));
+    if (m.status !== MemberStatus.Waiting) return revert("UnexpectedMemberStatus", account, this.statusAt(account, t));
+    if (m.flagged) return revert("MemberAlreadyFlagged", account, m.lapsableAt);
     const balance = this.balanceOf(account);
     if (balance >= this.rules.minBalance) return revert("MemberFunded", account, balance, this.rules.minBalance);
-    this.leave(account, MemberStatus.Lapsed);
+    m.flagged = true;
+    m.lapsableAt = t + this.rules.lapseGrace;
     return null;
   }
 
-  // ------------------------------------------------------------------ claims and votes
+  lapse(account: string, t: bigint): Outcome {
+    const m = this.record(account);
+    if (m.status !== MemberStatus.Waiting) return revert("UnexpectedMemberStatus", account, this.statusAt(account, t));
+    const balance = this.balanceOf(account);
+    if (balance >= this.rules.minBalance) return revert("MemberFunded", account, balance, this.rules.minBalance);
+    if (!m.flagged || t < m.lapsableAt) return revert("MemberGraceNotOver", account, m.lapsableAt);
+    m.flagged = false;
+    m.lapsableAt = 0n;
+    this.removeJuror(account);
+    m.status = MemberStatus.Lapsing;
+    m.exitBound = this.claimCount + 1n;
+    return null;
+  }
 
-  submitClaim(account: string, amount: bigint, t: bigint): Outcome {
+  // ------------------------------------------------------------------ claims and juries
+
+  private openRound(c: ClaimRecord, r: bigint, target: bigint, block: bigint): void {
+    c.rounds[Number(r)] = {
+      seedBlock: block + 1n,
+      setSize: BigInt(this.jurorSet.length),
+      target,
+      seats: [],
+      approvals: 0n,
+      rejections: 0n,
+      drawn: false,
+      tallied: false,
+    };
+    c.round = r;
+  }
+
+  submitClaim(account: string, amount: bigint, evidence: string, t: bigint, block: bigint): Outcome {
     if (this.paused) return revert("EnforcedPause");
     if (amount === 0n || amount > this.rules.maxClaimAmount) {
       return revert("ClaimAmountOutOfRange", amount, this.rules.maxClaimAmount);
     }
+    if (this.evidenceUsed.has(evidence)) return revert("ClaimEvidenceUsed", evidence);
     const status = this.statusAt(account, t);
     if (status !== MemberStatus.Active) return revert("ClaimantNotActive", account, status);
     const balance = this.balanceOf(account);
     if (balance < this.rules.minBalance) return revert("ClaimantUnderfunded", account, balance, this.rules.minBalance);
     const open = this.openClaims.get(account) ?? 0n;
     if (open !== 0n) return revert("ClaimAlreadyOpen", account, open);
-    const id = this.claimCount + 1n;
-    this.claims.push({
-      id,
+    const c: ClaimRecord = {
+      id: this.claimCount + 1n,
       claimant: account,
       submittedAt: t,
-      status: ClaimState.Committing,
+      status: ClaimState.Drawing,
+      verdict: Verdict.None,
+      feeBps: this.feeBps,
       amount,
       bond: this.rules.claimBond,
-      approvals: 0n,
-      rejections: 0n,
-      commitments: new Map(),
-      sealed: new Map(),
-    });
-    this.openClaims.set(account, id);
-    this.tokens += this.rules.claimBond;
+      evidence,
+      round: 0n,
+      rounds: [],
+      votes: new Map(),
+      appellant: null,
+    };
+    this.claims.push(c);
+    this.openRound(c, 0n, this.rules.jurySize, block);
+    this.openClaims.set(account, c.id);
+    this.evidenceUsed.add(evidence);
+    this.tokens += c.bond;
     return null;
   }
 
-  commitVote(voter: string, id: bigint, support: boolean, salt: string, t: bigint): Outcome {
+  /**
+   * Draws the current round's jury in block `block`; `seedHash` is the seed block's hash (null when
+   * the chain no longer has it). Returns the outcome and the accounts seated, in seat order.
+   */
+  drawJury(id: bigint, t: bigint, block: bigint, seedHash: string | null): { outcome: Outcome; seated: string[] } {
+    const state = this.claimState(id, t);
+    if (state !== ClaimState.Drawing) {
+      return { outcome: revert("UnexpectedClaimState", id, state, ClaimState.Drawing), seated: [] };
+    }
+    const c = this.claim(id)!;
+    const round = c.rounds[Number(c.round)];
+    if (block <= round.seedBlock) {
+      return { outcome: revert("JurySeedNotReady", id, c.round, round.seedBlock), seated: [] };
+    }
+    if (seedHash === null) {
+      round.seedBlock = block + 1n; // re-anchored
+      return { outcome: null, seated: [] };
+    }
+    const base = ethers.keccak256(
+      coder.encode(["bytes32", "address", "uint256", "uint256"], [seedHash, this.poolAddress, id, c.round]),
+    );
+    const tries = round.setSize === 0n ? 0n : 4n * round.target + 16n;
+    const seated: string[] = [];
+    for (let nonce = 0n; nonce < tries && BigInt(seated.length) < round.target; nonce++) {
+      const position = BigInt(ethers.keccak256(coder.encode(["bytes32", "uint256"], [base, nonce]))) % round.setSize;
+      if (position >= BigInt(this.jurorSet.length)) continue;
+      const juror = this.jurorSet[Number(position)];
+      if (juror === c.claimant || this.record(juror).eligibleAt >= c.submittedAt) continue;
+      if (c.votes.has(juror)) continue;
+      c.votes.set(juror, { round: c.round, vote: JurorVote.Seated, commitment: "", support: false, salt: "" });
+      seated.push(juror);
+    }
+    round.seats = seated;
+    round.drawn = true;
+    return { outcome: null, seated };
+  }
+
+  commitVote(juror: string, id: bigint, support: boolean, salt: string, t: bigint): Outcome {
     const state = this.claimState(id, t);
     if (state !== ClaimState.Committing) return revert("UnexpectedClaimState", id, state, ClaimState.Committing);
     const c = this.claim(id)!;
-    if (c.claimant === voter) return revert("VoterIsClaimant", id, voter);
-    const m = this.record(voter);
-    if (!PoolModel.isCounted(m.status) || m.eligibleAt >= c.submittedAt) return revert("VoterNotEligible", id, voter);
-    c.commitments.set(voter, voteCommitment(id, voter, support, salt));
-    c.sealed.set(voter, { support, salt });
+    const v = c.votes.get(juror);
+    if (v === undefined || v.round !== c.round || (v.vote !== JurorVote.Seated && v.vote !== JurorVote.Committed)) {
+      return revert("JurorNotSeated", id, c.round, juror);
+    }
+    v.vote = JurorVote.Committed;
+    v.commitment = voteCommitment(id, c.round, juror, support, salt);
+    v.support = support;
+    v.salt = salt;
     return null;
   }
 
-  revealVote(voter: string, id: bigint, support: boolean, salt: string, t: bigint): Outcome {
+  revealVote(juror: string, id: bigint, support: boolean, salt: string, t: bigint): Outcome {
     const state = this.claimState(id, t);
     if (state !== ClaimState.Revealing) return revert("UnexpectedClaimState", id, state, ClaimState.Revealing);
     const c = this.claim(id)!;
-    const stored = c.commitments.get(voter);
-    if (stored === undefined) return revert("VoteNotCommitted", id, voter);
-    if (!PoolModel.isCounted(this.record(voter).status)) return revert("VoterNotEligible", id, voter);
-    if (stored !== voteCommitment(id, voter, support, salt)) return revert("VoteRevealMismatch", id, voter);
-    c.commitments.delete(voter);
-    if (support) c.approvals += 1n;
-    else c.rejections += 1n;
+    const v = c.votes.get(juror);
+    if (v === undefined || v.round !== c.round) return revert("JurorNotSeated", id, c.round, juror);
+    if (v.vote !== JurorVote.Committed) return revert("VoteNotCommitted", id, juror);
+    if (masked(voteCommitment(id, c.round, juror, support, salt)) !== masked(v.commitment)) {
+      return revert("VoteRevealMismatch", id, juror);
+    }
+    v.vote = support ? JurorVote.Approved : JurorVote.Rejected;
+    const round = c.rounds[Number(c.round)];
+    if (support) round.approvals += 1n;
+    else round.rejections += 1n;
     return null;
   }
 
-  resolve(id: bigint, t: bigint): Outcome {
+  /** Penalties taken by the last close, by juror (for the test to compare with JurorPenalized). */
+  readonly penalties: Array<{ claimId: bigint; juror: string; amount: bigint }> = [];
+
+  private takePenalty(juror: string): bigint {
+    const m = this.record(juror);
+    const charged = this.chargedOf(juror);
+    if (m.credit <= charged) return 0n;
+    const balance = m.credit - charged;
+    const taken = balance < this.rules.jurorPenalty ? balance : this.rules.jurorPenalty;
+    m.credit -= taken;
+    return taken;
+  }
+
+  private close(c: ClaimRecord, last: boolean, block: bigint): void {
+    const round = c.rounds[Number(c.round)];
+    round.tallied = true;
+    let gain = 0n;
+    for (const juror of round.seats) {
+      const v = c.votes.get(juror)!;
+      if (v.vote === JurorVote.Approved || v.vote === JurorVote.Rejected) continue;
+      const taken = this.takePenalty(juror);
+      this.penalties.push({ claimId: c.id, juror, amount: taken });
+      gain += taken;
+    }
+    const revealed = round.approvals + round.rejections;
+    let verdict = Verdict.None;
+    if (revealed >= this.quorumOf(round.target)) {
+      verdict = round.approvals * BPS >= revealed * this.rules.approvalThresholdBps ? Verdict.Approve : Verdict.Reject;
+    }
+    if (verdict !== Verdict.None) {
+      if (c.appellant !== null) {
+        if (verdict !== c.verdict) this.creditPayout(c.appellant, this.rules.appealBond);
+        else gain += this.rules.appealBond;
+        c.appellant = null;
+      }
+      c.verdict = verdict;
+    } else if (!last && c.round + 1n < 1n + this.rules.maxAppealRounds) {
+      this.openRound(c, c.round + 1n, round.target, block);
+    }
+    if (gain !== 0n) this.carryGain(gain);
+  }
+
+  tally(id: bigint, t: bigint, block: bigint): Outcome {
+    const state = this.claimState(id, t);
+    if (state !== ClaimState.Tallying) return revert("UnexpectedClaimState", id, state, ClaimState.Tallying);
+    this.penalties.length = 0;
+    this.close(this.claim(id)!, false, block);
+    return null;
+  }
+
+  appeal(account: string, id: bigint, t: bigint, block: bigint): Outcome {
+    const state = this.claimState(id, t);
+    if (state !== ClaimState.Appealable) return revert("UnexpectedClaimState", id, state, ClaimState.Appealable);
+    const c = this.claim(id)!;
+    if (c.verdict === Verdict.Reject) {
+      if (account !== c.claimant) return revert("AppealNotAllowed", id, account);
+    } else if (!this.jurorEligible(account, c)) return revert("AppealNotAllowed", id, account);
+    c.appellant = account;
+    this.openRound(c, c.round + 1n, 2n * c.rounds[Number(c.round)].target + 1n, block);
+    this.tokens += this.rules.appealBond;
+    return null;
+  }
+
+  resolve(id: bigint, t: bigint, block: bigint): Outcome {
     const state = this.claimState(id, t);
     if (state !== ClaimState.Resolvable) return revert("UnexpectedClaimState", id, state, ClaimState.Resolvable);
-    for (let k = this.resolvedCount + 1n; k <= id; k++) this.resolveOne(this.claim(k)!);
+    this.penalties.length = 0;
+    for (let k = this.resolvedCount + 1n; k <= id; k++) {
+      const c = this.claim(k)!;
+      if (!c.rounds[Number(c.round)].tallied) this.close(c, true, block);
+      if (c.appellant !== null) {
+        this.creditPayout(c.appellant, this.rules.appealBond);
+        c.appellant = null;
+      }
+      if (c.verdict === Verdict.Approve) {
+        c.status = ClaimState.Approved;
+        this.queue.push(c.id);
+        this.creditPayout(c.claimant, c.bond);
+      } else {
+        this.openClaims.delete(c.claimant);
+        if (c.verdict === Verdict.Reject) {
+          c.status = ClaimState.Rejected;
+          this.carryGain(c.bond);
+        } else {
+          c.status = ClaimState.NoQuorum;
+          this.evidenceUsed.delete(c.evidence);
+          this.creditPayout(c.claimant, c.bond);
+        }
+      }
+    }
     this.resolvedCount = id;
     return null;
   }
 
-  private resolveOne(c: ClaimRecord): void {
-    const revealed = c.approvals + c.rejections;
-    if (revealed < this.rules.quorum) {
-      c.status = ClaimState.NoQuorum;
-      this.creditPayout(c.claimant, c.bond);
-      this.openClaims.delete(c.claimant);
-    } else if (c.approvals * BPS >= revealed * this.rules.approvalThresholdBps) {
-      c.status = ClaimState.Approved;
-      this.creditPayout(c.claimant, c.bond);
-      this.queue.push(c.id);
-    } else {
-      c.status = ClaimState.Rejected;
-      this.openClaims.delete(c.claimant);
-      this.carryGain(c.bond);
-    }
-  }
-
   // ------------------------------------------------------------------ settlement
 
-  settle(period: bigint, t: bigint): Outcome {
-    if (period !== this.nextPeriod) return revert("PeriodNotNext", period, this.nextPeriod);
-    const end = this.periodEnd(period);
-    if (t < end) return revert("PeriodNotEnded", period, end);
+  private hasPayable(end: bigint): boolean {
+    if (this.queueHead === this.queue.length) return false;
+    return this.resolvesAt(this.claim(this.queue[this.queueHead])!) <= end;
+  }
 
+  private payoutLimit(claimant: string, year: bigint, payout: bigint): bigint {
+    const limit = this.rules.maxPayoutPerMember;
+    if (limit === 0n) return payout;
+    const w = this.yearPayouts.get(claimant);
+    const used = w !== undefined && w.year === year ? w.used : 0n;
+    const left = limit - used;
+    return payout < left ? payout : left;
+  }
+
+  paidThisYear(account: string, t: bigint): bigint {
+    const w = this.yearPayouts.get(account);
+    return w !== undefined && w.year === (t - this.startedAt) / YEAR ? w.used : 0n;
+  }
+
+  private settlePart(period: bigint, end: bigint): boolean {
     const members = this.memberCount;
-    const maxCount = members === 0n ? 0 : Number(this.rules.maxClaimsPerPeriod);
+    const paidBefore = this.paidInPeriod;
+    let room = this.rules.maxClaimsPerPeriod - paidBefore;
+    if (room > MAX_CLAIMS_PER_SETTLE) room = MAX_CLAIMS_PER_SETTLE;
+    const maxCount = members === 0n ? 0n : room;
+    const year = (period * this.rules.periodLength) / YEAR;
     const paid: SettlementFigures["paid"] = [];
-    while (paid.length < maxCount && this.queueHead < this.queue.length) {
+    const feesBps: bigint[] = [];
+    while (BigInt(paid.length) < maxCount && this.queueHead < this.queue.length) {
       const c = this.claim(this.queue[this.queueHead])!;
-      if (this.revealEnd(c) > end) break;
-      const cap = this.rules.capPerMember * members;
-      paid.push({ claimId: c.id, claimant: c.claimant, requested: c.amount, paid: c.amount < cap ? c.amount : cap });
+      if (this.resolvesAt(c) > end) break;
       c.status = ClaimState.Paid;
       this.openClaims.delete(c.claimant);
       this.queueHead += 1;
+      const cap = this.rules.capPerMember * members;
+      const capped = c.amount < cap ? c.amount : cap;
+      paid.push({
+        claimId: c.id,
+        claimant: c.claimant,
+        requested: c.amount,
+        paid: this.payoutLimit(c.claimant, year, capped),
+      });
+      feesBps.push(c.feeBps);
     }
-
-    // No annual cap in these rules: nothing is ever cut.
     const surplusIn = this.surplus;
     const deficitIn = this.deficit;
-    const payouts = paid.reduce((sum, p) => sum + p.paid, 0n);
+    let payouts = 0n;
     let fee = 0n;
+    let cut = 0n;
     let share = 0n;
     let surplusOut = surplusIn;
     let deficitOut = deficitIn;
-    if (members !== 0n) {
-      fee = (payouts * this.rules.feeBps) / BPS;
+    if (members === 0n) {
+      cut = paid.reduce((sum, p) => sum + p.paid, 0n);
+      for (const p of paid) p.paid = 0n;
+    } else {
+      payouts = paid.reduce((sum, p) => sum + p.paid, 0n);
+      fee = paid.reduce((sum, p, i) => sum + (p.paid * feesBps[i]) / BPS, 0n);
       const gross = payouts + fee + deficitIn;
       deficitOut = 0n;
       if (gross <= surplusIn) surplusOut = surplusIn - gross;
@@ -445,28 +758,64 @@ export class PoolModel {
         surplusOut = share * members - need;
       }
     }
-
     this.chargeIndex += share;
     this.surplus = surplusOut;
     this.deficit = deficitOut;
-    this.nextPeriod = period + 1n;
+    const n = BigInt(paid.length);
+    const closed = members === 0n || paidBefore + n === this.rules.maxClaimsPerPeriod || !this.hasPayable(end);
+    const part = this.part;
+    if (closed) {
+      this.nextPeriod = period + 1n;
+      this.part = 0n;
+      this.paidInPeriod = 0n;
+    } else {
+      this.part = part + 1n;
+      this.paidInPeriod = paidBefore + n;
+    }
     this.fees += fee;
-    for (const p of paid) if (p.paid !== 0n) this.creditPayout(p.claimant, p.paid);
-    this.settlements.set(period, {
+    for (const p of paid) {
+      if (p.paid === 0n) continue;
+      this.creditPayout(p.claimant, p.paid);
+      if (this.rules.maxPayoutPerMember !== 0n) {
+        const w = this.yearPayouts.get(p.claimant);
+        const used = w !== undefined && w.year === year ? w.used : 0n;
+        this.yearPayouts.set(p.claimant, { year, used: used + p.paid });
+      }
+    }
+    this.settlements.push({
+      period,
+      part,
       members,
-      claimsPaid: BigInt(paid.length),
+      claimsPaid: n,
       payouts,
       fee,
-      cut: 0n,
+      cut,
       surplusIn,
       deficitIn,
       share,
       surplusOut,
       deficitOut,
       chargeIndex: this.chargeIndex,
+      closed,
       paid,
     });
+    return closed;
+  }
+
+  settle(period: bigint, t: bigint): Outcome {
+    if (period !== this.nextPeriod) return revert("PeriodNotNext", period, this.nextPeriod);
+    let end = this.periodEnd(period);
+    if (t < end) return revert("PeriodNotEnded", period, end);
+    for (let settled = 1; this.settlePart(period, end); ++settled) {
+      period += 1n;
+      end = this.periodEnd(period);
+      if (settled === MAX_PERIODS_PER_SETTLE || t < end || this.hasPayable(end)) break;
+    }
     return null;
+  }
+
+  settlementOf(period: bigint, part: bigint): SettlementFigures | undefined {
+    return this.settlements.find((s) => s.period === period && s.part === part);
   }
 
   // ------------------------------------------------------------------ escrow and roles
@@ -484,6 +833,32 @@ export class PoolModel {
     if (this.fees === 0n) return revert("EscrowNothingToWithdraw", caller);
     this.tokens -= this.fees;
     this.fees = 0n;
+    return null;
+  }
+
+  /** A fee change, roles unchanged. */
+  proposeFee(caller: string, feeBps: bigint, t: bigint): Outcome {
+    if (caller !== this.operator) return revert("ConfigUnauthorized", caller);
+    if (this.pending !== null) return revert("ConfigChangeAlreadyPending", this.pending.eta);
+    if (feeBps > MAX_FEE_BPS) return revert("ConfigFeeAboveMaximum", feeBps, MAX_FEE_BPS);
+    if (feeBps === this.feeBps) return revert("ConfigNoOpChange");
+    this.pending = { feeBps, eta: t + this.changeDelay };
+    return null;
+  }
+
+  executeChange(caller: string, t: bigint): Outcome {
+    if (caller !== this.operator) return revert("ConfigUnauthorized", caller);
+    if (this.pending === null) return revert("ConfigNoPendingChange");
+    if (t < this.pending.eta) return revert("ConfigChangeNotReady", this.pending.eta, t);
+    this.feeBps = this.pending.feeBps;
+    this.pending = null;
+    return null;
+  }
+
+  cancelChange(caller: string): Outcome {
+    if (caller !== this.operator) return revert("ConfigUnauthorized", caller);
+    if (this.pending === null) return revert("ConfigNoPendingChange");
+    this.pending = null;
     return null;
   }
 
