@@ -223,7 +223,6 @@ describe("sdk core", function () {
 
     const input = fc.record({
       members: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 1_000_000n })),
-      feeBps: fc.bigInt({ min: 0n, max: 1_000n }),
       surplusIn: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 9n })),
       deficitIn: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 9n })),
       // The annual cap: none (MaxUint256 on chain), or one that often binds.
@@ -233,21 +232,32 @@ describe("sdk core", function () {
         fc.bigInt({ min: 0n, max: 10n ** 10n }),
       ),
     });
-    const payouts = fc.array(
-      fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 6n }), fc.bigInt({ min: 0n, max: 10n ** 12n })),
-      { maxLength: 6 },
-    );
+    // Each claim with its own fee rate (the one in force at its submission): often all alike.
+    const claimsWithFees = fc
+      .tuple(
+        fc.array(
+          fc.record({
+            payout: fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 6n }), fc.bigInt({ min: 0n, max: 10n ** 12n })),
+            feeBps: fc.bigInt({ min: 0n, max: 1_000n }),
+          }),
+          { maxLength: 6 },
+        ),
+        fc.boolean(),
+      )
+      .map(([claims, sameRate]) => ({
+        payouts: claims.map((c) => c.payout),
+        feesBps: claims.map((c) => (sameRate && claims.length > 0 ? claims[0].feeBps : c.feeBps)),
+      }));
 
     it("the TypeScript apportion equals the contract library on random inputs", async function () {
       const { harness } = await loadFixture(deployHarness);
       let capped = 0;
       let uncapped = 0;
       await fc.assert(
-        fc.asyncProperty(payouts, input, async (claims, i) => {
-          const [paid, r] = await harness.apportion(claims, i);
-          const ts = apportion(claims, {
+        fc.asyncProperty(claimsWithFees, input, async ({ payouts: claims, feesBps }, i) => {
+          const [paid, r] = await harness.apportion(claims, feesBps, i);
+          const ts = apportion(claims, feesBps, {
             members: i.members,
-            feeBps: i.feeBps,
             surplusIn: i.surplusIn,
             deficitIn: i.deficitIn,
             maxShare: i.maxShare === MAX_UINT ? undefined : i.maxShare,
@@ -296,7 +306,7 @@ describe("sdk core", function () {
     });
 
     it("a known period: 50 paid, 8% fee, 5 members, 10.8 each", function () {
-      expect(apportion([50_000_000n], { members: 5n, feeBps: 800n, surplusIn: 0n, deficitIn: 0n })).to.deep.equal({
+      expect(apportion([50_000_000n], [800n], { members: 5n, surplusIn: 0n, deficitIn: 0n })).to.deep.equal({
         paid: [50_000_000n],
         payouts: 50_000_000n,
         fee: 4_000_000n,
