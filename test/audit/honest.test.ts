@@ -161,7 +161,7 @@ describe("audit of an honest v2 pool", function () {
       factory: life.d.factory as `0x${string}`,
       fromBlock: life.d.firstBlock,
       toBlock,
-      blockRange: 50n,
+      blockRange: 4n,
       getBlockHash,
       onCheckpoint: ({ logs, nextBlock }) => {
         if (saved === undefined && nextBlock > middle) saved = { logs: [...logs], nextBlock };
@@ -174,7 +174,7 @@ describe("audit of an honest v2 pool", function () {
       factory: life.d.factory as `0x${string}`,
       fromBlock: life.d.firstBlock,
       toBlock,
-      blockRange: 50n,
+      blockRange: 4n,
       resume: saved,
       getBlockHash,
     });

@@ -122,7 +122,7 @@ export function demoRules(asset: string) {
     quorumBps: 5_001n,
     approvalThresholdBps: 6_000n,
     maxClaimAmount: usdc(300_000),
-    capPerMember: usdc(2),
+    capPerMember: usdc("0.04"),
     claimBond: usdc(5),
     appealBond: usdc(10),
     jurorPenalty: usdc("0.5"),
