@@ -33,7 +33,11 @@ describe("audit of an honest v2 pool", function () {
     life = await runLife(new Chain(network.provider), hre.artifacts, FOUNDERS, BULK);
     client = createHuzhuClient({ connector: fromEthers(ethers.provider), pool: life.d.pool as `0x${string}` });
     const started = Date.now();
-    result = await audit(client, { factory: life.d.factory as `0x${string}`, fromBlock: life.d.firstBlock, getBlockHash });
+    result = await audit(client, {
+      factory: life.d.factory as `0x${string}`,
+      fromBlock: life.d.firstBlock,
+      getBlockHash,
+    });
     console.log(`      audit: ${result.stats.events} events, ${(Date.now() - started) / 1000} s`);
     poolLogs = (await ethers.provider.getLogs({ address: life.d.pool, fromBlock: 0, toBlock: "latest" })).length;
   });
@@ -82,9 +86,18 @@ describe("audit of an honest v2 pool", function () {
     const l = result.ledger;
     const [a1, a2, a3, a4] = life.a.map((id) => l.claims.get(id)!);
     expect([a1, a2, a3, a4].map((c) => c.rounds.map((r) => [r.target, r.jurors.length, r.verdict]))).to.deep.equal([
-      [[3n, 3, Verdict.Approve], [7n, 7, Verdict.Reject]],
-      [[3n, 3, Verdict.Reject], [7n, 7, Verdict.Reject]],
-      [[3n, 3, Verdict.None], [3n, 3, Verdict.Approve]],
+      [
+        [3n, 3, Verdict.Approve],
+        [7n, 7, Verdict.Reject],
+      ],
+      [
+        [3n, 3, Verdict.Reject],
+        [7n, 7, Verdict.Reject],
+      ],
+      [
+        [3n, 3, Verdict.None],
+        [3n, 3, Verdict.Approve],
+      ],
       [[3n, 3, Verdict.Approve]],
     ]);
     expect([a1, a2, a3, a4].map((c) => c.state)).to.deep.equal([
@@ -100,8 +113,7 @@ describe("audit of an honest v2 pool", function () {
       [memberAddress(roles.a[1]), false, 0n, usdc(10)],
     ]);
     expect(a3.rounds[0].penalized.size).to.equal(3);
-    for (const c of l.claims.values())
-      for (const r of c.rounds) expect(r.jurors).to.deep.equal(r.expectedJurors);
+    for (const c of l.claims.values()) for (const r of c.rounds) expect(r.jurors).to.deep.equal(r.expectedJurors);
     // The pure draw alone gives another jury for another seed.
     const r = a4.rounds[0];
     const other = drawJury({

@@ -268,8 +268,7 @@ export class PoolDriver {
   async reveal(votes: Array<{ id: bigint; round: bigint; juror: string; support: boolean }>) {
     await this.bulk(
       votes.map(
-        (v) => () =>
-          this.pool(v.juror, "revealVote", [v.id, v.support, this.salt(v.id, v.round, v.juror)], 200_000n),
+        (v) => () => this.pool(v.juror, "revealVote", [v.id, v.support, this.salt(v.id, v.round, v.juror)], 200_000n),
       ),
     );
   }
@@ -295,7 +294,10 @@ export const identity = (i: number) => keccak256(toUtf8Bytes(`identity-${i}`));
 
 /** Writes the deployed libraries' addresses into an artifact's bytecode, at its link references. */
 function link(
-  artifact: { bytecode: string; linkReferences: Record<string, Record<string, Array<{ start: number; length: number }>>> },
+  artifact: {
+    bytecode: string;
+    linkReferences: Record<string, Record<string, Array<{ start: number; length: number }>>>;
+  },
   libraries: Record<string, string>,
 ): string {
   let code = artifact.bytecode.slice(2);
