@@ -107,10 +107,10 @@ describe("audit of an honest v2 pool", function () {
       ClaimStateV2.Paid,
     ]);
     expect(a1.appeals.map((a) => [a.appellant, a.overturned, a.refunded, a.forfeited])).to.deep.equal([
-      [memberAddress(roles.appellant), true, usdc(10), 0n],
+      [memberAddress(roles.appellant), true, usdc(1), 0n],
     ]);
     expect(a2.appeals.map((a) => [a.appellant, a.overturned, a.refunded, a.forfeited])).to.deep.equal([
-      [memberAddress(roles.a[1]), false, 0n, usdc(10)],
+      [memberAddress(roles.a[1]), false, 0n, usdc(1)],
     ]);
     expect(a3.rounds[0].penalized.size).to.equal(3);
     for (const c of l.claims.values()) for (const r of c.rounds) expect(r.jurors).to.deep.equal(r.expectedJurors);

@@ -123,9 +123,9 @@ export function demoRules(asset: string) {
     approvalThresholdBps: 6_000n,
     maxClaimAmount: usdc(300_000),
     capPerMember: usdc("0.04"),
-    claimBond: usdc(5),
-    appealBond: usdc(10),
-    jurorPenalty: usdc("0.5"),
+    claimBond: usdc(1),
+    appealBond: usdc(1),
+    jurorPenalty: usdc("0.1"),
     annualChargeCap: 0n,
     maxPayoutPerMember: 0n,
   };
@@ -419,7 +419,7 @@ export async function runLife(chain: Chain, artifacts: Artifacts, founders = 200
   await p.pool(m(roles.returner), "join", [usdc(20), identity(roles.returner), { deadline: 0n, signature: "0x" }]);
   await p.pool(m(roles.exiter), "requestExit");
   const bulkIdx = Array.from({ length: bulkCount }, (_, i) => roles.bulkFrom + i);
-  const bulk = await p.claims(bulkIdx.map((member, i) => ({ member, amount: usdc(1), label: `bulk-${i}` })));
+  const bulk = await p.claims(bulkIdx.map((member, i) => ({ member, amount: usdc(2), label: `bulk-${i}` })));
 
   const juries = await p.draw([...a, ...bulk]);
   const [j1, j2, , j4] = juries;

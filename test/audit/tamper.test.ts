@@ -155,7 +155,7 @@ describe("audit catches state changed behind the contracts' back", function () {
     const { life, pool, run } = await loadFixture(honestPool);
     const claimant = memberAddress(roles.a[2]);
     const due = await pool.payoutOf(claimant);
-    expect(due).to.be.greaterThan(usdc(5));
+    expect(due).to.be.greaterThan(usdc(1));
     const payout = field(await storageLayout(hre.artifacts, POOL), "_payouts", { type: "address", value: claimant });
     await writeField(network.provider, life.d.pool, payout, due + 1n);
 
@@ -196,8 +196,7 @@ describe("audit catches state changed behind the contracts' back", function () {
     const { life, pool, run } = await loadFixture(honestPool);
     const id = life.a[3];
     const jury = await pool.jury(id, 0n);
-    const outsider = memberAddress(roles.lapser);
-    expect(jury).to.not.include(outsider);
+    const outsider = [0, 1, 2, 3, 4, 5, 6, 7].map(memberAddress).find((a) => !jury.includes(a))!;
     const seat = fieldAt(await storageLayout(hre.artifacts, POOL), "_court", [
       { member: "seats" },
       { key: { type: "uint256", value: id } },
