@@ -320,7 +320,14 @@ export async function deploy(
   );
   const deployContract = async (artifact: { abi: InterfaceAbi; bytecode: string }, args: unknown[]) => {
     const data = artifact.bytecode + new Interface(artifact.abi).encodeDeploy(args).slice(2);
-    const receipt = await chain.receipt(await chain.tx(deployer, undefined, data));
+    const hash = await chain.tx(deployer, undefined, data);
+    let receipt = await chain.receipt(hash);
+    // Over HTTP a large deployment's receipt may not be there yet: mine and ask again.
+    for (let tries = 0; !receipt && tries < 5; tries++) {
+      await chain.send("evm_mine");
+      receipt = await chain.receipt(hash);
+    }
+    if (!receipt) throw new Error(`deployment ${hash} was not mined`);
     return { address: getAddress(receipt.contractAddress), block: BigInt(receipt.blockNumber) };
   };
   const token = await deployContract(tokenA, ["Audit USD", "AUSD", 6]);
