@@ -106,7 +106,7 @@ describe("audit through an endpoint that refuses wide log ranges and fails now a
   before(async function () {
     node = await startNode(NODE_PORT);
     direct = httpRpc(node.url);
-    life = await runLife(new Chain(direct), hre.artifacts, 45, 10);
+    life = await runLife(new Chain(direct), hre.artifacts, 40, 5);
     // The same audit straight from the node: what the proxied audits must find.
     const directClient = createHuzhuClient({ connector: fromEthers(direct), pool: life.d.pool as `0x${string}` });
     reference = await audit(directClient, { factory: life.d.factory as `0x${string}`, fromBlock: life.d.firstBlock });

@@ -102,24 +102,32 @@ export async function inChunks<T, R>(items: T[], fn: (item: T) => Promise<R>, si
   return out;
 }
 
-/** The demo's rules, for a 6-decimal stablecoin. */
+/** The demo's rules (v2), for a 6-decimal stablecoin: rounds of 3 + 2 + 2 days, two rounds. */
 export function demoRules(asset: string) {
   return {
     asset,
-    waitingPeriod: 90n * DAY,
+    randomness: ZERO,
+    waitingPeriod: 30n * DAY,
     periodLength: 14n * DAY,
     commitWindow: 3n * DAY,
     revealWindow: 2n * DAY,
+    appealWindow: 2n * DAY,
+    lapseGrace: 14n * DAY,
     minDeposit: usdc(20),
     minBalance: usdc(10),
-    maxClaimsPerPeriod: 4n,
+    maxClaimsPerPeriod: 200n,
     feeBps: 800n,
-    maxClaimAmount: usdc(300_000),
-    capPerMember: usdc(2),
-    quorum: 5n,
+    jurySize: 3n,
+    maxAppealRounds: 1n,
+    quorumBps: 5_001n,
     approvalThresholdBps: 6_000n,
-    claimBond: usdc(5),
+    maxClaimAmount: usdc(300_000),
+    capPerMember: usdc("0.04"),
+    claimBond: usdc(1),
+    appealBond: usdc(1),
+    jurorPenalty: usdc("0.1"),
     annualChargeCap: 0n,
+    maxPayoutPerMember: 0n,
   };
 }
 
@@ -139,7 +147,6 @@ export interface Deployment {
 /** A small typed view over the deployment: encodes with the artifacts' ABIs, sends and reads. */
 export class PoolDriver {
   readonly coder = AbiCoder.defaultAbiCoder();
-  private nextSettle = 0n;
 
   constructor(
     readonly chain: Chain,
@@ -168,63 +175,114 @@ export class PoolDriver {
   }
 
   /**
+   * Sends every transaction with automine off, mines them in full blocks, and checks that each
+   * succeeded. Returns the transaction hashes.
+   */
+  async bulk(sends: Array<() => Promise<string>>): Promise<string[]> {
+    await this.chain.send("evm_setAutomine", [false]);
+    let hashes: string[];
+    try {
+      hashes = await inChunks(sends, (send) => send());
+      await this.chain.mineAll();
+    } finally {
+      await this.chain.send("evm_setAutomine", [true]);
+    }
+    const receipts = await inChunks(hashes, (h) => this.chain.receipt(h));
+    const failed = receipts.filter((r) => r.status !== "0x1");
+    if (failed.length > 0) throw new Error(`${failed.length} of ${hashes.length} bulk transactions reverted`);
+    return hashes;
+  }
+
+  /**
    * Joins members `indices` with `deposit` each, minting them `deposit + spare`: every transaction
    * sent with automine off, then mined in full blocks. Returns each join's transaction hash.
    */
   async joinMany(indices: number[], deposit: bigint, spare: bigint): Promise<string[]> {
     const addresses = indices.map(memberAddress);
     await this.chain.impersonate(addresses);
+    await this.bulk(addresses.map((a) => () => this.token(this.d.deployer, "mint", [a, deposit + spare], 100_000n)));
+    await this.bulk(addresses.map((a) => () => this.token(a, "approve", [this.d.pool, 2n ** 256n - 1n], 60_000n)));
+    return this.bulk(
+      indices.map(
+        (i) => () =>
+          this.pool(memberAddress(i), "join", [deposit, identity(i), { deadline: 0n, signature: "0x" }], 300_000n),
+      ),
+    );
+  }
+
+  /** Submits claims in bulk (one per claimant) and returns their ids, in order. */
+  async claims(list: Array<{ member: number; amount: bigint; label: string }>): Promise<bigint[]> {
+    const before: bigint = await this.view("claimCount");
+    // Sent one after another and mined together: the ids follow the list's order.
     await this.chain.send("evm_setAutomine", [false]);
+    const hashes: string[] = [];
     try {
-      await inChunks(addresses, (a) => this.token(this.d.deployer, "mint", [a, deposit + spare], 100_000n));
+      for (const c of list)
+        hashes.push(
+          await this.pool(
+            memberAddress(c.member),
+            "submitClaim",
+            [c.amount, keccak256(toUtf8Bytes(c.label)), "ipfs://evidence"],
+            400_000n,
+          ),
+        );
       await this.chain.mineAll();
-      await inChunks(addresses, (a) => this.token(a, "approve", [this.d.pool, 2n ** 256n - 1n], 60_000n));
-      const hashes = await inChunks(indices, (i) =>
-        this.pool(memberAddress(i), "join", [deposit, identity(i), { deadline: 0n, signature: "0x" }], 250_000n),
-      );
-      await this.chain.mineAll();
-      return hashes;
     } finally {
       await this.chain.send("evm_setAutomine", [true]);
     }
+    for (const h of hashes) if ((await this.chain.receipt(h)).status !== "0x1") throw new Error("a claim reverted");
+    return list.map((_, i) => before + BigInt(i + 1));
   }
 
-  /** Submits a claim and returns its id. */
-  async claim(member: string, amount: bigint, label: string): Promise<bigint> {
-    await this.pool(member, "submitClaim", [amount, keccak256(toUtf8Bytes(label)), "ipfs://evidence"]);
-    return this.view("claimCount");
+  /** Draws the current round of every claim (after mining the seed block); returns each jury. */
+  async draw(ids: bigint[]): Promise<string[][]> {
+    await this.chain.send("evm_mine");
+    await this.bulk(ids.map((id) => () => this.pool(this.d.keeper, "drawJury", [id], 1_500_000n)));
+    return Promise.all(
+      ids.map(async (id) => {
+        const c = await this.view("claim", [id]);
+        return [...(await this.view("jury", [id, c.round]))] as string[];
+      }),
+    );
   }
 
-  salt(claimId: bigint, voter: string) {
-    return keccak256(toUtf8Bytes(`salt-${claimId}-${voter}`));
+  salt(claimId: bigint, round: bigint, juror: string) {
+    return keccak256(toUtf8Bytes(`salt-${claimId}-${round}-${juror}`));
   }
 
-  async commit(claimId: bigint, voters: string[], supports: boolean[]) {
-    for (let i = 0; i < supports.length; i++) {
-      const commitment = keccak256(
-        this.coder.encode(
-          ["uint256", "address", "bool", "bytes32"],
-          [claimId, voters[i], supports[i], this.salt(claimId, voters[i])],
-        ),
-      );
-      await this.pool(voters[i], "commitVote", [claimId, commitment]);
+  /** Commits every listed vote of round `round`, in bulk. */
+  async commit(votes: Array<{ id: bigint; round: bigint; juror: string; support: boolean }>) {
+    await this.bulk(
+      votes.map((v) => () => {
+        const commitment = keccak256(
+          this.coder.encode(
+            ["uint256", "uint256", "address", "bool", "bytes32"],
+            [v.id, v.round, v.juror, v.support, this.salt(v.id, v.round, v.juror)],
+          ),
+        );
+        return this.pool(v.juror, "commitVote", [v.id, commitment], 200_000n);
+      }),
+    );
+  }
+
+  async reveal(votes: Array<{ id: bigint; round: bigint; juror: string; support: boolean }>) {
+    await this.bulk(
+      votes.map(
+        (v) => () => this.pool(v.juror, "revealVote", [v.id, v.support, this.salt(v.id, v.round, v.juror)], 200_000n),
+      ),
+    );
+  }
+
+  /** Settles every ended period, part by part. Returns `[period, part]` of each call. */
+  async settleDue(): Promise<Array<[bigint, bigint]>> {
+    const settled: Array<[bigint, bigint]> = [];
+    for (;;) {
+      const next: bigint = await this.view("nextPeriodToSettle");
+      if ((await this.view("periodEnd", [next])) > (await this.chain.timestamp())) return settled;
+      const part: bigint = await this.view("nextPart");
+      await this.pool(this.d.keeper, "settle", [next], 29_000_000n);
+      settled.push([next, part]);
     }
-  }
-
-  async reveal(claimId: bigint, voters: string[], supports: boolean[]) {
-    for (let i = 0; i < supports.length; i++)
-      await this.pool(voters[i], "revealVote", [claimId, supports[i], this.salt(claimId, voters[i])]);
-  }
-
-  /** Settles every period that has ended. */
-  async settleDue(): Promise<bigint[]> {
-    const settled: bigint[] = [];
-    this.nextSettle = await this.view("nextPeriodToSettle");
-    while ((await this.view("periodEnd", [this.nextSettle])) <= (await this.chain.timestamp())) {
-      await this.pool(this.d.keeper, "settle", [this.nextSettle]);
-      settled.push(this.nextSettle++);
-    }
-    return settled;
   }
 
   async periodEnd(period: bigint): Promise<bigint> {
@@ -234,23 +292,49 @@ export class PoolDriver {
 
 export const identity = (i: number) => keccak256(toUtf8Bytes(`identity-${i}`));
 
-/** Deploys a token, the factory and one pool with the demo's rules; returns addresses and ABIs. */
+/** Writes the deployed libraries' addresses into an artifact's bytecode, at its link references. */
+function link(
+  artifact: {
+    bytecode: string;
+    linkReferences: Record<string, Record<string, Array<{ start: number; length: number }>>>;
+  },
+  libraries: Record<string, string>,
+): string {
+  let code = artifact.bytecode.slice(2);
+  for (const [, libs] of Object.entries(artifact.linkReferences))
+    for (const [name, refs] of Object.entries(libs))
+      for (const { start, length } of refs)
+        code = code.slice(0, start * 2) + libraries[name].slice(2).toLowerCase() + code.slice((start + length) * 2);
+  return `0x${code}`;
+}
+
+/** Deploys a token, the libraries, the factory (linked) and one pool with the demo's rules. */
 export async function deploy(
   chain: Chain,
   artifacts: Artifacts,
   ruleOverrides: Record<string, unknown> = {},
 ): Promise<Deployment> {
   const [deployer, operator, keeper] = (await chain.send("eth_accounts")) as string[];
-  const [tokenA, factoryA, poolA] = await Promise.all(
-    ["MockERC20", "PoolFactory", "HuzhuPool"].map((n) => artifacts.readArtifact(n)),
+  const [tokenA, factoryA, poolA, juriesA, apportionmentA] = await Promise.all(
+    ["MockERC20", "PoolFactory", "HuzhuPool", "Juries", "Apportionment"].map((n) => artifacts.readArtifact(n)),
   );
   const deployContract = async (artifact: { abi: InterfaceAbi; bytecode: string }, args: unknown[]) => {
     const data = artifact.bytecode + new Interface(artifact.abi).encodeDeploy(args).slice(2);
-    const receipt = await chain.receipt(await chain.tx(deployer, undefined, data));
+    const hash = await chain.tx(deployer, undefined, data);
+    let receipt = await chain.receipt(hash);
+    // Over HTTP a large deployment's receipt may not be there yet: mine and ask again.
+    for (let tries = 0; !receipt && tries < 5; tries++) {
+      await chain.send("evm_mine");
+      receipt = await chain.receipt(hash);
+    }
+    if (!receipt) throw new Error(`deployment ${hash} was not mined`);
     return { address: getAddress(receipt.contractAddress), block: BigInt(receipt.blockNumber) };
   };
   const token = await deployContract(tokenA, ["Audit USD", "AUSD", 6]);
-  const factory = await deployContract(factoryA, []);
+  const juries = await deployContract(juriesA, []);
+  const apportionment = await deployContract(apportionmentA, []);
+  const linked = link(factoryA, { Juries: juries.address, Apportionment: apportionment.address });
+  const factory = await deployContract({ abi: factoryA.abi, bytecode: linked }, [false]);
   const factoryI = new Interface(factoryA.abi);
   const rules = { ...demoRules(token.address), ...ruleOverrides };
   const roles = { operator, verifier: ZERO, assessor: ZERO, guardian: ZERO };
@@ -276,107 +360,129 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 
 /** Who does what in {@link runLife}: founders' indices. */
 export const roles = {
-  voters: [1, 2, 3, 4, 5],
-  /** Withdraw 20 each in the second active period. */
-  withdrawers: [26, 27, 28, 29, 30],
-  /** Top up 10 each in the second active period. */
-  toppers: [31, 32, 33, 34, 35],
-  /** Withdraws to the minimum balance at once, lapsed after the first share (no shortfall). */
-  lapser: 36,
-  /** Withdraws to the minimum balance at once, lapsed only after four shares: a shortfall, then a deficit. */
-  negligent: 37,
-  /** Exits after the first active period and withdraws everything. */
-  exiter: 38,
-  /** Exits after the third active period. */
-  exiter2: 39,
-  /** Asks to exit in the last period: still exiting at the end. */
-  exiting: 40,
-  /** The claimants of active period k: 10 + 4k ... 13 + 4k. */
-  claimant: (k: number, c: number) => 10 + 4 * k + c,
+  /** Withdraws to the minimum balance: below it after the first share, flagged, lapsed, Lapsed. */
+  lapser: 0,
+  /** Exits at once, takes 5 out, and returns with the same commitment when the claims open. */
+  returner: 1,
+  /** Asks to exit right after the first claims: leaves once they are paid. */
+  exiter: 2,
+  /** Appeals claim A1's approval. */
+  appellant: 5,
+  /** The claimants of A1..A4. */
+  a: [10, 11, 12, 13],
+  /** The first claimant of the bulk claims (one each, consecutive). */
+  bulkFrom: 19,
 };
 
 export interface Life {
   d: Deployment;
   driver: PoolDriver;
   founders: number;
-  late: number[];
   joinTx: Map<number, string>;
-  /** Claims by active period: [approved 300, approved 300 (4 of 5), rejected 150, no quorum 100]. */
-  claims: bigint[][];
-  /** The first period with claims (the waiting period's empty periods come before it). */
-  firstActive: bigint;
-  settled: bigint[];
+  /**
+   * A1: approved, appealed by a member, overturned to rejected; A2: rejected (one juror silent),
+   * appealed by the claimant, confirmed; A3: no quorum (three silent jurors), approved by a fresh
+   * jury; A4: approved. All at fee 800.
+   */
+  a: bigint[];
+  /** The bulk claims, approved at fee 500, paid over two settle calls with A3 and A4. */
+  bulk: bigint[];
+  /** The period paid in two parts. */
+  multiPart: bigint;
+  settled: Array<[bigint, bigint]>;
 }
 
+const vote = (id: bigint, round: bigint, juror: string, support: boolean) => ({ id, round, juror, support });
+
 /**
- * An honest pool's life: `founders` (>= 45) join with 60 each; after the 90-day wait, four active
- * periods each with two approved claims of 300, one rejected of 150 and one without quorum of 100;
- * ten late joiners in the second; top-ups and withdrawals; a member lapsed with a balance left,
- * another lapsed only when in debt (a shortfall, carried as a deficit into a fifth, claimless
- * period); two completed exits and one pending; payouts pulled by some claimants; the operator's
- * fees withdrawn once.
+ * An honest v2 pool's life: `founders` join with 20; the operator's fee change from 8% to 5% is
+ * proposed at once; one member exits and later returns; after the 30-day wait, four claims decided
+ * by drawn juries (appeals overturned and confirmed, silent jurors penalised, a fresh jury after no
+ * quorum), the fee change, then `bulk` small claims approved by two of three jurors each; one
+ * resolve for all; their period paid in two settle calls (180 claims at most per call); the lapser
+ * flagged then lapsed (a forced exit); the exiter leaves; payouts and fees pulled; a last empty period.
  */
-export async function runLife(chain: Chain, artifacts: Artifacts, founders: number, lateCount = 10): Promise<Life> {
+export async function runLife(chain: Chain, artifacts: Artifacts, founders = 200, bulkCount = 181): Promise<Life> {
   const d = await deploy(chain, artifacts);
   const p = new PoolDriver(chain, d);
   const m = memberAddress;
   const founderIdx = Array.from({ length: founders }, (_, i) => i);
-  const hashes = await p.joinMany(founderIdx, usdc(60), usdc(100));
+  const hashes = await p.joinMany(founderIdx, usdc(20), usdc(100));
   const joinTx = new Map<number, string>(founderIdx.map((i) => [i, hashes[i]]));
-  await p.pool(m(roles.lapser), "withdraw", [usdc(50)]);
-  await p.pool(m(roles.negligent), "withdraw", [usdc(50)]);
+  await chain.impersonate([d.operator, d.keeper]);
+  await p.pool(m(roles.lapser), "withdraw", [usdc(10)]);
+  await p.pool(m(roles.returner), "requestExit");
+  await p.pool(d.keeper, "completeExit", [m(roles.returner)]);
+  await p.pool(m(roles.returner), "withdraw", [usdc(5)]);
+  const poolRoles = await p.view("roles");
+  await p.pool(d.operator, "proposeRuleChange", [[...poolRoles], 500n]);
 
-  await chain.increase(91n * DAY);
+  await chain.increase(31n * DAY);
   const settled = await p.settleDue();
-  const firstActive = await p.view("nextPeriodToSettle");
-  const claims: bigint[][] = [];
-  const late = Array.from({ length: lateCount }, (_, i) => founders + i);
-  const voters = roles.voters.map(m);
-  const plan: Array<[bigint, boolean[]]> = [
-    [usdc(300), [true, true, true, true, true]],
-    [usdc(300), [true, true, false, true, true]],
-    [usdc(150), [true, false, false, false, false]],
-    [usdc(100), [true, true]],
+
+  // A claims at 8%, then the fee change, the return, and the bulk claims at 5%.
+  const a = await p.claims(roles.a.map((member, i) => ({ member, amount: usdc(50 - 10 * i), label: `a-${i}` })));
+  await p.pool(d.operator, "executeRuleChange");
+  await p.pool(m(roles.returner), "join", [usdc(20), identity(roles.returner), { deadline: 0n, signature: "0x" }]);
+  await p.pool(m(roles.exiter), "requestExit");
+  const bulkIdx = Array.from({ length: bulkCount }, (_, i) => roles.bulkFrom + i);
+  const bulk = await p.claims(bulkIdx.map((member, i) => ({ member, amount: usdc(2), label: `bulk-${i}` })));
+
+  const juries = await p.draw([...a, ...bulk]);
+  const [j1, j2, , j4] = juries;
+  await p.commit([
+    ...j1.map((j) => vote(a[0], 0n, j, true)),
+    ...j2.slice(0, 2).map((j) => vote(a[1], 0n, j, false)),
+    ...j4.map((j) => vote(a[3], 0n, j, true)),
+    ...bulk.flatMap((id, i) => juries[4 + i].slice(0, 2).map((j) => vote(id, 0n, j, true))),
+  ]);
+  const lastRound0 = await p.view("round", [bulk[bulk.length - 1], 0n]);
+  await chain.increaseTo(lastRound0.commitEndsAt);
+  await p.reveal([
+    ...j1.map((j) => vote(a[0], 0n, j, true)),
+    ...j2.slice(0, 2).map((j) => vote(a[1], 0n, j, false)),
+    ...j4.map((j) => vote(a[3], 0n, j, true)),
+    ...bulk.flatMap((id, i) => juries[4 + i].slice(0, 2).map((j) => vote(id, 0n, j, true))),
+  ]);
+  const aRound0 = await p.view("round", [a[0], 0n]);
+  await chain.increaseTo(aRound0.revealEndsAt);
+  // The bulk claims' rounds are left for `resolve` to close.
+  await p.bulk(a.map((id) => () => p.pool(d.keeper, "tally", [id], 1_000_000n)));
+  await p.pool(m(roles.appellant), "appeal", [a[0]]);
+  await p.pool(m(roles.a[1]), "appeal", [a[1]]);
+
+  const round1 = await p.draw(a.slice(0, 3));
+  const votes1 = [
+    ...round1[0].map((j) => vote(a[0], 1n, j, false)),
+    ...round1[1].map((j) => vote(a[1], 1n, j, false)),
+    ...round1[2].map((j) => vote(a[2], 1n, j, true)),
   ];
-  for (let k = 0; k < 4; k++) {
-    const period = firstActive + BigInt(k);
-    if (k === 1 && late.length > 0) {
-      const lateHashes = await p.joinMany(late, usdc(60), usdc(100));
-      late.forEach((i, j) => joinTx.set(i, lateHashes[j]));
-    }
-    const ids: bigint[] = [];
-    for (let c = 0; c < plan.length; c++)
-      ids.push(await p.claim(m(roles.claimant(k, c)), plan[c][0], `evidence-${k}-${c}`));
-    claims.push(ids);
-    if (k === 0) await p.pool(m(roles.exiter), "requestExit");
-    if (k === 2) await p.pool(m(roles.exiter2), "requestExit");
-    if (k === 3) await p.pool(m(roles.exiting), "requestExit");
-    for (let c = 0; c < plan.length; c++) await p.commit(ids[c], voters, plan[c][1]);
-    await chain.increase(3n * DAY);
-    for (let c = 0; c < plan.length; c++) await p.reveal(ids[c], voters, plan[c][1]);
-    await chain.increase(2n * DAY);
-    await p.pool(d.keeper, "resolve", [ids[ids.length - 1]]);
-    if (k === 1) {
-      for (const i of roles.toppers) await p.pool(m(i), "topUp", [usdc(10)]);
-      for (const i of roles.withdrawers) await p.pool(m(i), "withdraw", [usdc(20)]);
-    }
-    await chain.increaseTo(await p.periodEnd(period));
-    settled.push(...(await p.settleDue()));
-    if (k === 0) {
-      await p.pool(d.keeper, "lapse", [m(roles.lapser)]);
-      await p.pool(d.keeper, "completeExit", [m(roles.exiter)]);
-      await p.pool(m(roles.exiter), "withdraw", [await p.view("balanceOf", [m(roles.exiter)])]);
-      for (let c = 0; c < 4; c++) if (c !== 2) await p.pool(m(roles.claimant(0, c)), "withdrawPayout");
-    }
-    if (k === 1) await p.pool(d.operator, "withdrawFees");
-    if (k === 2) await p.pool(d.keeper, "completeExit", [m(roles.exiter2)]);
-  }
-  // In debt after four shares: the lapse writes the shortfall off, carried as a deficit that the
-  // next (claimless) period's share recovers.
-  await p.pool(d.keeper, "lapse", [m(roles.negligent)]);
-  await chain.increaseTo(await p.periodEnd(firstActive + 4n));
+  await p.commit(votes1);
+  const r1 = await p.view("round", [a[0], 1n]);
+  await chain.increaseTo(r1.commitEndsAt);
+  await p.reveal(votes1);
+  await chain.increaseTo(r1.revealEndsAt);
+  await p.bulk(a.slice(0, 3).map((id) => () => p.pool(d.keeper, "tally", [id], 1_000_000n)));
+
+  const last = bulk[bulk.length - 1];
+  await chain.increaseTo((await p.view("claim", [last])).resolvesAt);
+  await p.pool(d.keeper, "resolve", [last], 29_000_000n);
+  const multiPart: bigint = await p.view("currentPeriod");
+  await chain.increaseTo(await p.periodEnd(multiPart));
   settled.push(...(await p.settleDue()));
-  return { d, driver: p, founders, late, joinTx, claims, firstActive, settled };
+
+  // The forced exit: below the minimum after the share, flagged, lapsed after the grace, out.
+  await p.pool(d.keeper, "flag", [m(roles.lapser)]);
+  await p.pool(d.keeper, "completeExit", [m(roles.exiter)]);
+  await p.pool(m(roles.a[3]), "withdrawPayout");
+  await p.pool(d.operator, "withdrawFees");
+  await chain.increase(15n * DAY);
+  await p.pool(d.keeper, "lapse", [m(roles.lapser)]);
+  await p.pool(d.keeper, "completeExit", [m(roles.lapser)]);
+  settled.push(...(await p.settleDue()));
+  await chain.increaseTo(await p.periodEnd(multiPart + 2n));
+  settled.push(...(await p.settleDue()));
+  return { d, driver: p, founders, joinTx, a, bulk, multiPart, settled };
 }
 
 /** A `hardhat node` of this worktree on `port`, with its request log turned off. */

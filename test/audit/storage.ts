@@ -91,3 +91,32 @@ export async function writeField(rpc: Rpc, address: string, f: Field, value: big
   await rpc.send("hardhat_setStorageAt", [address, quantity(f.slot), zeroPadValue(toBeHex(next), 32)]);
   await rpc.send("evm_mine", []);
 }
+
+/** One step into a variable: a struct member, or a mapping key. */
+export type Step = { member: string } | { key: { type: "address" | "uint256"; value: string | bigint } };
+
+/**
+ * Where a field lives through any path of struct members and mapping keys, e.g. `_court` then
+ * `claims`, claim id, `status`; or `_settlements`, period, part, `share`.
+ */
+export function fieldAt(layout: StorageLayout, variable: string, steps: Step[]): Field {
+  const item = layout.storage.find((s) => s.label === variable);
+  if (!item) throw new Error(`no variable ${variable}`);
+  let slot = BigInt(item.slot);
+  let offset = item.offset;
+  let type = item.type;
+  for (const step of steps) {
+    if ("key" in step) {
+      slot = BigInt(keccak256(coder.encode([step.key.type, "uint256"], [step.key.value, slot])));
+      offset = 0;
+      type = /^t_mapping\([^,]+,(.*)\)$/.exec(type)![1];
+    } else {
+      const m = layout.types[type].members?.find((x) => x.label === step.member);
+      if (!m) throw new Error(`no member ${step.member} in ${type}`);
+      slot += BigInt(m.slot);
+      offset = m.offset;
+      type = m.type;
+    }
+  }
+  return { slot, offset, bytes: Number(layout.types[type].numberOfBytes) };
+}

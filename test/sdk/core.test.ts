@@ -23,6 +23,7 @@ import {
   voteSaltMessage,
 } from "../../sdk/src";
 import type { Address, Hex } from "../../sdk/src";
+import { JurorSet, drawBase, drawJury, drawPosition, drawTries, quorumOf, verdictOf } from "../../sdk/src/core/jury";
 import { KINDS, clientFor, deployFixture } from "./helpers";
 
 const SEED = 20_250_601;
@@ -218,12 +219,17 @@ describe("sdk core", function () {
 
   describe("apportion", function () {
     async function deployHarness() {
-      return { harness: await ethers.deployContract("ApportionmentHarness") };
+      // The harness calls the linked library's public apportion: deploy and link it.
+      const library = await ethers.deployContract("Apportionment");
+      return {
+        harness: await ethers.deployContract("ApportionmentHarness", {
+          libraries: { Apportionment: await library.getAddress() },
+        }),
+      };
     }
 
     const input = fc.record({
       members: fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 20n }), fc.bigInt({ min: 1n, max: 1_000_000n })),
-      feeBps: fc.bigInt({ min: 0n, max: 1_000n }),
       surplusIn: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 9n })),
       deficitIn: fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 10n ** 9n })),
       // The annual cap: none (MaxUint256 on chain), or one that often binds.
@@ -233,27 +239,38 @@ describe("sdk core", function () {
         fc.bigInt({ min: 0n, max: 10n ** 10n }),
       ),
     });
-    const payouts = fc.array(
-      fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 6n }), fc.bigInt({ min: 0n, max: 10n ** 12n })),
-      { maxLength: 6 },
-    );
+    // Each claim with its own fee rate (the one in force at its submission): often all alike.
+    const claimsWithFees = fc
+      .tuple(
+        fc.array(
+          fc.record({
+            payout: fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 6n }), fc.bigInt({ min: 0n, max: 10n ** 12n })),
+            feeBps: fc.bigInt({ min: 0n, max: 1_000n }),
+          }),
+          { maxLength: 6 },
+        ),
+        fc.boolean(),
+      )
+      .map(([claims, sameRate]) => ({
+        payouts: claims.map((c) => c.payout),
+        feesBps: claims.map((c) => (sameRate && claims.length > 0 ? claims[0].feeBps : c.feeBps)),
+      }));
 
     it("the TypeScript apportion equals the contract library on random inputs", async function () {
       const { harness } = await loadFixture(deployHarness);
       let capped = 0;
       let uncapped = 0;
       await fc.assert(
-        fc.asyncProperty(payouts, input, async (claims, i) => {
-          const [paid, r] = await harness.apportion(claims, i);
-          const ts = apportion(claims, {
+        fc.asyncProperty(claimsWithFees, input, async ({ payouts: claims, feesBps }, i) => {
+          const [paid, r] = await harness.apportion(claims, feesBps, i);
+          const ts = apportion(claims, feesBps, {
             members: i.members,
-            feeBps: i.feeBps,
             surplusIn: i.surplusIn,
             deficitIn: i.deficitIn,
             maxShare: i.maxShare === MAX_UINT ? undefined : i.maxShare,
           });
-          expect(ts).to.deep.equal({
-            paid: [...paid],
+          const { paid: tsPaid, ...tsFigures } = ts;
+          expect(tsFigures).to.deep.equal({
             payouts: r.payouts,
             fee: r.fee,
             cut: r.cut,
@@ -261,6 +278,11 @@ describe("sdk core", function () {
             surplusOut: r.surplusOut,
             deficitOut: r.deficitOut,
           });
+          expect(tsPaid.reduce((a, b) => a + b, 0n)).to.equal(r.payouts);
+          // Apportionment.apportion is public: called through the linked library, its in-place cut
+          // of `payouts` never reaches the caller's array (an external call copies it). The harness,
+          // like CostSharingPool._settlePart, keeps the uncut payouts: a contract finding.
+          expect([...paid]).to.deep.equal(r.cut > 0n ? claims : tsPaid);
           if (i.members > 0n) {
             expect(ts.share * i.members).to.equal(
               ts.payouts + ts.fee + i.deficitIn - i.surplusIn + ts.surplusOut - ts.deficitOut,
@@ -296,7 +318,7 @@ describe("sdk core", function () {
     });
 
     it("a known period: 50 paid, 8% fee, 5 members, 10.8 each", function () {
-      expect(apportion([50_000_000n], { members: 5n, feeBps: 800n, surplusIn: 0n, deficitIn: 0n })).to.deep.equal({
+      expect(apportion([50_000_000n], [800n], { members: 5n, surplusIn: 0n, deficitIn: 0n })).to.deep.equal({
         paid: [50_000_000n],
         payouts: 50_000_000n,
         fee: 4_000_000n,
@@ -305,6 +327,86 @@ describe("sdk core", function () {
         surplusOut: 0n,
         deficitOut: 0n,
       });
+    });
+  });
+
+  describe("jury", function () {
+    const coder = ethers.AbiCoder.defaultAbiCoder();
+    const members = Array.from({ length: 12 }, (_, i) => ethers.getAddress(ethers.toBeHex(0x10000 + i, 20)) as Address);
+
+    it("drawBase and drawPosition hash as Juries.draw does", function () {
+      fc.assert(
+        fc.property(
+          bytes32,
+          address,
+          fc.bigInt({ min: 1n, max: 2n ** 64n }),
+          fc.bigInt({ min: 0n, max: 255n }),
+          (seed, pool, id, round) => {
+            const base = drawBase(seed, pool, id, round);
+            expect(base).to.equal(
+              ethers.keccak256(coder.encode(["bytes32", "address", "uint256", "uint256"], [seed, pool, id, round])),
+            );
+            for (const nonce of [0n, 1n, 7n]) {
+              const h = BigInt(ethers.keccak256(coder.encode(["bytes32", "uint256"], [base, nonce])));
+              expect(drawPosition(base, nonce, 97n)).to.equal(h % 97n);
+            }
+          },
+        ),
+        { seed: SEED, numRuns: 50 },
+      );
+    });
+
+    it("tries 4 * target + 16 positions, none on an empty set; quorum rounds up; verdicts", function () {
+      expect(drawTries(3n, 10n)).to.equal(28n);
+      expect(drawTries(7n, 0n)).to.equal(0n);
+      expect([quorumOf(3n, 5_001n), quorumOf(3n, 6_667n), quorumOf(7n, 6_667n)]).to.deep.equal([2n, 3n, 5n]);
+      expect(verdictOf(1n, 0n, 2n, 6_000n)).to.equal(0);
+      expect(verdictOf(2n, 1n, 2n, 6_000n)).to.equal(1);
+      expect(verdictOf(1n, 1n, 2n, 6_000n)).to.equal(2);
+    });
+
+    it("the juror set appends and swaps-and-pops like MemberRegistry", function () {
+      const set = new JurorSet();
+      members.slice(0, 5).forEach((m) => set.add(m));
+      expect(set.remove(members[1])).to.equal(true);
+      expect(set.toArray()).to.deep.equal([members[0], members[4], members[2], members[3]]);
+      expect(set.remove(members[3])).to.equal(true);
+      expect(set.toArray()).to.deep.equal([members[0], members[4], members[2]]);
+      expect(set.remove(members[3])).to.equal(false);
+      set.add(members[3]);
+      expect(set.positionOf(members[3])).to.equal(3);
+      expect(set.size).to.equal(4);
+    });
+
+    it("skips the claimant, unseasoned members, the seated and positions past the set", function () {
+      const set = new JurorSet();
+      members.forEach((m) => set.add(m));
+      const seed = ethers.keccak256(ethers.toUtf8Bytes("seed")) as Hex;
+      const common = { seed, pool: members[0], claimId: 1n, round: 0n, setSize: 12n, set, submittedAt: 100n };
+      const all = drawJury({ ...common, target: 12n, claimant: members[0], eligibleAt: () => 0n, seated: () => false });
+      expect(all).to.not.include(members[0]);
+      expect(new Set(all).size).to.equal(all.length);
+      const fresh = drawJury({
+        ...common,
+        target: 12n,
+        claimant: members[0],
+        eligibleAt: (a) => (a === members[5] ? 100n : 0n),
+        seated: (a) => a === members[6],
+      });
+      expect(fresh).to.not.include(members[5]);
+      expect(fresh).to.not.include(members[6]);
+      // A larger snapshot than the set: positions past the end are skipped, never wrapped.
+      const small = new JurorSet();
+      members.slice(0, 3).forEach((m) => small.add(m));
+      const wide = drawJury({
+        ...common,
+        set: small,
+        target: 3n,
+        claimant: members[11],
+        eligibleAt: () => 0n,
+        seated: () => false,
+      });
+      for (const j of wide) expect(members.slice(0, 3)).to.include(j);
     });
   });
 });

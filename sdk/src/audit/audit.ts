@@ -1,7 +1,6 @@
 import type { HuzhuClientConfig } from "../clients/client";
 import type { Connector, LogEntry } from "../clients/connector";
-import type { Address } from "../core/types";
-import { ClaimState, MemberStatus } from "../core/types";
+import type { Address, Hex } from "../core/types";
 import { erc20PermitAbi, factoryAbi, findRevertData, poolAbi, poolOf, read } from "../internal/contract";
 import { decodeEventLog } from "viem";
 import { createPoolEventDecoder } from "./decode";
@@ -25,6 +24,16 @@ export interface AuditParameters {
   onCheckpoint?: (checkpoint: { logs: LogEntry[]; nextBlock: bigint }) => void | Promise<void>;
   /** Parallel view calls when comparing members with the chain (default 16). */
   concurrency?: number;
+  /**
+   * Reads a block's hash, to check that every jury seed is the hash of its seed block (pools with the
+   * default randomness). Without it the connector's `getBlockHash`, if it has one, is used; else the
+   * check is reported as not run.
+   */
+  getBlockHash?: (blockNumber: bigint) => Promise<Hex>;
+  /** Juror set positions compared with `jurorAt` (default: all; a number compares that many, spread evenly). */
+  jurorPositions?: "all" | number;
+  /** Compare every round of every claim with `round()` and `jury()` (default true). */
+  checkRounds?: boolean;
 }
 
 export interface AuditCheck {
@@ -45,6 +54,8 @@ export interface AuditResult {
   /** The audited block's time: whether a waiting member is active yet is judged by it. */
   timestamp: bigint;
   ledger: PoolLedger;
+  /** The pool has no identity verifier (roles.verifier is zero): anyone may join with any commitment. */
+  openPool: boolean;
   checks: AuditCheck[];
   passed: boolean;
   stats: { events: number; seconds: number; eventsPerSecond: number; members: number };
@@ -104,9 +115,10 @@ async function rulesAtCreation(client: HuzhuClientConfig, pool: Address, params:
 }
 
 /**
- * Audits a pool from its events: rebuilds every member's charges and balance and every period's
- * apportionment with the SDK's own arithmetic, checks each event's figures against the rebuild,
- * then checks the chain's views and the escrow's token balance against it, to the base unit.
+ * Audits a v2 pool from its events: rebuilds every member's charges, penalties and balance, the juror
+ * set, every jury draw, tally and appeal, and every settlement part's apportionment with the SDK's
+ * own arithmetic, checks each event's figures against the rebuild, then checks the chain's views and
+ * the escrow's token balance against it, to the base unit.
  *
  * @example
  * const result = await audit(client, { factory, fromBlock: deployment.factory.block, onProgress: console.log });
@@ -118,16 +130,32 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const pool = poolOf(client, params.pool);
   const toBlock = params.toBlock ?? (await client.connector.getBlockNumber());
   const fromBlock = params.fromBlock ?? 0n;
-  const r = await rulesAtCreation(client, pool, params, toBlock);
+  const [r, startedAt, roles] = await Promise.all([
+    rulesAtCreation(client, pool, params, toBlock),
+    read(client, pool, poolAbi, "startedAt", [], toBlock),
+    read(client, pool, poolAbi, "roles", [], toBlock),
+  ]);
   const rules: AuditRules = {
+    pool,
+    randomness: r.randomness,
     feeBps: BigInt(r.feeBps),
     capPerMember: r.capPerMember,
     maxClaimsPerPeriod: BigInt(r.maxClaimsPerPeriod),
-    quorum: BigInt(r.quorum),
+    jurySize: BigInt(r.jurySize),
+    maxAppealRounds: BigInt(r.maxAppealRounds),
+    quorumBps: BigInt(r.quorumBps),
     approvalThresholdBps: BigInt(r.approvalThresholdBps),
     annualChargeCap: r.annualChargeCap,
+    maxPayoutPerMember: r.maxPayoutPerMember,
     periodLength: BigInt(r.periodLength),
+    commitWindow: BigInt(r.commitWindow),
+    revealWindow: BigInt(r.revealWindow),
+    appealWindow: BigInt(r.appealWindow),
     minBalance: r.minBalance,
+    claimBond: r.claimBond,
+    appealBond: r.appealBond,
+    jurorPenalty: r.jurorPenalty,
+    startedAt: BigInt(startedAt),
   };
   const logs = [...(params.resume?.logs ?? [])];
   const start = params.resume?.nextBlock ?? fromBlock;
@@ -153,6 +181,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     const event = decode(log);
     if (event) ledger.apply(event);
   }
+  ledger.finish();
   const checks: AuditCheck[] = [
     {
       name: "events agree with the rebuild",
@@ -163,26 +192,31 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   ];
   const check = (name: string, scope: string, discrepancies: Discrepancy[]) =>
     checks.push({ name, scope, discrepancies, passed: discrepancies.length === 0 });
+  const concurrency = params.concurrency ?? 16;
 
-  const [memberCount, chargeIndex, carry, fees, symbol, decimals, held, block] = await Promise.all([
-    read(client, pool, poolAbi, "memberCount", [], toBlock),
-    read(client, pool, poolAbi, "chargeIndex", [], toBlock),
-    read(client, pool, poolAbi, "carry", [], toBlock),
-    read(client, pool, poolAbi, "feesAccrued", [], toBlock),
-    read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock),
-    read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock),
-    read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
-    // Statuses depend on the clock: judge them by the audited block's time, not the latest.
-    client.connector.getTimestamp(toBlock),
-  ]);
+  const [memberCount, jurorCount, chargeIndex, carry, fees, nextPeriod, nextPart, symbol, decimals, held, block] =
+    await Promise.all([
+      read(client, pool, poolAbi, "memberCount", [], toBlock),
+      read(client, pool, poolAbi, "jurorCount", [], toBlock),
+      read(client, pool, poolAbi, "chargeIndex", [], toBlock),
+      read(client, pool, poolAbi, "carry", [], toBlock),
+      read(client, pool, poolAbi, "feesAccrued", [], toBlock),
+      read(client, pool, poolAbi, "nextPeriodToSettle", [], toBlock),
+      read(client, pool, poolAbi, "nextPart", [], toBlock),
+      read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock),
+      read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock),
+      read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
+      // Statuses and claim states depend on the clock: judge them by the audited block's time.
+      client.connector.getTimestamp(toBlock),
+    ]);
   const diff = (
     list: Discrepancy[],
     check: string,
     subject: string,
-    expected: bigint | number | string,
-    actual: bigint | number | string,
+    expected: bigint | number | string | boolean,
+    actual: bigint | number | string | boolean,
   ) => {
-    if (String(expected) !== String(actual))
+    if (String(expected).toLowerCase() !== String(actual).toLowerCase())
       list.push({ check, subject, expected: String(expected), actual: String(actual) });
   };
 
@@ -190,51 +224,118 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   diff(countDiffs, "member count", "pool", ledger.memberCount, memberCount);
   check("member count matches the events", "memberCount()", countDiffs);
 
-  const memberDiffs: Discrepancy[] = [];
-  await mapLimit([...ledger.members.values()], params.concurrency ?? 16, async (m) => {
-    // One view gives both the balance and the status: one call per member.
-    const { balance, status } = await read(client, pool, poolAbi, "member", [m.member], toBlock);
-    diff(memberDiffs, "member balance", `member ${m.member}`, ledger.balanceOf(m), balance);
-    const expected = m.status === MemberStatus.Waiting && block >= m.eligibleAt ? MemberStatus.Active : m.status;
-    diff(memberDiffs, "member status", `member ${m.member}`, expected, status);
+  // The juror set, position by position, in the order the rebuild keeps it (swap-and-pop).
+  const jurorDiffs: Discrepancy[] = [];
+  diff(jurorDiffs, "juror count", "pool", ledger.jurors.size, jurorCount);
+  const size = ledger.jurors.size;
+  let positions = Array.from({ length: size }, (_, i) => i);
+  const wanted = params.jurorPositions ?? "all";
+  if (wanted !== "all" && wanted < size) {
+    positions = Array.from({ length: wanted }, (_, i) => Math.floor((i * size) / wanted));
+    if (size > 0) positions.push(size - 1);
+  }
+  await mapLimit(positions, concurrency, async (i) => {
+    const at = await read(client, pool, poolAbi, "jurorAt", [BigInt(i)], toBlock);
+    diff(jurorDiffs, "juror at position", `position ${i}`, ledger.jurors.at(i)!, at);
   });
-  check("every member's balance and status match the events", `${ledger.members.size} members`, memberDiffs);
+  check("the juror set matches the events, in order", `${positions.length} of ${size} positions`, jurorDiffs);
+
+  const memberDiffs: Discrepancy[] = [];
+  await mapLimit([...ledger.members.values()], concurrency, async (m) => {
+    // One view gives every figure: one call per member.
+    const v = await read(client, pool, poolAbi, "member", [m.member], toBlock);
+    const s = `member ${m.member}`;
+    diff(memberDiffs, "member balance", s, ledger.balanceOf(m), v.balance);
+    diff(memberDiffs, "member status", s, ledger.statusAt(m, block), v.status);
+    diff(memberDiffs, "member credit", s, m.credit, v.credit);
+    diff(memberDiffs, "member charged", s, ledger.chargedOf(m), v.charged);
+    diff(memberDiffs, "member eligible at", s, m.eligibleAt, v.eligibleAt);
+    diff(memberDiffs, "member exit bound", s, m.exitBound, v.exitClaimBound);
+    diff(memberDiffs, "member lapsable at", s, m.lapsableAt, v.lapsableAt);
+  });
+  check("every member's balance, status and flags match the events", `${ledger.members.size} members`, memberDiffs);
 
   const claimDiffs: Discrepancy[] = [];
-  await mapLimit([...ledger.claims.values()], params.concurrency ?? 16, async (c) => {
-    const state = Number(await read(client, pool, poolAbi, "state", [c.id], toBlock));
-    const pending = c.state === ClaimState.Committing;
-    const ok = pending ? state >= ClaimState.Committing && state <= ClaimState.Resolvable : state === c.state;
-    if (!ok)
-      claimDiffs.push({
-        check: "claim state",
-        subject: `claim ${c.id}`,
-        expected: pending ? "pending" : String(c.state),
-        actual: String(state),
-      });
-  });
-  check("every claim's state matches the events", `${ledger.claims.size} claims`, claimDiffs);
-
-  const periodDiffs: Discrepancy[] = [];
-  await mapLimit(ledger.periods, params.concurrency ?? 16, async (p) => {
-    const s = await read(client, pool, poolAbi, "settlement", [p.period], toBlock);
-    for (const key of [
-      "members",
-      "payouts",
-      "fee",
-      "cut",
-      "share",
-      "surplusOut",
-      "deficitOut",
-      "chargeIndex",
-    ] as const) {
-      diff(periodDiffs, `settlement ${key}`, `period ${p.period}`, p[key], s[key]);
+  const roundDiffs: Discrepancy[] = [];
+  let roundsCompared = 0;
+  await mapLimit([...ledger.claims.values()], concurrency, async (c) => {
+    const v = await read(client, pool, poolAbi, "claim", [c.id], toBlock);
+    const s = `claim ${c.id}`;
+    diff(claimDiffs, "claim state", s, ledger.claimStateAt(c, block), v.state);
+    diff(claimDiffs, "claimant", s, c.claimant, v.claimant);
+    diff(claimDiffs, "claim amount", s, c.amount, v.amount);
+    diff(claimDiffs, "claim bond", s, c.bond, v.bond);
+    diff(claimDiffs, "claim fee rate", s, c.feeBps, v.feeBps);
+    diff(claimDiffs, "claim round", s, c.rounds.length - 1, v.round);
+    diff(claimDiffs, "claim verdict", s, c.verdict, v.verdict);
+    diff(claimDiffs, "pending appellant", s, c.pendingAppeal?.appellant ?? ZERO, v.appellant);
+    diff(claimDiffs, "claim resolves at", s, c.resolvesAt, v.resolvesAt);
+    if (params.checkRounds === false) return;
+    for (const r of c.rounds) {
+      roundsCompared++;
+      const rs = `claim ${c.id} round ${r.round}`;
+      const [rv, jury] = await Promise.all([
+        read(client, pool, poolAbi, "round", [c.id, r.round], toBlock),
+        read(client, pool, poolAbi, "jury", [c.id, r.round], toBlock),
+      ]);
+      diff(roundDiffs, "seed block", rs, r.seedBlock, rv.seedBlock);
+      diff(roundDiffs, "set size", rs, r.setSize, rv.setSize);
+      diff(roundDiffs, "seats target", rs, r.target, rv.seatsTarget);
+      diff(roundDiffs, "seats", rs, r.jurors.length, rv.seats);
+      diff(roundDiffs, "quorum", rs, r.quorum, rv.quorum);
+      diff(roundDiffs, "approvals", rs, r.approvals, rv.approvals);
+      diff(roundDiffs, "rejections", rs, r.rejections, rv.rejections);
+      diff(roundDiffs, "re-anchors", rs, r.reanchors, rv.reanchors);
+      diff(roundDiffs, "drawn", rs, r.drawn, rv.drawn);
+      diff(roundDiffs, "tallied", rs, r.tallied, rv.tallied);
+      diff(roundDiffs, "jury", rs, r.jurors.join(" "), jury.join(" "));
     }
   });
-  check("every settlement's stored figures match the rebuild", `${ledger.periods.length} periods`, periodDiffs);
+  check("every claim's state, verdict and appeal match the events", `${ledger.claims.size} claims`, claimDiffs);
+  check("every jury round and its seats match the events", `${roundsCompared} rounds`, roundDiffs);
+
+  // Seeds: with the default randomness, each is the hash of its seed block.
+  const seedDiffs: Discrepancy[] = [];
+  const connectorHash = (client.connector as { getBlockHash?: (n: bigint) => Promise<Hex> }).getBlockHash;
+  const blockHash = params.getBlockHash ?? connectorHash?.bind(client.connector);
+  if (ledger.seeds.length > 0 || blockHash) {
+    if (blockHash) {
+      await mapLimit(ledger.seeds, concurrency, async (s) => {
+        diff(
+          seedDiffs,
+          "jury seed is the seed block's hash",
+          `claim ${s.claimId} round ${s.round}`,
+          await blockHash(s.seedBlock),
+          s.seed,
+        );
+      });
+      check("every jury seed is the hash of its seed block", `${ledger.seeds.length} draws`, seedDiffs);
+    } else {
+      checks.push({
+        name: "every jury seed is the hash of its seed block",
+        scope: `not run: no way to read block hashes (pass getBlockHash); ${ledger.seeds.length} draws`,
+        passed: true,
+        discrepancies: [],
+      });
+    }
+  }
+
+  const periodDiffs: Discrepancy[] = [];
+  await mapLimit(ledger.periods, concurrency, async (p) => {
+    const s = await read(client, pool, poolAbi, "settlement", [p.period, p.part], toBlock);
+    const subject = `period ${p.period} part ${p.part}`;
+    diff(periodDiffs, "settlement members", subject, p.members, s.members);
+    diff(periodDiffs, "settlement claims paid", subject, p.claims.length, s.claimsPaid);
+    diff(periodDiffs, "settlement share", subject, p.share, s.share);
+    diff(periodDiffs, "settlement chargeIndex", subject, p.chargeIndex, s.chargeIndex);
+    diff(periodDiffs, "settlement closed", subject, p.closed, s.closed);
+  });
+  diff(periodDiffs, "next period to settle", "pool", ledger.nextPeriod, nextPeriod);
+  diff(periodDiffs, "next part", "pool", ledger.nextPart, nextPart);
+  check("every settlement part's stored figures match the rebuild", `${ledger.periods.length} parts`, periodDiffs);
 
   const payoutDiffs: Discrepancy[] = [];
-  await mapLimit([...ledger.payouts.keys()], params.concurrency ?? 16, async (account) => {
+  await mapLimit([...ledger.payouts.keys()], concurrency, async (account) => {
     diff(
       payoutDiffs,
       "payout due",
@@ -243,6 +344,18 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
       await read(client, pool, poolAbi, "payoutOf", [account], toBlock),
     );
   });
+  if (rules.maxPayoutPerMember > 0n) {
+    const year = (block - rules.startedAt) / (365n * 86_400n);
+    await mapLimit([...ledger.yearPayouts.entries()], concurrency, async ([account, rec]) => {
+      diff(
+        payoutDiffs,
+        "paid this pool year",
+        `account ${account}`,
+        rec.year === year ? rec.paid : 0n,
+        await read(client, pool, poolAbi, "paidThisYear", [account as Address], toBlock),
+      );
+    });
+  }
   check("every payout due matches the events", `${ledger.payouts.size} accounts`, payoutDiffs);
 
   const poolDiffs: Discrepancy[] = [];
@@ -254,7 +367,11 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
 
   const escrowDiffs: Discrepancy[] = [];
   diff(escrowDiffs, "escrow balance", `token ${r.asset}`, ledger.expectedEscrowBalance(), held);
-  check("the escrow holds exactly what the events say it owes", "token balance", escrowDiffs);
+  check(
+    "the escrow holds exactly what the events say it owes",
+    "members + payouts + fees + claim bonds + appeal bonds + surplus - deficit",
+    escrowDiffs,
+  );
 
   checks[0].passed = checks[0].discrepancies.length === 0;
   const seconds = (Date.now() - started) / 1000;
@@ -267,6 +384,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     toBlock,
     timestamp: block,
     ledger,
+    openPool: BigInt(roles.verifier) === 0n,
     checks,
     passed: checks.every((c) => c.passed),
     stats: {
@@ -277,3 +395,5 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     },
   };
 }
+
+const ZERO = "0x0000000000000000000000000000000000000000";

@@ -1,35 +1,81 @@
 import { formatAmount } from "../core/units";
-import { MemberStatus, nameOf } from "../core/types";
 import type { Address } from "../core/types";
 import type { AuditResult } from "./audit";
-import type { MemberLedger } from "./rebuild";
+import type { ClaimLedger, MemberLedger } from "./rebuild";
+import { ClaimStateV2, MemberStatusV2, Verdict, nameIn } from "./states";
 
 const json = (value: unknown) =>
-  JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? v.toString() : v instanceof Set ? [...v] : v), 2);
+  JSON.stringify(
+    value,
+    (_k, v) =>
+      typeof v === "bigint" ? v.toString() : v instanceof Set ? [...v] : v instanceof Map ? Object.fromEntries(v) : v,
+    2,
+  );
 
 function statusName(result: AuditResult, m: MemberLedger): string {
-  const status = m.status === MemberStatus.Waiting && result.timestamp >= m.eligibleAt ? MemberStatus.Active : m.status;
-  return nameOf(MemberStatus, status);
+  return nameIn(MemberStatusV2, result.ledger.statusAt(m, result.timestamp));
 }
 
-/** The period-by-period apportionment table, as mutual-aid platforms publish it, then every check. */
+const verdictName = (v: number) => nameIn(Verdict, v);
+
+/** One line per round of a claim: seats, votes, verdict, and the appeal that opened it. */
+function juryLines(result: AuditResult, c: ClaimLedger): string[] {
+  const state = nameIn(ClaimStateV2, result.ledger.claimStateAt(c, result.timestamp));
+  return c.rounds.map((r) => {
+    const seats = r.drawn ? `${r.jurors.length}/${r.target}` : `0/${r.target} (not drawn)`;
+    const votes = r.tallied || r.votes.size > 0 ? `${r.approvals} for, ${r.rejections} against` : "-";
+    const penalised = r.penalized.size;
+    const verdict = r.tallied ? (r.verdict === Verdict.None ? "no quorum" : verdictName(r.verdict)) : "not tallied";
+    const appeal = c.appeals.find((a) => a.round === r.round);
+    const appealText = appeal
+      ? `appeal by ${appeal.appellant} against ${verdictName(appeal.against)}: ${
+          appeal.overturned === undefined
+            ? "pending"
+            : appeal.overturned
+              ? "overturned (bond refunded)"
+              : appeal.forfeited
+                ? "confirmed (bond forfeited)"
+                : "undecided (bond refunded)"
+        }`
+      : "";
+    return `| ${c.id} | ${state} | ${r.round} | ${seats} | ${r.quorum} | ${votes} | ${penalised} | ${verdict} | ${appealText} |`;
+  });
+}
+
+/** The period-by-period apportionment table, as mutual-aid platforms publish it, the juries, then every check. */
 export function auditMarkdown(result: AuditResult): string {
   const f = (v: bigint) => formatAmount(v, result.decimals);
+  const l = result.ledger;
   const lines = [
     `# Audit of pool ${result.pool}`,
     "",
-    `Blocks ${result.fromBlock} to ${result.toBlock}; ${result.stats.events} events; ${result.ledger.members.size} members ever, ${result.ledger.memberCount} counted now. Amounts in ${result.symbol}.`,
+    `Blocks ${result.fromBlock} to ${result.toBlock}; ${result.stats.events} events; ${l.members.size} members ever, ${l.memberCount} counted now, ${l.jurors.size} in the juror set. Amounts in ${result.symbol}.`,
     "",
+  ];
+  if (result.openPool)
+    lines.push(
+      "**open pool: no identity verifier** (anyone may join with any commitment; one person may hold several wallets).",
+      "",
+    );
+  lines.push(
     `**Verdict: ${result.passed ? "PASS" : "FAIL"}**`,
     "",
     "## Apportionment by period",
     "",
-    "| period | cases paid | total paid | fee | members | share per member | cut by annual cap | surplus carried | deficit carried |",
-    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...result.ledger.periods.map(
+    "One row per settle call: a period paid over several calls has one row per part (part 0, 1, ...; the last marked closed). Fees are charged per claim, at the rate in force at its submission.",
+    "",
+    "| period | part | cases paid | total paid | fee | members | share per member | cut by annual cap | surplus carried | deficit carried | closed |",
+    "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |",
+    ...l.periods.map(
       (p) =>
-        `| ${p.period} | ${p.claims.length} | ${f(p.payouts)} | ${f(p.fee)} | ${p.members} | ${f(p.share)} | ${f(p.cut)} | ${f(p.surplusOut)} | ${f(p.deficitOut)} |`,
+        `| ${p.period} | ${p.part} | ${p.claims.length} | ${f(p.payouts)} | ${f(p.fee)} | ${p.members} | ${f(p.share)} | ${f(p.cut)} | ${f(p.surplusOut)} | ${f(p.deficitOut)} | ${p.closed ? "yes" : "no"} |`,
     ),
+    "",
+    "## Juries",
+    "",
+    "| claim | state | round | seats | quorum | votes | penalised | verdict | appeal |",
+    "| ---: | --- | ---: | ---: | ---: | --- | ---: | --- | --- |",
+    ...[...l.claims.values()].flatMap((c) => juryLines(result, c)),
     "",
     "## Checks",
     "",
@@ -38,7 +84,7 @@ export function auditMarkdown(result: AuditResult): string {
     ...result.checks.map(
       (c) => `| ${c.name} | ${c.scope} | ${c.passed ? "pass" : `FAIL (${c.discrepancies.length})`} |`,
     ),
-  ];
+  );
   const failures = result.checks.flatMap((c) => c.discrepancies);
   if (failures.length > 0) {
     lines.push(
@@ -63,31 +109,63 @@ export function auditJson(result: AuditResult): string {
     fromBlock: result.fromBlock,
     toBlock: result.toBlock,
     passed: result.passed,
+    openPool: result.openPool,
     stats: result.stats,
     memberCount: l.memberCount,
+    jurorSet: l.jurors.toArray(),
     chargeIndex: l.chargeIndex,
     surplus: l.surplus,
     deficit: l.deficit,
     fees: l.fees,
     expectedEscrowBalance: l.expectedEscrowBalance(),
     periods: l.periods,
+    claims: [...l.claims.values()].map((c) => ({
+      id: c.id,
+      claimant: c.claimant,
+      amount: c.amount,
+      bond: c.bond,
+      feeBps: c.feeBps,
+      state: nameIn(ClaimStateV2, l.claimStateAt(c, result.timestamp)),
+      verdict: verdictName(c.verdict),
+      paid: c.paid,
+      paidPeriod: c.paidPeriod,
+      rounds: c.rounds.map((r) => ({
+        round: r.round,
+        target: r.target,
+        seedBlock: r.seedBlock,
+        setSize: r.setSize,
+        seed: r.seed,
+        jurors: r.jurors,
+        votes: Object.fromEntries(r.votes),
+        penalized: Object.fromEntries(r.penalized),
+        approvals: r.approvals,
+        rejections: r.rejections,
+        quorum: r.quorum,
+        verdict: r.tallied ? verdictName(r.verdict) : "not tallied",
+      })),
+      appeals: c.appeals,
+    })),
     checks: result.checks,
   });
 }
 
-/** One row per member: deposits, withdrawals, charges, balance. */
+/** One row per member: deposits, withdrawals, penalties, charges, balance. */
 export function statementsCsv(result: AuditResult): string {
   const l = result.ledger;
-  const rows = ["member,status,joined_block,deposits,withdrawals,charged,shortfall,balance,payout_due,periods_shared"];
+  const rows = [
+    "member,status,joined_block,returns,deposits,withdrawals,penalties,charged,shortfall,balance,payout_due,periods_shared",
+  ];
   for (const m of l.members.values()) {
     rows.push(
       [
         m.member,
         statusName(result, m),
         m.joinedBlock,
+        m.returns,
         m.deposits,
         m.withdrawals,
-        l.chargedOf(m),
+        m.penalties,
+        m.chargedBefore + l.chargedOf(m),
         m.shortfall,
         l.balanceOf(m),
         l.payouts.get(m.member) ?? 0n,
@@ -98,7 +176,7 @@ export function statementsCsv(result: AuditResult): string {
   return rows.join("\n") + "\n";
 }
 
-/** One member's history: each period they shared, the share they paid and the claims it paid for. */
+/** One member's history: each settlement they shared, the share they paid and the claims it paid for. */
 export function memberStatement(result: AuditResult, member: Address) {
   const l = result.ledger;
   const m = [...l.members.values()].find((x) => x.member.toLowerCase() === member.toLowerCase());
@@ -107,21 +185,25 @@ export function memberStatement(result: AuditResult, member: Address) {
     member: m.member,
     status: statusName(result, m),
     joinedBlock: m.joinedBlock,
+    returns: m.returns,
     deposits: m.deposits,
     withdrawals: m.withdrawals,
-    charged: l.chargedOf(m),
+    penalties: m.penalties,
+    charged: m.chargedBefore + l.chargedOf(m),
     shortfall: m.shortfall,
     balance: l.balanceOf(m),
     payoutDue: l.payouts.get(m.member) ?? 0n,
     periods: l.periodsOf(m).map((p) => ({
       period: p.period,
+      part: p.part,
       share: p.share,
       members: p.members,
       claims: p.claims.map((c) => ({
         claimId: c.id,
         paid: c.paid,
-        // This member's part of the claim: the share split over the period's charges, pro rata.
-        memberPart: p.payouts + p.fee === 0n ? 0n : (p.share * c.paid) / (p.payouts + p.fee),
+        fee: c.fee,
+        // This member's part of the claim: the share split over the settlement's charges, pro rata.
+        memberPart: p.payouts + p.fee === 0n ? 0n : (p.share * (c.paid + c.fee)) / (p.payouts + p.fee),
       })),
     })),
   };

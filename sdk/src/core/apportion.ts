@@ -1,6 +1,7 @@
 /**
- * The apportionment arithmetic of one period, in plain bigint: the same figures the contract's
- * `Apportionment` library produces, so that anyone can recompute a settlement off chain.
+ * The apportionment arithmetic of one settlement (one settle call, a "part" of a period), in plain
+ * bigint: the same figures as the contract's `Apportionment` library (v2: a fee rate per claim), so
+ * that anyone can recompute a settlement off chain.
  */
 
 export const BPS = 10_000n;
@@ -8,7 +9,6 @@ export const BPS = 10_000n;
 export interface ApportionInput {
   /** N, the counted members at settlement. */
   members: bigint;
-  feeBps: bigint;
   surplusIn: bigint;
   deficitIn: bigint;
   /** The most one member may be charged this period (annual cap); `undefined` for no cap. */
@@ -37,6 +37,13 @@ export function feeOn(payouts: bigint, feeBps: bigint): bigint {
   return (payouts * feeBps) / BPS;
 }
 
+/** The fee on every claim, each at its own rate, rounded down claim by claim. */
+export function feesOn(payouts: readonly bigint[], feesBps: readonly bigint[]): bigint {
+  let fee = 0n;
+  for (let i = 0; i < payouts.length; i++) fee += feeOn(payouts[i], feesBps[i]);
+  return fee;
+}
+
 function divide(payouts: bigint, fee: bigint, input: ApportionInput) {
   const gross = payouts + fee + input.deficitIn;
   if (gross <= input.surplusIn) return { share: 0n, surplusOut: input.surplusIn - gross, deficitOut: 0n };
@@ -46,11 +53,19 @@ function divide(payouts: bigint, fee: bigint, input: ApportionInput) {
 }
 
 /**
- * Apportions one period: `capped` holds each claim's capped payout (see {@link cappedPayout}).
- * For every result, `share * members == payouts + fee + deficitIn - surplusIn + surplusOut - deficitOut`.
+ * Apportions one settlement: `capped` holds each claim's capped payout (see {@link cappedPayout},
+ * after the yearly payout limit) and `feesBps` the fee rate each claim is charged (the one in force
+ * at its submission). For every result with members,
+ * `share * members == payouts + fee + deficitIn - surplusIn + surplusOut - deficitOut`.
  */
-export function apportion(capped: readonly bigint[], input: ApportionInput): ApportionResult {
+export function apportion(
+  capped: readonly bigint[],
+  feesBps: readonly bigint[],
+  input: ApportionInput,
+): ApportionResult {
+  if (feesBps.length !== capped.length) throw new RangeError("apportion: one fee rate per claim");
   const total = capped.reduce((a, b) => a + b, 0n);
+  const maxFeeBps = feesBps.reduce((a, b) => (b > a ? b : a), 0n);
   if (input.members === 0n) {
     return {
       paid: capped.map(() => 0n),
@@ -64,7 +79,7 @@ export function apportion(capped: readonly bigint[], input: ApportionInput): App
   }
   let paid = [...capped];
   let payouts = total;
-  let fee = feeOn(total, input.feeBps);
+  let fee = feesOn(paid, feesBps);
   let cut = 0n;
   let { share, surplusOut, deficitOut } = divide(payouts, fee, input);
   const maxShare = input.maxShare;
@@ -72,12 +87,12 @@ export function apportion(capped: readonly bigint[], input: ApportionInput): App
 
   const capacity = maxShare * input.members + input.surplusIn;
   const budget = capacity > input.deficitIn ? capacity - input.deficitIn : 0n;
-  const allowed = (budget * BPS) / (BPS + input.feeBps);
+  const allowed = (budget * BPS) / (BPS + maxFeeBps);
   if (allowed < total) {
     paid = capped.map((p) => (p * allowed) / total);
     payouts = paid.reduce((a, b) => a + b, 0n);
     cut = total - payouts;
-    fee = feeOn(payouts, input.feeBps);
+    fee = feesOn(paid, feesBps);
     ({ share, surplusOut, deficitOut } = divide(payouts, fee, input));
   }
   if (share > maxShare) {
