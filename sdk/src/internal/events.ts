@@ -17,3 +17,17 @@ export function findEvent<const abi extends Abi, name extends ContractEventName<
   }
   return undefined;
 }
+
+/** Every log of `eventName` in a receipt, decoded, in log order. */
+export function findEvents<const abi extends Abi, name extends ContractEventName<abi>>(
+  receipt: TxReceipt,
+  abi: abi,
+  eventName: name,
+): Array<DecodeEventLogReturnType<abi, name>> {
+  const found: Array<DecodeEventLogReturnType<abi, name>> = [];
+  for (const log of receipt.logs) {
+    const decoded = findEvent({ ...receipt, logs: [log] }, abi, eventName);
+    if (decoded) found.push(decoded);
+  }
+  return found;
+}
