@@ -57,7 +57,8 @@ export async function getUnderfundedMembers(
   let done = 0;
   for (const member of counted) {
     const m = await read(client, pool, poolAbi, "member", [member]);
-    if (m.balance < BigInt(minBalance)) result.push({ member, balance: m.balance, minBalance, lapsableAt: m.lapsableAt });
+    if (m.balance < BigInt(minBalance))
+      result.push({ member, balance: m.balance, minBalance, lapsableAt: m.lapsableAt });
     params.onProgress?.({ stage: "balances", done: ++done, total: counted.size });
   }
   return result;

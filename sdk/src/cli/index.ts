@@ -19,7 +19,9 @@ import { registerVote } from "./commands/vote";
 /** The `huzhu` program with every command. */
 export function buildProgram(): Command {
   const program = new Command("huzhu")
-    .description("Run Huzhu mutual-aid pools: deploy, create pools, join, claim, draw juries, vote, appeal, settle, flag and lapse, statements.")
+    .description(
+      "Run Huzhu mutual-aid pools: deploy, create pools, join, claim, draw juries, vote, appeal, settle, flag and lapse, statements.",
+    )
     .option("--network <name>", "the network: reads <deployments>/<name>.json", "localhost")
     .option("--deployments <dir>", "the directory of deployments files", "deployments")
     .option("--rpc <url>", "JSON-RPC URL (env HUZHU_RPC_URL; default for localhost: http://127.0.0.1:8545)")
