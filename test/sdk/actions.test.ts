@@ -324,9 +324,7 @@ for (const kind of KINDS) {
         await endPeriod(f.pool, period);
         // The earlier periods pay nothing: one call closes them all, up to the first with a claim.
         const { parts } = await keeper.settle();
-        expect(parts.map((p) => p.period)).to.deep.equal(
-          Array.from({ length: Number(period) }, (_, i) => BigInt(i)),
-        );
+        expect(parts.map((p) => p.period)).to.deep.equal(Array.from({ length: Number(period) }, (_, i) => BigInt(i)));
         const { parts: paid } = await keeper.settle({ period });
         expect(paid).to.have.length(1);
         expect(paid[0]).to.include({ period, part: 0n, claimsPaid: 1n, closed: true, share: SHARE });
