@@ -151,7 +151,7 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(deployment.chainId).to.equal(31337);
     expect(deployment.compiler).to.deep.equal({
       version: "0.8.28",
-      optimizer: { enabled: true, runs: 1000 },
+      optimizer: { enabled: true, runs: 200 },
       viaIR: true,
       evmVersion: "cancun",
     });
