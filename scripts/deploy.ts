@@ -1,6 +1,8 @@
 /**
- * Deploys Huzhu and records it in deployments/<network>.json: the PoolFactory (which deploys the
- * pool implementation), and, when HUZHU_RULES names a rules file, a first pool.
+ * Deploys Huzhu and records it in deployments/<network>.json: the Juries and Apportionment libraries,
+ * the PoolFactory linked to them (which deploys the pool implementation), and, when HUZHU_RULES names
+ * a rules file, a first pool. HUZHU_REFUSE_OPEN_POOLS=1 makes a factory that refuses pools without an
+ * identity verifier.
  *
  *   npx hardhat run scripts/deploy.ts                                  # the in-process network
  *   npx hardhat run scripts/deploy.ts --network localhost              # a `npx hardhat node`
@@ -13,10 +15,10 @@
  * HUZHU_DEPLOYMENTS=<dir> writes elsewhere than deployments/. Verify the sources afterwards with
  * `npx hardhat verify --network remote <factory address>` (set ETHERSCAN_API_KEY).
  */
-import hre, { ethers, network } from "hardhat";
+import { ethers, network } from "hardhat";
 import type { Address } from "../sdk/src";
 import { createPool, createHuzhuClient, fromEthers } from "../sdk/src";
-import { addPool, writeDeployment, type Deployment } from "../sdk/src/node";
+import { addPool, deployHuzhu, writeDeployment } from "../sdk/src/node";
 import { readRulesFile } from "../sdk/src/node";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
@@ -24,28 +26,14 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 async function main() {
   const [deployer] = await ethers.getSigners();
   const dir = process.env.HUZHU_DEPLOYMENTS ?? "deployments";
-  const factory = await ethers.deployContract("PoolFactory");
-  const receipt = (await factory.deploymentTransaction()!.wait())!;
-  const settings = hre.config.solidity.compilers[0];
-  let deployment: Deployment = {
+  let { deployment } = await deployHuzhu(deployer, {
+    refusesOpenPools: process.env.HUZHU_REFUSE_OPEN_POOLS === "1",
     network: network.name,
-    chainId: Number((await ethers.provider.getNetwork()).chainId),
-    factory: { address: (await factory.getAddress()) as Address, block: BigInt(receipt.blockNumber) },
-    implementation: (await factory.implementation()) as Address,
-    compiler: {
-      version: settings.version,
-      optimizer: {
-        enabled: settings.settings.optimizer?.enabled === true,
-        runs: settings.settings.optimizer?.runs ?? 200,
-      },
-      viaIR: settings.settings.viaIR === true,
-      evmVersion: settings.settings.evmVersion ?? "default",
-    },
-    pools: [],
-  };
+  });
   console.log(
     `PoolFactory ${deployment.factory.address} (block ${deployment.factory.block}), implementation ${deployment.implementation}`,
   );
+  console.log(`libraries Juries ${deployment.libraries!.Juries}, Apportionment ${deployment.libraries!.Apportionment}`);
 
   if (process.env.HUZHU_RULES) {
     const { rules, roles } = readRulesFile(process.env.HUZHU_RULES);

@@ -1,6 +1,7 @@
 /**
  * @huzhu/sdk/node: the parts of the SDK that need Node.js (they read and write files): the
- * deployments file `deployments/<network>.json` and pool rules files. The main entry stays
+ * deployments file `deployments/<network>.json`, pool rules files, and `deployHuzhu` (the libraries
+ * and the factory, from the compiled contracts). The main entry stays
  * browser-safe; import these from here.
  */
 export {
@@ -13,8 +14,11 @@ export {
   tryLoadDeployment,
   writeDeployment,
   type CompilerSettings,
+  type DeployedLibraries,
   type DeployedPool,
   type Deployment,
 } from "./node/deployments";
 export { parseRulesFile, readRulesFile, type RulesFile } from "./node/rulesFile";
 export { rulesToJson } from "./node/fields";
+export { deployHuzhu, type DeployHuzhuOptions, type DeployHuzhuResult } from "./node/deploy";
+export { compilerSettingsOf } from "./node/build";

@@ -11,7 +11,7 @@ import {
   voteCommitment,
 } from "../../sdk/src";
 import type { Address } from "../../sdk/src";
-import { DAY, endPeriod, voteOn } from "../helpers/fixtures";
+import { DAY, commitmentOf, drawJury, endPeriod, voteOn } from "../helpers/fixtures";
 import {
   EVIDENCE,
   KINDS,
@@ -215,7 +215,8 @@ for (const kind of KINDS) {
         expect(receipt.status).to.equal("success");
         expect(await sentBy(f.members[0])).to.equal(sent + 2);
         expect(await f.token.balanceOf(f.members[0].address)).to.equal(USD("995"));
-        expect((await second.submitClaim({ amount: USD("70"), evidenceDigest: EVIDENCE })).claimId).to.equal(2n);
+        const other = ethers.id("other evidence") as `0x${string}`;
+        expect((await second.submitClaim({ amount: USD("70"), evidenceDigest: other })).claimId).to.equal(2n);
         const claim = await first.getClaim({ claimId: 1n });
         expect(claim.claimant).to.equal(f.members[0].address);
         expect(claim.amount).to.equal(USD("50"));
@@ -245,24 +246,26 @@ for (const kind of KINDS) {
         expect(await other.deriveVoteSalt({ claimId: 1n })).to.not.equal(salt);
       });
 
-      it("commits with a derived salt, and a fresh client of the same account reveals it", async function () {
+      it("commits with a derived salt and the round, and a fresh client of the same account reveals it", async function () {
         const f = await loadFixture(claimFixture);
-        const account = f.members[1];
+        const [account] = await drawJury(f.pool, 1n);
         const voter = clientFor(kind, account, { pool: f.poolAddress });
         const salt = await voter.deriveVoteSalt({ claimId: 1n });
         const committed = await voter.commitVote({ claimId: 1n, support: true });
         expect(committed.salt).to.equal(salt);
-        expect(committed.commitment).to.equal(voteCommitment(1n, addressOf(account), true, salt));
-        expect(await f.pool.voteCommitmentOf(1n, account.address)).to.equal(committed.commitment);
+        expect(committed.round).to.equal(0n);
+        expect(committed.commitment).to.equal(voteCommitment(1n, 0n, addressOf(account), true, salt));
+        expect(committed.commitment).to.equal(await f.pool.voteCommitment(1n, 0n, account.address, true, salt));
+        expect((await f.pool.jurorVote(1n, account.address)).vote).to.equal(2n); // Committed
 
-        await time.increaseTo((await f.pool.claim(1n)).commitEndsAt);
+        await time.increaseTo((await f.pool.round(1n, 0n)).commitEndsAt);
         // Another device: a new connector for the same account, nothing kept from the commit.
         const elsewhere = clientFor(kind, account, { pool: f.poolAddress });
         await elsewhere.revealVote({ claimId: 1n, support: true });
-        const claim = await elsewhere.getClaim({ claimId: 1n });
-        expect(claim.approvals).to.equal(1n);
-        expect(claim.rejections).to.equal(0n);
-        expect(await f.pool.voteCommitmentOf(1n, account.address)).to.equal(ZERO_HASH);
+        const round = await elsewhere.getRound({ claimId: 1n });
+        expect(round.approvals).to.equal(1n);
+        expect(round.rejections).to.equal(0n);
+        expect((await f.pool.jurorVote(1n, account.address)).vote).to.equal(3n); // Approved
       });
 
       it("derives the same salt from the other client library", async function () {
@@ -275,86 +278,134 @@ for (const kind of KINDS) {
 
       it("commits and reveals with a caller-supplied salt", async function () {
         const f = await loadFixture(claimFixture);
-        const account = f.members[2];
+        const [, account] = await drawJury(f.pool, 1n);
         const voter = clientFor(kind, account, { pool: f.poolAddress });
         const salt = ethers.id("my own salt") as `0x${string}`;
         const committed = await voter.commitVote({ claimId: 1n, support: false, salt });
         expect(committed.salt).to.equal(salt);
-        expect(committed.commitment).to.equal(await f.pool.voteCommitment(1n, account.address, false, salt));
-        await time.increaseTo((await f.pool.claim(1n)).commitEndsAt);
+        expect(committed.commitment).to.equal(await f.pool.voteCommitment(1n, 0n, account.address, false, salt));
+        await time.increaseTo((await f.pool.round(1n, 0n)).commitEndsAt);
         await voter.revealVote({ claimId: 1n, support: false, salt });
-        const claim = await voter.getClaim({ claimId: 1n });
-        expect(claim.approvals).to.equal(0n);
-        expect(claim.rejections).to.equal(1n);
+        const round = await voter.getRound({ claimId: 1n, round: 0n });
+        expect(round.approvals).to.equal(0n);
+        expect(round.rejections).to.equal(1n);
       });
     });
 
     describe("resolve", function () {
-      it("records the outcome and refunds an approved claim's bond", async function () {
+      it("records the outcome at the end of the timetable and refunds an approved claim's bond", async function () {
         const f = await loadFixture(claimFixture);
+        const jurors = await drawJury(f.pool, 1n);
         await voteOn(f.pool, 1n, [
-          [f.members[1], true],
-          [f.members[2], true],
-          [f.members[3], false],
+          [jurors[0], true],
+          [jurors[1], true],
+          [jurors[2], false],
         ]);
         const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+        await time.increaseTo((await keeper.getClaim({ claimId: 1n })).resolvesAt);
         await keeper.resolve({ claimId: 1n });
         const claim = await keeper.getClaim({ claimId: 1n });
         expect(claim.state).to.equal(ClaimState.Approved);
         expect(claim.stateName).to.equal("Approved");
-        expect(claim.approvals).to.equal(2n);
-        expect(claim.rejections).to.equal(1n);
+        expect(claim.verdictName).to.equal("Approve");
+        const round = await keeper.getRound({ claimId: 1n, round: 0n });
+        expect([round.approvals, round.rejections]).to.deep.equal([2n, 1n]);
         const statement = await keeper.getMemberStatement({ member: addressOf(f.members[0]) });
         expect(statement.payout).to.equal(USD("5"));
         expect(statement.openClaimId).to.equal(1n);
       });
     });
 
-    describe("settle", function () {
-      it("settles the next period by default, then the one named", async function () {
+    describe("settle and settleDue", function () {
+      it("settle settles the next period by default and returns its part", async function () {
         const f = await loadFixture(approvedFixture);
         const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
-        await endPeriod(f.pool, 0);
-        await keeper.settle();
-        let info = await keeper.getPool();
-        expect(info.nextPeriodToSettle).to.equal(1n);
+        const period = await f.pool.currentPeriod();
+        await endPeriod(f.pool, period);
+        // The earlier periods pay nothing: one call closes them all, up to the first with a claim.
+        const { parts } = await keeper.settle();
+        expect(parts.map((p) => p.period)).to.deep.equal(Array.from({ length: Number(period) }, (_, i) => BigInt(i)));
+        const { parts: paid } = await keeper.settle({ period });
+        expect(paid).to.have.length(1);
+        expect(paid[0]).to.include({ period, part: 0n, claimsPaid: 1n, closed: true, share: SHARE });
+        expect(paid[0].payouts).to.equal(USD("50"));
+        expect(paid[0].fee).to.equal(USD("4"));
+        const info = await keeper.getPool();
+        expect(info.nextPeriodToSettle).to.equal(period + 1n);
+        expect(info.nextPart).to.equal(0n);
         expect(info.chargeIndex).to.equal(SHARE);
         expect(info.feesAccrued).to.equal(USD("4"));
         expect((await keeper.getClaim({ claimId: 1n })).stateName).to.equal("Paid");
+      });
 
-        await endPeriod(f.pool, 1);
-        await keeper.settle({ period: 1n });
-        info = await keeper.getPool();
-        expect(info.nextPeriodToSettle).to.equal(2n);
-        expect(info.chargeIndex).to.equal(SHARE);
+      it("settleDue settles every ended period, part after part, and stops at the open one", async function () {
+        const f = await loadFixture(approvedFixture);
+        const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+        const period = await f.pool.currentPeriod();
+        await endPeriod(f.pool, period);
+        const due = await keeper.settleDue();
+        expect(due.nextPeriodToSettle).to.equal(period + 1n);
+        expect(due.parts.every((p) => p.closed)).to.equal(true);
+        expect(due.parts.reduce((n, p) => n + p.claimsPaid, 0n)).to.equal(1n);
+        expect((await keeper.getPool()).chargeIndex).to.equal(SHARE);
+        const again = await keeper.settleDue();
+        expect(again.receipts).to.have.length(0);
+        expect(again.nextPeriodToSettle).to.equal(period + 1n);
       });
     });
 
-    describe("lapse and lapseBatch", function () {
-      it("lapse takes an underfunded member out of the count", async function () {
+    describe("flag, lapse and lapseBatch", function () {
+      it("flag starts the grace; lapse after it is a forced exit notice (Lapsing, still counted)", async function () {
         const f = await loadFixture(settledFixture);
         const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
-        await keeper.lapse({ member: addressOf(f.members[1]) });
-        const statement = await keeper.getMemberStatement({ member: addressOf(f.members[1]) });
-        expect(statement.status).to.equal(MemberStatus.Lapsed);
-        expect(statement.statusName).to.equal("Lapsed");
+        const member = addressOf(f.members[1]);
+        const flagged = await keeper.flag({ member });
+        expect(flagged.balance).to.equal(USD("60") - SHARE);
+        expect(flagged.lapsableAt).to.equal(BigInt(await time.latest()) + BigInt(14 * DAY));
+        expect((await keeper.getMemberStatement({ member })).lapsableAt).to.equal(flagged.lapsableAt);
+        await time.increaseTo(flagged.lapsableAt);
+        await keeper.lapse({ member });
+        const statement = await keeper.getMemberStatement({ member });
+        expect(statement.status).to.equal(MemberStatus.Lapsing);
+        expect(statement.statusName).to.equal("Lapsing");
         expect(statement.charged).to.equal(SHARE);
-        expect(statement.balance).to.equal(USD("60") - SHARE);
+        expect((await keeper.getPool()).memberCount).to.equal(5n);
+        await keeper.completeExit({ member });
+        expect((await keeper.getMemberStatement({ member })).statusName).to.equal("Lapsed");
         expect((await keeper.getPool()).memberCount).to.equal(4n);
       });
 
-      it("lapseBatch lapses the underfunded ones, skips the rest and counts them", async function () {
+      it("lapseBatch flags the underfunded ones, then lapses them after the grace, skipping the rest", async function () {
         const f = await loadFixture(settledFixture);
         const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
-        const { lapsed, receipt } = await keeper.lapseBatch({
-          members: [...f.members, f.stranger].map(addressOf),
-        });
-        expect(lapsed).to.equal(2);
-        expect(receipt.status).to.equal("success");
-        expect((await keeper.getPool()).memberCount).to.equal(3n);
-        expect((await keeper.getMemberStatement({ member: addressOf(f.members[2]) })).statusName).to.equal("Lapsed");
+        const everyone = [...f.members, f.stranger].map(addressOf);
+        const first = await keeper.lapseBatch({ members: everyone });
+        expect(first.flagged).to.deep.equal([addressOf(f.members[1]), addressOf(f.members[2])]);
+        expect(first.lapsed).to.deep.equal([]);
+        expect(first.receipt.status).to.equal("success");
+        const inGrace = await keeper.lapseBatch({ members: everyone });
+        expect([inGrace.flagged, inGrace.lapsed]).to.deep.equal([[], []]);
+        await time.increase(14 * DAY);
+        const second = await keeper.lapseBatch({ members: everyone });
+        expect(second.lapsed).to.deep.equal([addressOf(f.members[1]), addressOf(f.members[2])]);
+        expect((await keeper.getMemberStatement({ member: addressOf(f.members[2]) })).statusName).to.equal("Lapsing");
         expect((await keeper.getMemberStatement({ member: addressOf(f.members[3]) })).statusName).to.equal("Active");
-        expect((await keeper.lapseBatch({ members: [addressOf(f.members[1])] })).lapsed).to.equal(0);
+      });
+
+      it("join takes a lapsed member back with the same commitment and keeps the balance", async function () {
+        const f = await loadFixture(settledFixture);
+        const member = f.members[1];
+        const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+        await keeper.flag({ member: addressOf(member) });
+        await time.increase(14 * DAY);
+        await keeper.lapse({ member: addressOf(member) });
+        await keeper.completeExit({ member: addressOf(member) });
+        const client = clientFor(kind, member, { pool: f.poolAddress });
+        const commitment = commitmentOf(member.address) as `0x${string}`;
+        await client.join({ amount: USD("100"), commitment });
+        const back = await client.getMemberStatement({ member: addressOf(member) });
+        expect(back.statusName).to.equal("Waiting");
+        expect(back.balance).to.equal(USD("160") - SHARE);
       });
     });
 
@@ -411,13 +462,16 @@ for (const kind of KINDS) {
           startedAt: await f.pool.startedAt(),
           memberCount: 5n,
           chargeIndex: 0n,
-          currentPeriod: 0n,
+          currentPeriod: await f.pool.currentPeriod(),
           nextPeriodToSettle: 0n,
           claimCount: 0n,
           surplus: 0n,
           deficit: 0n,
           feesAccrued: 0n,
           paused: false,
+          isOpenPool: true,
+          claimTimetable: BigInt(2 * 7 * DAY),
+          nextPart: 0n,
         });
         await f.pool.connect(f.guardian).pause();
         expect((await client.getPool()).paused).to.equal(true);
@@ -434,15 +488,16 @@ for (const kind of KINDS) {
           member: member.address,
           status: MemberStatus.Waiting,
           statusName: "Waiting",
-          eligibleAt: joinedAt + BigInt(DAY),
+          eligibleAt: joinedAt + BigInt(30 * DAY),
           credit: USD("100"),
           charged: 0n,
           balance: USD("100"),
           exitClaimBound: 0n,
+          lapsableAt: 0n,
           payout: 0n,
           openClaimId: 0n,
         });
-        await time.increaseTo(joinedAt + BigInt(DAY));
+        await time.increaseTo(joinedAt + BigInt(30 * DAY));
         expect((await client.getMemberStatement({ member: addressOf(member) })).statusName).to.equal("Active");
         const stranger = await client.getMemberStatement({ member: addressOf(f.stranger) });
         expect(stranger.statusName).to.equal("None");
@@ -466,69 +521,88 @@ for (const kind of KINDS) {
         expect(withdrew.balance).to.equal(USD("49.2"));
       });
 
-      it("getClaim follows the claim through its states, with its tally", async function () {
+      it("getClaim and getRound follow the claim through its states and rounds", async function () {
         const f = await loadFixture(claimFixture);
         const client = clientFor(kind, f.stranger, { pool: f.poolAddress });
         expect(await client.getClaim({ claimId: 1n })).to.deep.equal({
           id: 1n,
           claimant: f.members[0].address,
-          state: ClaimState.Committing,
-          stateName: "Committing",
+          state: ClaimState.Drawing,
+          stateName: "Drawing",
           amount: USD("50"),
           bond: USD("5"),
+          feeBps: 800n,
           evidenceDigest: EVIDENCE,
           reviewDigest: ZERO_HASH,
           submittedAt: f.submittedAt,
-          commitEndsAt: f.submittedAt + BigInt(3 * DAY),
-          revealEndsAt: f.submittedAt + BigInt(5 * DAY),
-          approvals: 0n,
-          rejections: 0n,
+          round: 0n,
+          verdict: 0,
+          verdictName: "None",
+          appellant: ZERO_ADDRESS,
+          resolvesAt: f.submittedAt + BigInt(14 * DAY),
         });
+        const before = await client.getRound({ claimId: 1n });
+        expect(before).to.include({ claimId: 1n, round: 0n, drawn: false, tallied: false, seats: 0n, seatsTarget: 3n });
+        expect(before.opensAt).to.equal(f.submittedAt);
+        expect(before.commitEndsAt).to.equal(f.submittedAt + BigInt(3 * DAY));
+        expect(before.revealEndsAt).to.equal(f.submittedAt + BigInt(5 * DAY));
+        expect(before.appealEndsAt).to.equal(f.submittedAt + BigInt(7 * DAY));
+        expect(before.jurors).to.deep.equal([]);
+        const jurors = await drawJury(f.pool, 1n);
+        expect((await client.getClaim({ claimId: 1n })).stateName).to.equal("Committing");
+        const drawn = await client.getRound({ claimId: 1n, round: 0n });
+        expect(drawn).to.include({ drawn: true, seats: 3n, quorum: 2n });
+        expect(drawn.jurors).to.deep.equal(jurors.map((j) => j.address));
         await time.increaseTo(f.submittedAt + BigInt(3 * DAY));
         expect((await client.getClaim({ claimId: 1n })).stateName).to.equal("Revealing");
         await time.increaseTo(f.submittedAt + BigInt(5 * DAY));
+        expect((await client.getClaim({ claimId: 1n })).stateName).to.equal("Tallying");
+        await time.increaseTo(f.submittedAt + BigInt(14 * DAY));
         expect((await client.getClaim({ claimId: 1n })).stateName).to.equal("Resolvable");
         expect((await client.getClaim({ claimId: 2n })).stateName).to.equal("None");
       });
 
-      it("getPeriod: unsettled, then every figure of the settlement", async function () {
+      it("getPeriod: unsettled, then its part and totals", async function () {
         const f = await loadFixture(approvedFixture);
         const client = clientFor(kind, f.stranger, { pool: f.poolAddress });
-        const before = await client.getPeriod({ period: 0n });
-        expect(before.settled).to.equal(false);
-        expect(before.share).to.equal(0n);
-        expect(before.settledAt).to.equal(0n);
-        await endPeriod(f.pool, 0);
-        await f.pool.settle(0);
-        expect(await client.getPeriod({ period: 0n })).to.deep.equal({
-          period: 0n,
+        const period = await f.pool.currentPeriod();
+        const before = await client.getPeriod({ period });
+        expect(before).to.deep.equal({
+          period,
+          settled: false,
+          parts: [],
+          members: 0n,
+          claimsPaid: 0n,
+          share: 0n,
+          chargeIndex: 0n,
+        });
+        await endPeriod(f.pool, period);
+        await clientFor(kind, f.keeper, { pool: f.poolAddress }).settleDue();
+        expect(await client.getPeriod({ period })).to.deep.equal({
+          period,
           settled: true,
+          parts: [{ part: 0n, members: 5n, claimsPaid: 1n, share: SHARE, chargeIndex: SHARE, closed: true }],
           members: 5n,
           claimsPaid: 1n,
-          payouts: USD("50"),
-          fee: USD("4"),
-          cut: 0n,
-          surplusIn: 0n,
-          deficitIn: 0n,
           share: SHARE,
-          surplusOut: 0n,
-          deficitOut: 0n,
           chargeIndex: SHARE,
-          settledAt: BigInt(await time.latest()),
         });
-        expect((await client.getPeriod({ period: 1n })).settled).to.equal(false);
+        expect((await client.getPeriod({ period: period + 1n })).settled).to.equal(false);
       });
 
       it("getUnderfundedMembers lists exactly the counted members below the minimum, from events", async function () {
         const f = await loadFixture(settledFixture);
         const client = clientFor(kind, f.keeper, { pool: f.poolAddress });
         const underfunded = [
-          { member: f.members[1].address, balance: USD("49.2"), minBalance: USD("60") },
-          { member: f.members[2].address, balance: USD("49.2"), minBalance: USD("60") },
+          { member: f.members[1].address, balance: USD("49.2"), minBalance: USD("60"), lapsableAt: 0n },
+          { member: f.members[2].address, balance: USD("49.2"), minBalance: USD("60"), lapsableAt: 0n },
         ];
         expect(await client.getUnderfundedMembers()).to.deep.equal(underfunded);
         expect(await client.getUnderfundedMembers({ blockRange: 3n })).to.deep.equal(underfunded);
-        await f.pool.lapse(f.members[1].address);
+        const { lapsableAt } = await client.flag({ member: addressOf(f.members[1]) });
+        expect((await client.getUnderfundedMembers())[0].lapsableAt).to.equal(lapsableAt);
+        await time.increaseTo(lapsableAt);
+        await client.lapse({ member: addressOf(f.members[1]) });
         expect(await client.getUnderfundedMembers()).to.deep.equal(underfunded.slice(1));
       });
 
@@ -543,7 +617,7 @@ for (const kind of KINDS) {
         const reader = createHuzhuClient({ connector: readOnlyConnectorFor(kind), pool: f.poolAddress });
         expect((await reader.getPool()).memberCount).to.equal(5n);
         expect((await reader.getMemberStatement({ member: addressOf(f.members[0]) })).payout).to.equal(USD("55"));
-        expect((await reader.getPeriod({ period: 0n })).share).to.equal(SHARE);
+        expect((await reader.getPeriod({ period: f.settledPeriod })).share).to.equal(SHARE);
         expect(await reader.getUnderfundedMembers()).to.have.length(2);
         expect(connectorFor(kind, f.keeper).library).to.equal(kind);
       });

@@ -139,14 +139,19 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("deploy deploys the factory and writes deployments/<network>.json with the compiler settings", async function () {
+  it("deploy deploys the libraries and the factory and writes deployments/<network>.json with the compiler settings", async function () {
     const out = await json(["deploy"], { key: operator.privateKey });
     const deployment = loadDeployment("localhost", dir);
     expect(out.factory.address).to.equal(deployment.factory.address);
+    expect(deployment.refusesOpenPools).to.equal(false);
+    for (const name of ["Juries", "Apportionment"] as const) {
+      expect(out.libraries[name]).to.equal(deployment.libraries![name]);
+      expect(await provider.getCode(deployment.libraries![name])).to.not.equal("0x");
+    }
     expect(deployment.chainId).to.equal(31337);
     expect(deployment.compiler).to.deep.equal({
       version: "0.8.28",
-      optimizer: { enabled: true, runs: 1000 },
+      optimizer: { enabled: true, runs: 200 },
       viaIR: true,
       evmVersion: "cancun",
     });
@@ -175,19 +180,25 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
       rulesFile,
       JSON.stringify({
         asset: await token.getAddress(),
-        waitingPeriod: DAY,
+        waitingPeriod: 14 * DAY,
         periodLength: 7 * DAY,
         commitWindow: DAY,
         revealWindow: DAY,
+        appealWindow: DAY,
+        lapseGrace: 7 * DAY,
         minDeposit: { amount: "13", decimals: 6 },
         minBalance: "12000000",
         maxClaimsPerPeriod: 1,
         feeBps: 500,
+        jurySize: 3,
+        maxAppealRounds: 1,
+        quorumBps: 6000,
         maxClaimAmount: { amount: "30", decimals: 6 },
         capPerMember: { amount: "10", decimals: 6 },
-        quorum: 2,
         approvalThresholdBps: 6000,
         claimBond: "1000000",
+        appealBond: "2000000",
+        jurorPenalty: "500000",
       }),
     );
     const out = await json(["pool", "create", "--rules", rulesFile], { key: operator.privateKey });
@@ -199,6 +210,7 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(recorded.rules.minDeposit).to.equal(13_000_000n);
     expect(recorded.rules.capPerMember).to.equal(10_000_000n);
     expect(recorded.rules.annualChargeCap).to.equal(0n);
+    expect(recorded.rules.jurySize).to.equal(3);
     expect(recorded.roles?.operator).to.equal(operator.address);
   });
 
@@ -240,10 +252,14 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(info.name).to.equal("default");
     expect(info.memberCount).to.equal("4");
     expect(info.rules.minDeposit).to.equal("13000000");
-    expect(info.rules.waitingPeriod).to.equal(DAY);
+    expect(info.rules.waitingPeriod).to.equal(14 * DAY);
     expect(info.token).to.deep.equal({ address: await token.getAddress(), symbol: "TUSD", decimals: 6 });
     expect(human.stdout.split("\n")[0]).to.equal(`pool      ${pool} ("default", created in block ${info.block})`);
     expect(human.stdout).to.contain("members   4\n");
+    expect(info.isOpenPool).to.equal(true);
+    expect(info.claimTimetable).to.equal(String(6 * DAY));
+    expect(human.stdout).to.contain("open      yes: no identity verifier");
+    expect(human.stdout).to.contain("juries: 3 seats drawn by block hash, up to 1 more round, quorum 60% of seats");
   });
 
   it("a revert prints the typed error's plain message on one line, with details under --verbose", async function () {
@@ -260,7 +276,7 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
   });
 
   it("claim submit submits a claim with a file's digest, and claim show shows it", async function () {
-    await increaseTime(DAY + 60);
+    await increaseTime(14 * DAY + 60);
     const submitted = await json(
       ["claim", "submit", "--amount", "20", "--evidence", evidenceFile, "--uri", "ipfs://evidence"],
       { key: alice.privateKey },
@@ -268,11 +284,27 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(submitted.claimId).to.equal("1");
     expect(submitted.evidenceDigest).to.equal(keccak256(readFileSync(evidenceFile)));
     const claim = await json(["claim", "show", "1"]);
-    expect(claim.stateName).to.equal("Committing");
+    expect(claim.stateName).to.equal("Drawing");
     expect(claim.claimant).to.equal(alice.address);
     expect(claim.amount).to.equal("20000000");
     expect(claim.bond).to.equal("1000000");
     expect(claim.evidenceDigest).to.equal(submitted.evidenceDigest);
+    expect(claim.rounds).to.have.length(1);
+    expect(claim.rounds[0]).to.include({ round: "0", drawn: false, seatsTarget: "3" });
+  });
+
+  it("jury draw seats the three members who are not the claimant; jury duties lists what is due", async function () {
+    await rpc("evm_mine");
+    await rpc("evm_mine");
+    const drawn = await json(["jury", "draw", "1"], { key: erin.privateKey });
+    expect(drawn.reanchored).to.equal(false);
+    expect([...drawn.jurors].sort()).to.deep.equal([bob.address, carol.address, dave.address].sort());
+    const duties = await json(["jury", "duties"], { key: bob.privateKey });
+    expect(duties.account).to.equal(bob.address);
+    expect(duties.duties.map((d: { claimId: string; due: string }) => [d.claimId, d.due])).to.deep.equal([
+      ["1", "commit"],
+    ]);
+    expect((await json(["jury", "duties", alice.address])).duties).to.deep.equal([]);
   });
 
   it("vote commit commits sealed votes with a derived or a given salt", async function () {
@@ -281,11 +313,14 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
       json(["vote", "commit", "1", "--yes", "--salt", carolVoteSalt], { key: carol.privateKey }),
       json(["vote", "commit", "1", "--no"], { key: dave.privateKey }),
     ]);
-    expect(carolOut.commitment).to.equal(voteCommitment(1n, carol.address as Address, true, carolVoteSalt));
+    expect(carolOut.commitment).to.equal(voteCommitment(1n, 0n, carol.address as Address, true, carolVoteSalt));
     expect(bobOut.support).to.equal(true);
     expect(daveOut.support).to.equal(false);
     expect(await failure(["vote", "commit", "1", "--yes", "--no"], { key: dave.privateKey })).to.equal(
       "error: Invalid vote: give exactly one of --yes, --no.\n",
+    );
+    expect(await failure(["vote", "commit", "1", "--yes"], { key: alice.privateKey })).to.equal(
+      "error: The caller does not sit on the claim's current jury.\n",
     );
   });
 
@@ -297,26 +332,62 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
       json(["vote", "reveal", "1", "--no"], { key: dave.privateKey }),
     ]);
     const claim = await json(["claim", "show", "1"]);
-    expect([claim.approvals, claim.rejections]).to.deep.equal(["2", "1"]);
+    expect([claim.rounds[0].approvals, claim.rounds[0].rejections]).to.deep.equal(["2", "1"]);
+    const duties = await json(["jury", "duties", bob.address, "--all"]);
+    expect(duties.duties[0].due).to.equal("done");
   });
 
-  it("resolve decides the claim after the reveal window", async function () {
+  it("tally closes the round after the reveal window; appeal refuses the claimant against an approval", async function () {
     await increaseTime(DAY);
+    const out = await json(["tally", "1"], { key: dave.privateKey });
+    expect(out).to.include({ claimId: "1", round: "0", approvals: "2", rejections: "1", quorum: "2" });
+    expect(out.verdictName).to.equal("Approve");
+    expect(out.penalized).to.deep.equal([]);
+    // The claimant cannot appeal an approval (the contract answers with its typed error's line).
+    expect(await failure(["appeal", "1"], { key: alice.privateKey })).to.match(/^error: [A-Z][^\n]*\.\n$/);
+    const claim = await json(["claim", "show", "1"]);
+    expect(claim.stateName).to.equal("Appealable");
+    expect(claim.verdictName).to.equal("Approve");
+  });
+
+  it("resolve decides the claim at the end of its timetable", async function () {
+    expect(await failure(["resolve", "1"], { key: dave.privateKey })).to.equal(
+      "error: The claim is not in the state this action needs.\n",
+    );
+    const poolContract = new Contract(
+      pool,
+      [
+        "function claim(uint256) view returns (tuple(address claimant, uint8 state, uint256 amount, uint256 bond, uint256 feeBps, bytes32 evidenceDigest, bytes32 reviewDigest, uint256 submittedAt, uint256 round, uint8 verdict, address appellant, uint256 resolvesAt))",
+      ],
+      provider,
+    );
+    const { resolvesAt } = await poolContract.claim(1);
+    const now = (await provider.getBlock("latest"))!.timestamp;
+    await increaseTime(Number(resolvesAt) - now);
     const out = await json(["resolve", "1"], { key: dave.privateKey });
     expect(out.stateName).to.equal("Approved");
-    expect([out.approvals, out.rejections]).to.deep.equal(["2", "1"]);
+    expect(out.verdict).to.equal("Approve");
   });
 
-  it("settle refuses an open period, then settles it and prints the apportionment", async function () {
+  it("settle --all settles the ended periods; settle refuses the open one, then settles it", async function () {
+    const all = await json(["settle", "--all"], { key: dave.privateKey });
+    expect(all.parts.map((p: { period: string; closed: boolean }) => [p.period, p.closed])).to.deep.equal([
+      ["0", true],
+      ["1", true],
+    ]);
+    expect(all.nextPeriodToSettle).to.equal("2");
     expect(await failure(["settle"], { key: dave.privateKey })).to.equal("error: The period has not ended yet.\n");
     const poolContract = new Contract(pool, ["function periodEnd(uint256) view returns (uint256)"], provider);
-    const end = Number(await poolContract.periodEnd(0));
+    const end = Number(await poolContract.periodEnd(2));
     const now = (await provider.getBlock("latest"))!.timestamp;
     await increaseTime(end - now);
     const period = await json(["settle"], { key: dave.privateKey });
-    expect(period).to.include({
-      period: "0",
-      settled: true,
+    expect(period.period).to.equal("2");
+    expect(period.parts).to.have.length(1);
+    expect(period.parts[0]).to.include({
+      period: "2",
+      part: "0",
+      closed: true,
       members: "4",
       claimsPaid: "1",
       payouts: "20000000",
@@ -368,18 +439,30 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect((await token.balanceOf(carol.address)) - before).to.equal(24_750_000n);
   });
 
-  it("lapse with no members finds the underfunded ones from events and lapses them in one batch", async function () {
-    const out = await json(["lapse"], { key: operator.privateKey });
-    expect(out.lapsed).to.deep.equal([dave.address]);
-    expect(out.count).to.equal(1);
-    expect(out.underfunded[0]).to.deep.equal({ member: dave.address, balance: "7750000", minBalance: "12000000" });
+  it("lapse with no members flags the underfunded ones, then lapses them once the grace is over", async function () {
+    const flagged = await json(["lapse"], { key: operator.privateKey });
+    expect(flagged.flagged).to.deep.equal([dave.address]);
+    expect(flagged.lapsed).to.deep.equal([]);
+    expect(flagged.underfunded[0]).to.deep.include({
+      member: dave.address,
+      balance: "7750000",
+      minBalance: "12000000",
+    });
+    const inGrace = await json(["lapse"], { key: operator.privateKey });
+    expect([inGrace.flagged, inGrace.lapsed]).to.deep.equal([[], []]);
+    await increaseTime(7 * DAY);
+    const lapsed = await json(["lapse"], { key: operator.privateKey });
+    expect(lapsed.lapsed).to.deep.equal([dave.address]);
+    expect(lapsed.count).to.equal(1);
+    expect((await json(["statement", dave.address])).statusName).to.equal("Lapsing");
+    await json(["exit", "--complete", dave.address], { key: operator.privateKey });
     expect((await json(["statement", dave.address])).statusName).to.equal("Lapsed");
     expect((await json(["lapse"], { key: operator.privateKey })).lapsed).to.deep.equal([]);
   });
 
-  it("lapse <member> refuses a funded member with the typed error's message", async function () {
-    expect(await failure(["lapse", alice.address], { key: operator.privateKey })).to.equal(
-      "error: The member holds at least the minimum balance and cannot be lapsed.\n",
+  it("flag <member> refuses a funded member with the typed error's message", async function () {
+    expect(await failure(["flag", alice.address], { key: operator.privateKey })).to.equal(
+      "error: The member holds at least the minimum balance and cannot be flagged or lapsed.\n",
     );
   });
 
@@ -388,12 +471,12 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     const run = await huzhu(["audit", "--out", out]);
     expect(run.stderr).to.equal("");
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.include("| 0 | 1 | 20 | 1 | 4 | 5.25 | 0 | 0 | 0 |");
+    expect(run.stdout).to.include("| 2 | 1 | 20 | 1 | 4 | 5.25 | 0 | 0 | 0 |");
     expect(run.stdout).to.include("PASS: ");
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     expect(report.passed).to.equal(true);
-    expect(report.periods[0]).to.include({
-      period: "0",
+    expect(report.periods.find((p: { period: string }) => p.period === "2")).to.include({
+      period: "2",
       members: "4",
       payouts: "20000000",
       fee: "1000000",
@@ -426,7 +509,7 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
   it("history shows a member's share of each settled period from the events", async function () {
     const history = await json(["history", alice.address]);
     expect(history.member).to.equal(alice.address);
-    const period0 = history.periods.find((p: { period: string }) => p.period === "0");
+    const period0 = history.periods.find((p: { period: string }) => p.period === "2");
     expect(period0).to.deep.include({ share: "5250000", members: "4" });
     expect(period0.claims).to.have.length(1);
     // The share of 5.25 pays 20 of payouts plus a fee of 1: a member's part of the claim is 5.25 * 20 / 21.

@@ -20,20 +20,28 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 
 const rules: Rules = {
   asset: TOKEN,
+  randomness: ZERO,
   waitingPeriod: 7_776_000,
   periodLength: 1_209_600,
   commitWindow: 259_200,
+  revealWindow: 172_800,
+  appealWindow: 172_800,
+  lapseGrace: 1_209_600,
   minDeposit: 20_000_000n,
   minBalance: 11_000_001n,
   maxClaimsPerPeriod: 5,
   feeBps: 800,
+  jurySize: 3,
+  maxAppealRounds: 1,
+  quorumBps: 6_667,
+  approvalThresholdBps: 6_000,
   maxClaimAmount: 300_000_000_000n,
   capPerMember: 100_000n,
-  revealWindow: 172_800,
-  quorum: 3,
-  approvalThresholdBps: 6_000,
   claimBond: 5_000_000n,
+  appealBond: 10_000_000n,
+  jurorPenalty: 500_000n,
   annualChargeCap: 0n,
+  maxPayoutPerMember: 0n,
 };
 
 const deployment: Deployment = {
@@ -41,6 +49,11 @@ const deployment: Deployment = {
   chainId: 31337,
   factory: { address: "0xa16E02E87b7454126E5E10d957A927A7F5B5d2be", block: 1n },
   implementation: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+  libraries: {
+    Juries: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+    Apportionment: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+  },
+  refusesOpenPools: false,
   compiler: { version: "0.8.28", optimizer: { enabled: true, runs: 1000 }, viaIR: true, evmVersion: "cancun" },
   pools: [
     {
@@ -61,15 +74,21 @@ function rulesJson(overrides: Record<string, unknown> = {}): string {
     periodLength: "1209600",
     commitWindow: 259_200,
     revealWindow: 172_800,
+    appealWindow: 172_800,
+    lapseGrace: "1209600",
     minDeposit: { amount: "20", decimals: 6 },
     minBalance: "11000001",
     maxClaimsPerPeriod: 5,
     feeBps: 800,
+    jurySize: 3,
+    maxAppealRounds: 1,
+    quorumBps: 6_667,
     maxClaimAmount: { amount: "300000", decimals: 6 },
     capPerMember: { amount: "0.1", decimals: 6 },
-    quorum: 3,
     approvalThresholdBps: 6_000,
     claimBond: "5000000",
+    appealBond: { amount: "10", decimals: 6 },
+    jurorPenalty: "500000",
   };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete json[key];
@@ -115,7 +134,25 @@ describe("deployments file", function () {
     expect(json.factory).to.deep.equal({ address: deployment.factory.address, block: 1 });
     expect(json.pools[0].rules.minBalance).to.equal("11000001");
     expect(json.pools[0].rules.waitingPeriod).to.equal(7_776_000);
+    expect(json.pools[0].rules.jurySize).to.equal(3);
+    expect(json.pools[0].rules.appealBond).to.equal("10000000");
+    expect(json.libraries).to.deep.equal(deployment.libraries);
+    expect(json.refusesOpenPools).to.equal(false);
     expect(loadDeployment("localhost", dir)).to.deep.equal(deployment);
+  });
+
+  it("loads a file without libraries (written before v2) and names a bad library address", function () {
+    const old = rawOf(deployment);
+    delete old.libraries;
+    delete old.refusesOpenPools;
+    writeRaw("localhost", old);
+    const loaded = loadDeployment("localhost", dir);
+    expect(loaded.libraries).to.equal(undefined);
+    expect(loaded.refusesOpenPools).to.equal(undefined);
+    const bad = rawOf(deployment) as { libraries: Record<string, unknown> };
+    bad.libraries.Juries = "0x12";
+    writeRaw("localhost", bad);
+    expect(invalid(() => loadDeployment("localhost", dir)).parameter).to.equal("libraries.Juries");
   });
 
   it("throws UnknownNetworkError naming the network when the file is missing", function () {
@@ -232,13 +269,29 @@ describe("rules file", function () {
       "minBalance",
     );
     expect(invalid(() => parseRulesFile(rulesJson({ waitingPeriod: -1 }))).parameter).to.equal("waitingPeriod");
-    expect(invalid(() => parseRulesFile(rulesJson({ quorom: 3 }))).parameter).to.equal("quorom");
+    expect(invalid(() => parseRulesFile(rulesJson({ quorum: 3 }))).parameter).to.equal("quorum");
+    expect(invalid(() => parseRulesFile(rulesJson({ jurySize: 256 }))).parameter).to.equal("jurySize");
     expect(invalid(() => parseRulesFile(rulesJson({ roles: { operator: "0x12" } }))).parameter).to.equal(
       "roles.operator",
     );
   });
 
-  it("takes an annual charge cap when given", function () {
-    expect(parseRulesFile(rulesJson({ annualChargeCap: "188000000" })).rules.annualChargeCap).to.equal(188_000_000n);
+  it("takes an annual charge cap, a yearly payout limit and a randomness adapter when given", function () {
+    const file = parseRulesFile(
+      rulesJson({
+        annualChargeCap: "188000000",
+        maxPayoutPerMember: { amount: "2000", decimals: 6 },
+        randomness: POOL,
+      }),
+    );
+    expect(file.rules.annualChargeCap).to.equal(188_000_000n);
+    expect(file.rules.maxPayoutPerMember).to.equal(2_000_000_000n);
+    expect(file.rules.randomness).to.equal(POOL);
+  });
+
+  it("reads deployments/rules.example.json", function () {
+    const file = readRulesFile(join(__dirname, "..", "..", "deployments", "rules.example.json"));
+    expect(file.rules).to.include({ jurySize: 3, maxAppealRounds: 1, quorumBps: 6_667, lapseGrace: 1_209_600 });
+    expect(file.rules.appealBond).to.equal(10_000_000n);
   });
 });

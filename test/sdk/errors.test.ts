@@ -20,7 +20,20 @@ import {
   ConfigZeroClaimLimitError,
   ConfigZeroDurationError,
   ConfigZeroOperatorError,
-  ConfigZeroQuorumError,
+  ConfigInvalidJuryError,
+  ConfigInvalidQuorumError,
+  ConfigInvalidRandomnessError,
+  ConfigLapseGraceTooShortError,
+  ConfigWaitingPeriodTooShortError,
+  ConfigZeroBondError,
+  AppealNotAllowedError,
+  ClaimEvidenceUsedError,
+  FactoryOpenPoolRefusedError,
+  JurorNotSeatedError,
+  JurySeedNotReadyError,
+  MemberAlreadyFlaggedError,
+  MemberCommitmentMismatchError,
+  MemberGraceNotOverError,
   ContractRevertError,
   ERC20InsufficientAllowanceError,
   ERC20InsufficientBalanceError,
@@ -52,8 +65,6 @@ import {
   UnknownRevertError,
   VoteNotCommittedError,
   VoteRevealMismatchError,
-  VoterIsClaimantError,
-  VoterNotEligibleError,
   contractErrors,
   createHuzhuClient,
   erc20PermitAbi,
@@ -63,7 +74,7 @@ import {
   toHuzhuError,
 } from "../../sdk/src";
 import type { Address, HuzhuClient, Rules } from "../../sdk/src";
-import { commitmentOf, createPool, join } from "../helpers/fixtures";
+import { DAY, commitmentOf, createPool, deployFactory, drawJury, join, voteOn } from "../helpers/fixtures";
 import {
   EVIDENCE,
   KINDS,
@@ -82,6 +93,7 @@ import {
 
 const SALT = ethers.id("identity salt") as `0x${string}`;
 const COMMITMENT = identityCommitment("newcomer", SALT);
+const OTHER_EVIDENCE = ethers.id("other evidence") as `0x${string}`;
 const addressOf = (signer: { address: string }) => signer.address as Address;
 
 async function caught(promise: Promise<unknown>): Promise<unknown> {
@@ -160,9 +172,16 @@ const RULE_SENTENCES = {
   ConfigFeeAboveMaximum: "The fee is above the hard maximum of the code.",
   ConfigInvalidAsset: "The rules name no asset, or the asset has no code.",
   ConfigZeroOperator: "The operator is the zero address.",
-  ConfigZeroDuration: "The period length, or a vote window, is zero.",
-  ConfigInvalidThreshold: "The approval threshold is zero or above 100%.",
-  ConfigZeroQuorum: "The quorum is zero.",
+  ConfigZeroDuration: "The period length, or a vote or appeal window, is zero.",
+  ConfigInvalidThreshold: "The approval threshold is not above half of the revealed votes, or is above 100%.",
+  ConfigInvalidQuorum: "The quorum is not above half of the seats, or is above 100%.",
+  ConfigInvalidJury: "The jury size is even, below 3, or lets the last appeal jury pass 'MAX_SEATS'.",
+  ConfigZeroBond: "The claim bond, the appeal bond or the juror penalty is zero.",
+  ConfigWaitingPeriodTooShort:
+    "The waiting period is shorter than one period plus the claim timetable: a member could join after a claim and still be counted seasoned for it, or claim before paying a share.",
+  ConfigLapseGraceTooShort:
+    "The lapse grace is shorter than one period: a member must see a share and have time to top up.",
+  ConfigInvalidRandomness: "The randomness source has no code.",
   ConfigZeroClaimLimit: "The maximum claim, the cap per member or the claims per period is zero.",
   ConfigMinBalanceTooLow: "The minimum balance does not cover the largest share a period can produce.",
   ConfigMinDepositTooLow: "The minimum deposit is below the minimum balance: a new member would be lapsable at once.",
@@ -212,7 +231,7 @@ for (const kind of KINDS) {
           () => client.join({ amount: USD("100"), commitment: COMMITMENT }),
           MemberAlreadyJoinedError,
           { member: member.address },
-          "This wallet already holds (or held) a membership of this pool.",
+          "This wallet holds a membership of this pool (counted, or leaving).",
         );
       });
 
@@ -326,15 +345,58 @@ for (const kind of KINDS) {
         );
       });
 
-      it("MemberFunded", async function () {
+      it("MemberFunded: flag a funded member", async function () {
         const f = await loadFixture(membersFixture);
         const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
         await expectRevert(
           f.keeper,
-          () => keeper.lapse({ member: addressOf(f.members[1]) }),
+          () => keeper.flag({ member: addressOf(f.members[1]) }),
           MemberFundedError,
           { member: f.members[1].address, balance: USD("100"), minBalance: USD("60") },
-          "The member holds at least the minimum balance and cannot be lapsed.",
+          "The member holds at least the minimum balance and cannot be flagged or lapsed.",
+        );
+      });
+
+      it("MemberAlreadyFlagged and MemberGraceNotOver", async function () {
+        const f = await loadFixture(settledFixture);
+        const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+        const member = addressOf(f.members[1]);
+        await expectRevert(
+          f.keeper,
+          () => keeper.lapse({ member }),
+          MemberGraceNotOverError,
+          { member, lapsableAt: 0n },
+          "The member was not flagged, or the grace since the flag has not run out.",
+        );
+        const { lapsableAt } = await keeper.flag({ member });
+        await expectRevert(
+          f.keeper,
+          () => keeper.flag({ member }),
+          MemberAlreadyFlaggedError,
+          { member, lapsableAt },
+          "The member is already flagged.",
+        );
+        await expectRevert(
+          f.keeper,
+          () => keeper.lapse({ member }),
+          MemberGraceNotOverError,
+          { member, lapsableAt },
+          "The member was not flagged, or the grace since the flag has not run out.",
+        );
+      });
+
+      it("MemberCommitmentMismatch: a returning wallet joins with another commitment", async function () {
+        const f = await loadFixture(membersFixture);
+        const member = f.members[1];
+        await f.pool.connect(member).requestExit();
+        await f.pool.completeExit(member.address);
+        const client = clientFor(kind, member, { pool: f.poolAddress });
+        await expectRevert(
+          member,
+          () => client.join({ amount: USD("100"), commitment: COMMITMENT, approve: false }),
+          MemberCommitmentMismatchError,
+          { member: member.address, commitment: COMMITMENT },
+          "A wallet returning to the pool must join with the commitment it first joined with.",
         );
       });
 
@@ -348,7 +410,7 @@ for (const kind of KINDS) {
           () => keeper.completeExit({ member: addressOf(member) }),
           MemberExitNotReadyError,
           { member: member.address, claimBound: 2n },
-          "The exit cannot complete before every claim with an id below 'claimBound' is settled or rejected.",
+          "The exit cannot complete before every claim with an id below 'claimBound' is final and paid.",
         );
       });
 
@@ -445,7 +507,7 @@ for (const kind of KINDS) {
       it("ClaimantNotActive: a waiting member and an exiting one", async function () {
         const f = await loadFixture(membersFixture);
         await join(f, f.members[5], USD("100"));
-        const sentence = "The claimant is not an active member (waiting, exiting or gone).";
+        const sentence = "The claimant is not an active member (waiting, leaving or gone).";
         const waiting = clientFor(kind, f.members[5], { pool: f.poolAddress });
         await expectRevert(
           f.members[5],
@@ -470,7 +532,7 @@ for (const kind of KINDS) {
         const client = clientFor(kind, f.members[1], { pool: f.poolAddress });
         await expectRevert(
           f.members[1],
-          () => client.submitClaim({ amount: USD("50"), evidenceDigest: EVIDENCE, approve: false }),
+          () => client.submitClaim({ amount: USD("50"), evidenceDigest: OTHER_EVIDENCE, approve: false }),
           ClaimantUnderfundedError,
           { member: f.members[1].address, balance: USD("49.2"), minBalance: USD("60") },
           "The claimant's balance is below the minimum balance.",
@@ -482,7 +544,7 @@ for (const kind of KINDS) {
         const client = clientFor(kind, f.members[0], { pool: f.poolAddress });
         await expectRevert(
           f.members[0],
-          () => client.submitClaim({ amount: USD("50"), evidenceDigest: EVIDENCE, approve: false }),
+          () => client.submitClaim({ amount: USD("50"), evidenceDigest: OTHER_EVIDENCE, approve: false }),
           ClaimAlreadyOpenError,
           { member: f.members[0].address, openClaimId: 1n },
           "The claimant already has a claim that is neither paid nor closed.",
@@ -497,23 +559,96 @@ for (const kind of KINDS) {
           f.keeper,
           () => keeper.resolve({ claimId: 1n }),
           UnexpectedClaimStateError,
-          { claimId: 1n, current: ClaimState.Committing, expected: ClaimState.Resolvable },
+          { claimId: 1n, current: ClaimState.Drawing, expected: ClaimState.Resolvable },
           sentence,
         );
-        const voter = clientFor(kind, f.members[1], { pool: f.poolAddress });
+        const [juror] = await drawJury(f.pool, 1n);
+        const voter = clientFor(kind, juror, { pool: f.poolAddress });
         await expectRevert(
-          f.members[1],
+          juror,
           () => voter.commitVote({ claimId: 9n, support: true }),
           UnexpectedClaimStateError,
           { claimId: 9n, current: ClaimState.None, expected: ClaimState.Committing },
           sentence,
         );
         await expectRevert(
-          f.members[1],
+          juror,
           () => voter.revealVote({ claimId: 1n, support: true }),
           UnexpectedClaimStateError,
           { claimId: 1n, current: ClaimState.Committing, expected: ClaimState.Revealing },
           sentence,
+        );
+        await expectRevert(
+          f.keeper,
+          () => keeper.drawJury({ claimId: 1n }),
+          UnexpectedClaimStateError,
+          { claimId: 1n, current: ClaimState.Committing, expected: ClaimState.Drawing },
+          sentence,
+        );
+        await expectRevert(
+          f.keeper,
+          () => keeper.tally({ claimId: 1n }),
+          UnexpectedClaimStateError,
+          { claimId: 1n, current: ClaimState.Committing, expected: ClaimState.Tallying },
+          sentence,
+        );
+      });
+
+      it("ClaimEvidenceUsed: one digest, one claim", async function () {
+        const f = await loadFixture(claimFixture);
+        const client = clientFor(kind, f.members[1], { pool: f.poolAddress });
+        await expectRevert(
+          f.members[1],
+          () => client.submitClaim({ amount: USD("50"), evidenceDigest: EVIDENCE, approve: false }),
+          ClaimEvidenceUsedError,
+          { evidenceDigest: EVIDENCE },
+          "The evidence digest was already used by a claim of this pool.",
+        );
+      });
+
+      it("JurySeedNotReady: drawing in the block the seed comes from", async function () {
+        const f = await loadFixture(membersFixture);
+        const claimant = clientFor(kind, f.members[0], { pool: f.poolAddress });
+        const { receipt } = await claimant.submitClaim({ amount: USD("50"), evidenceDigest: EVIDENCE });
+        const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+        await expectRevert(
+          f.keeper,
+          () => keeper.drawJury({ claimId: 1n }),
+          JurySeedNotReadyError,
+          { claimId: 1n, round: 0n, seedBlock: receipt.blockNumber + 1n },
+          "The round's seed does not exist yet (its block is not mined, or the VRF has not answered).",
+        );
+      });
+
+      it("AppealNotAllowed: only the claimant appeals a rejection", async function () {
+        const f = await loadFixture(claimFixture);
+        const jurors = await drawJury(f.pool, 1n);
+        await voteOn(
+          f.pool,
+          1n,
+          jurors.map((j) => [j, false]),
+        );
+        const outsider = f.members.slice(1, 5).find((m) => !jurors.some((j) => j.address === m.address))!;
+        const client = clientFor(kind, outsider, { pool: f.poolAddress });
+        await expectRevert(
+          outsider,
+          () => client.appeal({ claimId: 1n, approve: false }),
+          AppealNotAllowedError,
+          { claimId: 1n, appellant: outsider.address },
+          "Only the claimant appeals a rejection, and only a member eligible for the jury an approval.",
+        );
+      });
+
+      it("FactoryOpenPoolRefused: a factory that refuses pools without a verifier", async function () {
+        const f = await loadFixture(deployFixture);
+        const strict = await deployFactory(true);
+        const admin = clientFor(kind, f.deployer, { factory: (await strict.getAddress()) as Address });
+        await expectRevert(
+          f.deployer,
+          () => admin.createPool({ rules: f.rules, roles: { operator: addressOf(f.operator) } }),
+          FactoryOpenPoolRefusedError,
+          {},
+          "This factory refuses pools without an identity verifier.",
         );
       });
 
@@ -537,68 +672,59 @@ for (const kind of KINDS) {
         );
       });
 
-      it("VoterNotEligible: a member who joined after the claim, and a stranger", async function () {
+      it("JurorNotSeated: the claimant, a member off the jury, a member who joined after the claim, a stranger", async function () {
         const f = await loadFixture(claimFixture);
+        const jurors = await drawJury(f.pool, 1n);
         await join(f, f.members[5], USD("100"));
-        const sentence =
-          "The voter was not a counted member past the waiting period when the claim was submitted, or has left the count (lapsed or exited) before revealing.";
-        for (const account of [f.members[5], f.stranger]) {
+        const offJury = f.members.slice(1, 5).find((m) => !jurors.some((j) => j.address === m.address))!;
+        const sentence = "The caller does not sit on the claim's current jury.";
+        for (const account of [f.members[0], offJury, f.members[5], f.stranger]) {
           const voter = clientFor(kind, account, { pool: f.poolAddress });
           await expectRevert(
             account,
             () => voter.commitVote({ claimId: 1n, support: true }),
-            VoterNotEligibleError,
-            { claimId: 1n, voter: account.address },
+            JurorNotSeatedError,
+            { claimId: 1n, round: 0n, juror: account.address },
             sentence,
           );
         }
       });
 
-      it("VoterIsClaimant", async function () {
-        const f = await loadFixture(claimFixture);
-        const claimant = clientFor(kind, f.members[0], { pool: f.poolAddress });
-        await expectRevert(
-          f.members[0],
-          () => claimant.commitVote({ claimId: 1n, support: true }),
-          VoterIsClaimantError,
-          { claimId: 1n, voter: f.members[0].address },
-          "The claimant cannot vote on their own claim.",
-        );
-      });
-
       it("VoteNotCommitted and VoteRevealMismatch", async function () {
         const f = await loadFixture(claimFixture);
-        const committed = clientFor(kind, f.members[1], { pool: f.poolAddress });
+        const [juror, silentJuror] = await drawJury(f.pool, 1n);
+        const committed = clientFor(kind, juror, { pool: f.poolAddress });
         await committed.commitVote({ claimId: 1n, support: true });
-        await time.increaseTo((await f.pool.claim(1n)).commitEndsAt);
+        await time.increaseTo((await f.pool.round(1n, 0n)).commitEndsAt);
+        const mismatch = "The revealed vote and salt do not hash to the juror's commitment.";
         await expectRevert(
-          f.members[1],
+          juror,
           () => committed.revealVote({ claimId: 1n, support: false }),
           VoteRevealMismatchError,
-          { claimId: 1n, voter: f.members[1].address },
-          "The revealed vote and salt do not hash to the voter's commitment.",
+          { claimId: 1n, juror: juror.address },
+          mismatch,
         );
         await expectRevert(
-          f.members[1],
+          juror,
           () => committed.revealVote({ claimId: 1n, support: true, salt: ethers.id("wrong") as `0x${string}` }),
           VoteRevealMismatchError,
-          { claimId: 1n, voter: f.members[1].address },
-          "The revealed vote and salt do not hash to the voter's commitment.",
+          { claimId: 1n, juror: juror.address },
+          mismatch,
         );
-        const silent = clientFor(kind, f.members[2], { pool: f.poolAddress });
+        const silent = clientFor(kind, silentJuror, { pool: f.poolAddress });
         await expectRevert(
-          f.members[2],
+          silentJuror,
           () => silent.revealVote({ claimId: 1n, support: true }),
           VoteNotCommittedError,
-          { claimId: 1n, voter: f.members[2].address },
-          "The voter has no unrevealed commitment on this claim.",
+          { claimId: 1n, juror: silentJuror.address },
+          "The juror has no unrevealed commitment on this claim.",
         );
       });
     });
 
     describe("period, escrow and role reverts", function () {
       it("PeriodNotNext and PeriodNotEnded", async function () {
-        const f = await loadFixture(membersFixture);
+        const f = await loadFixture(deployFixture);
         const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
         await expectRevert(
           f.keeper,
@@ -623,7 +749,7 @@ for (const kind of KINDS) {
           f.keeper,
           () => keeper.settle({ period: 0n }),
           PeriodNotNextError,
-          { period: 0n, nextPeriod: 1n },
+          { period: 0n, nextPeriod: f.settledPeriod + 1n },
           "The period is not the next one to settle (settled already, or an earlier one is not).",
         );
       });
@@ -708,10 +834,40 @@ for (const kind of KINDS) {
           args: () => ({ approvalThresholdBps: 10_001n }),
         },
         {
-          title: "ConfigZeroQuorum",
-          change: () => ({ rules: { quorum: 0 } }),
-          Class: ConfigZeroQuorumError,
+          title: "ConfigInvalidQuorum",
+          change: () => ({ rules: { quorumBps: 5_000 } }),
+          Class: ConfigInvalidQuorumError,
+          args: () => ({ quorumBps: 5_000n }),
+        },
+        {
+          title: "ConfigInvalidJury",
+          change: () => ({ rules: { jurySize: 4 } }),
+          Class: ConfigInvalidJuryError,
+          args: () => ({ jurySize: 4n, maxAppealRounds: 1n }),
+        },
+        {
+          title: "ConfigZeroBond",
+          change: () => ({ rules: { appealBond: 0n } }),
+          Class: ConfigZeroBondError,
           args: () => ({}),
+        },
+        {
+          title: "ConfigWaitingPeriodTooShort",
+          change: () => ({ rules: { waitingPeriod: 28 * DAY - 1 } }),
+          Class: ConfigWaitingPeriodTooShortError,
+          args: () => ({ waitingPeriod: BigInt(28 * DAY - 1), required: BigInt(28 * DAY) }),
+        },
+        {
+          title: "ConfigLapseGraceTooShort",
+          change: () => ({ rules: { lapseGrace: DAY } }),
+          Class: ConfigLapseGraceTooShortError,
+          args: () => ({ lapseGrace: BigInt(DAY), required: BigInt(14 * DAY) }),
+        },
+        {
+          title: "ConfigInvalidRandomness",
+          change: (_, stranger) => ({ rules: { randomness: stranger } }),
+          Class: ConfigInvalidRandomnessError,
+          args: (_, stranger) => ({ randomness: stranger }),
         },
         {
           title: "ConfigZeroClaimLimit",

@@ -5,7 +5,7 @@ import { createPublicClient, createWalletClient, custom } from "viem";
 import { createHuzhuClient, fromEthers, fromViem, parseAmount } from "../../sdk/src";
 import type { Address, Connector, HuzhuClient, Rules } from "../../sdk/src";
 import type { HuzhuPool } from "../../typechain-types";
-import { DAY, createPool, endPeriod, join, submitClaim, voteOn } from "../helpers/fixtures";
+import { DAY, createPool, decide, deployFactory, endPeriod, join, submitClaim } from "../helpers/fixtures";
 
 /** The two client libraries every SDK action is run with. */
 export const KINDS = ["ethers", "viem"] as const;
@@ -46,25 +46,35 @@ export function clientFor(
 
 /**
  * Readable rules for a 6-decimal token: a claim costs a member at most 10, five claims a period,
- * so the largest share is 5 x 10 x 1.1 + 1 unit and the minimum balance is 60.
+ * so the largest share is 5 x 10 x 1.1 + 1 unit and the minimum balance is 60. Juries of 3 (quorum
+ * 2), one round left for an appeal or a fresh jury: rounds of 3 + 2 + 2 days, a claim is final 14
+ * days after submission; members are seasoned 30 days after joining.
  */
 export function rulesFor(asset: string): Rules {
   return {
     asset: asset as Address,
-    waitingPeriod: DAY,
+    randomness: ZERO_ADDRESS,
+    waitingPeriod: 30 * DAY,
     periodLength: 14 * DAY,
     commitWindow: 3 * DAY,
+    revealWindow: 2 * DAY,
+    appealWindow: 2 * DAY,
+    lapseGrace: 14 * DAY,
     minDeposit: USD("100"),
     minBalance: USD("60"),
     maxClaimsPerPeriod: 5,
     feeBps: 800,
+    jurySize: 3,
+    maxAppealRounds: 1,
+    quorumBps: 6_000,
+    approvalThresholdBps: 6_000,
     maxClaimAmount: USD("1000"),
     capPerMember: USD("10"),
-    revealWindow: 2 * DAY,
-    quorum: 3,
-    approvalThresholdBps: 6_000,
     claimBond: USD("5"),
+    appealBond: USD("10"),
+    jurorPenalty: USD("1"),
     annualChargeCap: 0n,
+    maxPayoutPerMember: 0n,
   };
 }
 
@@ -78,7 +88,7 @@ export async function deployFixture() {
   const members = signers.slice(6, 12);
   const stranger = signers[12];
   const token = await ethers.deployContract("MockERC20", ["Test USD", "TUSD", 6]);
-  const factory = await ethers.deployContract("PoolFactory");
+  const factory = await deployFactory();
   const tokenAddress = (await token.getAddress()) as Address;
   const rules = rulesFor(tokenAddress);
   const pool: HuzhuPool = await createPool(factory, rules, {
@@ -107,15 +117,19 @@ export async function deployFixture() {
   };
 }
 
-/** Members 0 to 4 joined with 100 each (minted on top of their 1,000), a day ago: all Active. Member 5 and the stranger have not joined. */
+/**
+ * Members 0 to 4 joined with 100 each (minted on top of their 1,000), 31 days ago: all Active and
+ * seasoned (in the juror set). Member 5 and the stranger have not joined. Periods 0 and 1 have
+ * ended (and are not settled).
+ */
 export async function membersFixture() {
   const f = await deployFixture();
   for (const m of f.members.slice(0, 5)) await join(f, m, USD("100"));
-  await time.increase(DAY);
+  await time.increase(31 * DAY);
   return f;
 }
 
-/** Member 0 claimed 50 (claim 1), now in its commit window. */
+/** Member 0 claimed 50 (claim 1): round 0 is open, its jury not drawn yet. */
 export async function claimFixture() {
   const f = await membersFixture();
   await submitClaim(f, f.members[0], USD("50"));
@@ -123,30 +137,27 @@ export async function claimFixture() {
   return { ...f, claimId: 1n, submittedAt };
 }
 
-/** Members 1 to 4 approved claim 1 and it was resolved: it waits for settlement of period 0. */
+/** Claim 1's jury (3 of members 1 to 4) approved it; its timetable ended and it was resolved. */
 export async function approvedFixture() {
   const f = await claimFixture();
-  await voteOn(f.pool, 1n, [
-    [f.members[1], true],
-    [f.members[2], true],
-    [f.members[3], true],
-    [f.members[4], true],
-  ]);
+  await decide(f.pool, 1n, true);
   await f.pool.resolve(1n);
   return f;
 }
 
 /**
- * Members 1 and 2 withdrew down to the minimum balance (60); period 0 was settled: claim 1 paid 50
- * plus a fee of 4, a share of 10.8 each. Members 1 and 2 now hold 49.2, below the minimum.
+ * Members 1 and 2 withdrew down to the minimum balance (60); every ended period was settled: claim
+ * 1 paid 50 plus a fee of 4, a share of 10.8 each. Members 1 and 2 now hold 49.2, below the minimum
+ * (less if they sat on the jury and did not reveal: everyone revealed here).
  */
 export async function settledFixture() {
   const f = await approvedFixture();
   await f.pool.connect(f.members[1]).withdraw(USD("40"));
   await f.pool.connect(f.members[2]).withdraw(USD("40"));
-  await endPeriod(f.pool, 0);
-  await f.pool.settle(0);
-  return f;
+  const period = await f.pool.currentPeriod();
+  await endPeriod(f.pool, period);
+  while ((await f.pool.nextPeriodToSettle()) <= period) await f.pool.settle(await f.pool.nextPeriodToSettle());
+  return { ...f, settledPeriod: period };
 }
 
 /** A second pool of the same factory whose joins need the verifier's attestation. */

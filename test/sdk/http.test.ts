@@ -7,8 +7,9 @@ import {
   ClaimState,
   MemberAlreadyJoinedError,
   MemberStatus,
+  JurorNotSeatedError,
+  JurySeedNotReadyError,
   UnexpectedClaimStateError,
-  VoterIsClaimantError,
   createHuzhuClient,
   fromEthers,
   fromViem,
@@ -18,13 +19,15 @@ import {
   type HuzhuClient,
   type Rules,
 } from "../../sdk/src";
-import { MockERC20__factory, PoolFactory__factory, type MockERC20 } from "../../typechain-types";
+import { deployHuzhu } from "../../sdk/src/node";
+import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
 
 const PORT = 8634;
 const DAY = 24 * 60 * 60;
 const USD = (amount: string) => parseAmount(amount, 6);
 const ZERO_SALT = `0x${"00".repeat(32)}` as const;
+const ZERO_ADDRESS = `0x${"00".repeat(20)}` as Address;
 
 /**
  * The real client path: a `hardhat node` over HTTP JSON-RPC, ethers `Wallet`s on a `JsonRpcProvider`
@@ -72,23 +75,35 @@ describe("sdk over HTTP JSON-RPC with ethers wallets and viem local accounts @js
     node = await startHardhatNode(PORT);
     const deployer = node.wallet(0);
     token = await new MockERC20__factory(deployer).deploy("Test USD", "TUSD", 6);
-    factory = (await (await new PoolFactory__factory(deployer).deploy()).getAddress()) as Address;
+    ({
+      deployment: {
+        factory: { address: factory },
+      },
+    } = await deployHuzhu(deployer));
     rules = {
       asset: (await token.getAddress()) as Address,
+      randomness: ZERO_ADDRESS,
       waitingPeriod: 90 * DAY,
       periodLength: 14 * DAY,
       commitWindow: 3 * DAY,
+      revealWindow: 2 * DAY,
+      appealWindow: 2 * DAY,
+      lapseGrace: 14 * DAY,
       minDeposit: USD("600"),
       minBalance: USD("600"),
       maxClaimsPerPeriod: 5,
       feeBps: 800,
+      jurySize: 3,
+      maxAppealRounds: 1,
+      quorumBps: 6_000,
+      approvalThresholdBps: 6_000,
       maxClaimAmount: USD("300000"),
       capPerMember: USD("100"),
-      revealWindow: 2 * DAY,
-      quorum: 3,
-      approvalThresholdBps: 6_000,
       claimBond: USD("5"),
+      appealBond: USD("10"),
+      jurorPenalty: USD("1"),
       annualChargeCap: 0n,
+      maxPayoutPerMember: 0n,
     };
     operatorAddress = node.wallet(1).address as Address;
     const names = ["alice", "bob", "carol", "dave"] as const;
@@ -169,14 +184,30 @@ describe("sdk over HTTP JSON-RPC with ethers wallets and viem local accounts @js
     expect(claimId).to.equal(1n);
     const claim = await clients.dave.getClaim({ claimId });
     expect(claim.claimant).to.equal(addresses.alice);
-    expect(claim.state).to.equal(ClaimState.Committing);
+    expect(claim.state).to.equal(ClaimState.Drawing);
     expect([claim.amount, claim.bond]).to.deep.equal([USD("200"), USD("5")]);
     expect(claim.evidenceDigest).to.equal(id("receipts.pdf"));
     expect(await token.balanceOf(addresses.alice)).to.equal(USD("995"));
   });
 
+  it("draws the jury once its seed block exists: the three members who are not the claimant", async function () {
+    const seedBlock = (await clients.dave.getRound({ claimId })).seedBlock;
+    if (BigInt(await node.provider().getBlockNumber()) < seedBlock) {
+      await expect(clients.dave.drawJury({ claimId })).to.be.rejectedWith(JurySeedNotReadyError);
+    }
+    await node.send("evm_mine", []);
+    await node.send("evm_mine", []);
+    const { jurors, reanchored } = await clients.dave.drawJury({ claimId });
+    expect(reanchored).to.equal(false);
+    // Four members, the claimant skipped: the other three are drawn (in the draw's order).
+    expect([...jurors].sort()).to.deep.equal([addresses.bob, addresses.carol, addresses.dave].sort());
+    expect((await clients.alice.getClaim({ claimId })).state).to.equal(ClaimState.Committing);
+    const duties = await clients.bob.getJuryDuties({ pendingOnly: true });
+    expect(duties.map((d) => [d.claimId, d.round, d.due])).to.deep.equal([[claimId, 0n, "commit"]]);
+  });
+
   it("commits votes with salts derived from each wallet's signature, the same on every derivation", async function () {
-    await expect(clients.alice.commitVote({ claimId, support: true })).to.be.rejectedWith(VoterIsClaimantError);
+    await expect(clients.alice.commitVote({ claimId, support: true })).to.be.rejectedWith(JurorNotSeatedError);
     const votes = [
       [clients.bob, true],
       [clients.carol, true],
@@ -197,13 +228,18 @@ describe("sdk over HTTP JSON-RPC with ethers wallets and viem local accounts @js
     await clients.bob.revealVote({ claimId, support: true });
     await clients.carol.revealVote({ claimId, support: true });
     await clients.dave.revealVote({ claimId, support: false });
-    const claim = await clients.alice.getClaim({ claimId });
-    expect(claim.state).to.equal(ClaimState.Revealing);
-    expect([claim.approvals, claim.rejections]).to.deep.equal([2n, 1n]);
+    expect((await clients.alice.getClaim({ claimId })).state).to.equal(ClaimState.Revealing);
+    await node.increaseTime(2 * DAY);
+    const t = await clients.alice.tally({ claimId });
+    expect([t.approvals, t.rejections, t.quorum, t.verdictName]).to.deep.equal([2n, 1n, 2n, "Approve"]);
+    expect(t.penalized).to.deep.equal([]);
   });
 
-  it("resolves the claim as approved once the reveal window has ended (2 of 3, threshold 60%)", async function () {
-    await node.increaseTime(2 * DAY);
+  it("resolves the claim as approved at the end of its timetable (2 of 3, threshold 60%)", async function () {
+    await expect(clients.dave.resolve({ claimId })).to.be.rejectedWith(UnexpectedClaimStateError);
+    const { resolvesAt } = await clients.dave.getClaim({ claimId });
+    const now = BigInt((await node.provider().getBlock("latest"))!.timestamp);
+    await node.increaseTime(resolvesAt - now);
     await clients.dave.resolve({ claimId });
     expect((await clients.bob.getClaim({ claimId })).state).to.equal(ClaimState.Approved);
   });
@@ -214,12 +250,13 @@ describe("sdk over HTTP JSON-RPC with ethers wallets and viem local accounts @js
     const periodEnd = before.startedAt + (last + 1n) * BigInt(rules.periodLength);
     const now = BigInt((await node.provider().getBlock("latest"))!.timestamp);
     await node.increaseTime(periodEnd - now);
-    while ((await clients.carol.getPool()).nextPeriodToSettle <= last) await clients.carol.settle();
+    const { parts, nextPeriodToSettle } = await clients.carol.settleDue();
+    expect(nextPeriodToSettle).to.equal(last + 1n);
 
     const periods = [];
     for (let p = 0n; p <= last; p++) periods.push(await clients.bob.getPeriod({ period: p }));
     expect(periods.every((p) => p.settled)).to.equal(true);
-    const paying = periods.filter((p) => p.claimsPaid > 0n);
+    const paying = parts.filter((p) => p.claimsPaid > 0n);
     expect(paying.length).to.equal(1);
     expect([paying[0].members, paying[0].claimsPaid, paying[0].payouts, paying[0].fee, paying[0].share]).to.deep.equal([
       4n,

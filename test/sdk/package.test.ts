@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Wallet, ZeroAddress } from "ethers";
+import { deployHuzhu } from "../../sdk/src/node";
 import { HuzhuPool__factory, MockERC20__factory, PoolFactory__factory } from "../../typechain-types";
 import { defaultRules, USDC } from "../helpers/fixtures";
 import { ROOT, hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
@@ -194,7 +195,8 @@ describe("@huzhu/sdk packed and installed into a fresh project @json-rpc", funct
     node = await startHardhatNode(PORT);
     const deployer = node.wallet(0);
     const token = await new MockERC20__factory(deployer).deploy("Test USD", "TUSD", 6);
-    const factory = await new PoolFactory__factory(deployer).deploy();
+    const { deployment } = await deployHuzhu(deployer);
+    const factory = PoolFactory__factory.connect(deployment.factory.address, deployer);
     const rules = defaultRules(await token.getAddress(), {
       minDeposit: USDC(600),
       minBalance: USDC(600),

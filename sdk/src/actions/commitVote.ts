@@ -4,7 +4,7 @@ import type { Address, Hex } from "../core/types";
 import { checkBytes32 } from "../core/units";
 import type { HuzhuError } from "../errors/base";
 import { MissingAccountError } from "../errors/base";
-import { poolAbi, poolOf, write } from "../internal/contract";
+import { poolAbi, poolOf, read, write } from "../internal/contract";
 import { voteCommitment } from "../utils/commitments";
 import { deriveVoteSalt } from "./deriveVoteSalt";
 
@@ -18,15 +18,21 @@ export interface CommitVoteParameters {
 }
 export interface CommitVoteReturnType {
   receipt: TxReceipt;
+  /** The round voted in (a juror sits in one round of a claim): it is part of the commitment. */
+  round: bigint;
   /** Keep it if you supplied your own: `revealVote` needs it. */
   salt: Hex;
   commitment: Hex;
 }
-/** `VoterNotEligibleError`, `VoterIsClaimantError`, `UnexpectedClaimStateError` (outside the commit window). */
+/**
+ * `JurorNotSeatedError` (not on the current round's jury), `VoteZeroCommitmentError`,
+ * `UnexpectedClaimStateError` (the jury is not drawn yet, or the commit window is over).
+ */
 export type CommitVoteErrorType = HuzhuError;
 
 /**
- * Commits a sealed vote during the commit window (a later commit replaces it).
+ * Commits a sealed vote as a seated juror during the round's commit window (a later commit replaces
+ * it). The commitment binds the claim, the round, the juror, the vote and the salt.
  * @example
  * await commitVote(client, { claimId: 7n, support: true });
  * // ... after the commit window:
@@ -37,12 +43,13 @@ export async function commitVote(
   params: CommitVoteParameters,
 ): Promise<CommitVoteReturnType> {
   const pool = poolOf(client, params.pool);
-  const voter = await client.connector.getAddress();
-  if (!voter) throw new MissingAccountError();
+  const juror = await client.connector.getAddress();
+  if (!juror) throw new MissingAccountError();
   const salt = params.salt
     ? checkBytes32(params.salt, "salt")
     : await deriveVoteSalt(client, { claimId: params.claimId, pool });
-  const commitment = voteCommitment(params.claimId, voter, params.support, salt);
+  const { round } = await read(client, pool, poolAbi, "claim", [params.claimId]);
+  const commitment = voteCommitment(params.claimId, round, juror, params.support, salt);
   const receipt = await write(client, pool, poolAbi, "commitVote", [params.claimId, commitment]);
-  return { receipt, salt, commitment };
+  return { receipt, round, salt, commitment };
 }

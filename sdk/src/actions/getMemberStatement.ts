@@ -41,6 +41,7 @@ export async function getMemberStatement(
     charged: m.charged,
     balance: m.balance,
     exitClaimBound: m.exitClaimBound,
+    lapsableAt: m.lapsableAt,
     payout,
     openClaimId,
   };

@@ -10,10 +10,11 @@ export type GetPoolReturnType = PoolInfo;
 export type GetPoolErrorType = HuzhuError;
 
 /**
- * Reads a pool's rules, roles, token and live figures (member count, charge index, periods, carry, fees).
+ * Reads a pool's rules, roles, token and live figures (member count, charge index, periods, carry,
+ * fees), whether it is open (no identity verifier) and a claim's timetable.
  * @example
  * const info = await getPool(client);
- * console.log(`${info.memberCount} members, fee ${info.rules.feeBps / 100}%`);
+ * console.log(`${info.memberCount} members, fee ${info.rules.feeBps / 100}%${info.isOpenPool ? ", open pool" : ""}`);
  */
 export async function getPool(client: HuzhuClientConfig, params: GetPoolParameters = {}): Promise<GetPoolReturnType> {
   const pool = poolOf(client, params.pool);
@@ -29,6 +30,9 @@ export async function getPool(client: HuzhuClientConfig, params: GetPoolParamete
     carry,
     feesAccrued,
     paused,
+    isOpenPool,
+    claimTimetable,
+    nextPart,
   ] = await Promise.all([
     read(client, pool, poolAbi, "rules", []),
     read(client, pool, poolAbi, "roles", []),
@@ -41,6 +45,9 @@ export async function getPool(client: HuzhuClientConfig, params: GetPoolParamete
     read(client, pool, poolAbi, "carry", []),
     read(client, pool, poolAbi, "feesAccrued", []),
     read(client, pool, poolAbi, "paused", []),
+    read(client, pool, poolAbi, "isOpenPool", []),
+    read(client, pool, poolAbi, "claimTimetable", []),
+    read(client, pool, poolAbi, "nextPart", []),
   ]);
   const [symbol, decimals] = await Promise.all([
     read(client, rules.asset, erc20PermitAbi, "symbol", []),
@@ -61,5 +68,8 @@ export async function getPool(client: HuzhuClientConfig, params: GetPoolParamete
     deficit: carry[1],
     feesAccrued,
     paused,
+    isOpenPool,
+    claimTimetable,
+    nextPart,
   };
 }

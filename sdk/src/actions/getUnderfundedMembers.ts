@@ -18,12 +18,19 @@ export interface UnderfundedScanProgress {
   done: number;
   total: number;
 }
-export type GetUnderfundedMembersReturnType = Array<{ member: Address; balance: bigint; minBalance: bigint }>;
+export type GetUnderfundedMembersReturnType = Array<{
+  member: Address;
+  balance: bigint;
+  minBalance: bigint;
+  /** When the member may be lapsed: 0 when not flagged yet (`flag` first, or `lapseBatch`). */
+  lapsableAt: bigint;
+}>;
 export type GetUnderfundedMembersErrorType = HuzhuError;
 
 /**
- * Lists the counted members below the minimum balance: the membership comes from the pool's events
- * (joins minus leaves), the balances from the chain. These are the members a keeper may lapse.
+ * Lists the Waiting and Active members below the minimum balance: the membership comes from the
+ * pool's events (joins minus exit requests, lapses and leaves), the balances from the chain. These
+ * are the members a keeper may flag, and lapse once their grace is over (`lapseBatch` does both).
  * @example
  * const due = await getUnderfundedMembers(client, { fromBlock: deployment.blocks.factory });
  */
@@ -35,7 +42,7 @@ export async function getUnderfundedMembers(
   const events = await fetchPoolEvents(client, pool, {
     fromBlock: params.fromBlock,
     blockRange: params.blockRange,
-    names: ["MemberJoined", "MemberLeft"],
+    names: ["MemberJoined", "MemberExitRequested", "MemberLapsing", "MemberLeft"],
     onProgress: (scanned, total) =>
       params.onProgress?.({ stage: "events", done: Number(scanned), total: Number(total) }),
   });
@@ -49,8 +56,9 @@ export async function getUnderfundedMembers(
   const result: GetUnderfundedMembersReturnType = [];
   let done = 0;
   for (const member of counted) {
-    const balance = await read(client, pool, poolAbi, "balanceOf", [member]);
-    if (balance < BigInt(minBalance)) result.push({ member, balance, minBalance });
+    const m = await read(client, pool, poolAbi, "member", [member]);
+    if (m.balance < BigInt(minBalance))
+      result.push({ member, balance: m.balance, minBalance, lapsableAt: m.lapsableAt });
     params.onProgress?.({ stage: "balances", done: ++done, total: counted.size });
   }
   return result;

@@ -28,17 +28,26 @@ export interface JoinParameters {
 
 export type JoinReturnType = TxReceipt;
 
-/** `MemberDepositTooLowError`, `MemberAlreadyJoinedError`, `MemberCommitmentUsedError`, attestation errors, `EnforcedPauseError`, ... */
+/**
+ * `MemberDepositTooLowError`, `MemberAlreadyJoinedError`, `MemberCommitmentUsedError`,
+ * `MemberCommitmentMismatchError` (a returning wallet with another commitment), attestation errors,
+ * `EnforcedPauseError`, ...
+ */
 export type JoinErrorType = HuzhuError;
 
 export const NO_ATTESTATION: Attestation = { deadline: 0n, signature: "0x" };
 
 /**
  * Joins a pool with a first deposit. The member is counted at once and shares every claim settled
- * from now on; they may claim after the waiting period.
+ * from now on; they may claim, and sit on juries, after the waiting period.
+ *
+ * Returning: a wallet that left (`Exited`, or `Lapsed` after a forced exit) joins again the same way,
+ * with the SAME identity commitment; its remaining balance is kept and a new waiting period starts.
  *
  * @example
  * const receipt = await join(client, { amount: parseAmount("20", 6), commitment: identityCommitment("passport:...", salt) });
+ * // Later, after leaving: join again with the same commitment.
+ * await join(client, { amount: parseAmount("20", 6), commitment: identityCommitment("passport:...", salt) });
  */
 export async function join(client: HuzhuClientConfig, params: JoinParameters): Promise<JoinReturnType> {
   const pool = poolOf(client, params.pool);

@@ -6,18 +6,25 @@ import type { HuzhuError } from "../errors/base";
 import { poolAbi, poolOf, write } from "../internal/contract";
 
 export interface LapseParameters {
-  /** A counted member below the minimum balance. */
+  /** A flagged member whose grace is over and who is still below the minimum balance. */
   member: Address;
   pool?: Address;
 }
 export type LapseReturnType = TxReceipt;
-/** `MemberFundedError` for a member in good standing; `UnexpectedMemberStatusError` if not counted. */
+/**
+ * `MemberGraceNotOverError` (flagged, grace running; also for a member never flagged: `lapsableAt` 0),
+ * `MemberFundedError` (topped up meanwhile), `UnexpectedMemberStatusError` (not Waiting or Active).
+ */
 export type LapseErrorType = HuzhuError;
 
 /**
- * Takes an underfunded member out of the count (a keeper duty; anyone may call).
+ * Lapses a flagged member after the grace: a forced exit notice (status `Lapsing`). They stay counted,
+ * and paying, until every claim submitted before it is final and paid; then `completeExit` makes them
+ * `Lapsed`. Anyone may call; `flag` first (or use `lapseBatch`, which flags and lapses).
  * @example
- * for (const m of await getUnderfundedMembers(client)) await lapse(client, { member: m.member });
+ * await flag(client, { member });
+ * // ... lapseGrace later, if still below the minimum:
+ * await lapse(client, { member });
  */
 export async function lapse(client: HuzhuClientConfig, params: LapseParameters): Promise<LapseReturnType> {
   return write(client, poolOf(client, params.pool), poolAbi, "lapse", [checkAddress(params.member, "member")]);

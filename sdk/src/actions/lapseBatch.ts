@@ -4,25 +4,28 @@ import type { Address } from "../core/types";
 import { checkAddress } from "../core/units";
 import type { HuzhuError } from "../errors/base";
 import { poolAbi, poolOf, write } from "../internal/contract";
-import { findEvent } from "../internal/events";
+import { findEvents } from "../internal/events";
 
 export interface LapseBatchParameters {
-  /** Members to lapse; funded ones and non-members are skipped. */
+  /** Members to flag or lapse; funded ones, flagged ones in their grace and non-members are skipped. */
   members: Address[];
   pool?: Address;
 }
 export interface LapseBatchReturnType {
   receipt: TxReceipt;
-  /** How many were lapsed. */
-  lapsed: number;
+  /** Members flagged by this call (below the minimum, not flagged before). */
+  flagged: Address[];
+  /** Members lapsed by this call (flagged, grace over, still below the minimum). */
+  lapsed: Address[];
 }
 export type LapseBatchErrorType = HuzhuError;
 
 /**
- * Lapses every listed member below the minimum balance in one transaction; its gas grows with the list only.
+ * The keeper's duty in one transaction: flags every listed member below the minimum balance that is
+ * not flagged yet, and lapses every flagged one whose grace is over. Its gas grows with the list only.
  * @example
  * const underfunded = await getUnderfundedMembers(client);
- * await lapseBatch(client, { members: underfunded.map((m) => m.member) });
+ * const { flagged, lapsed } = await lapseBatch(client, { members: underfunded.map((m) => m.member) });
  */
 export async function lapseBatch(
   client: HuzhuClientConfig,
@@ -30,9 +33,9 @@ export async function lapseBatch(
 ): Promise<LapseBatchReturnType> {
   const members = params.members.map((m, i) => checkAddress(m, `members[${i}]`));
   const receipt = await write(client, poolOf(client, params.pool), poolAbi, "lapseBatch", [members]);
-  let lapsed = 0;
-  for (const log of receipt.logs) {
-    if (findEvent({ ...receipt, logs: [log] }, poolAbi, "MemberLeft")) lapsed++;
-  }
-  return { receipt, lapsed };
+  return {
+    receipt,
+    flagged: findEvents(receipt, poolAbi, "MemberFlagged").map((e) => e.args.member as Address),
+    lapsed: findEvents(receipt, poolAbi, "MemberLapsing").map((e) => e.args.member as Address),
+  };
 }

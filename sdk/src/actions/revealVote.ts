@@ -15,11 +15,14 @@ export interface RevealVoteParameters {
   pool?: Address;
 }
 export type RevealVoteReturnType = TxReceipt;
-/** `VoteRevealMismatchError`, `VoteNotCommittedError`, `UnexpectedClaimStateError` (outside the reveal window). */
+/**
+ * `VoteRevealMismatchError` (another vote or salt), `VoteNotCommittedError`, `JurorNotSeatedError`,
+ * `UnexpectedClaimStateError` (outside the reveal window).
+ */
 export type RevealVoteErrorType = HuzhuError;
 
 /**
- * Reveals a committed vote during the reveal window.
+ * Reveals a seated juror's committed vote during the round's reveal window.
  * @example
  * await revealVote(client, { claimId: 7n, support: true });
  */

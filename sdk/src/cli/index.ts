@@ -10,6 +10,7 @@ import { Command } from "commander";
 import { registerAudit } from "./commands/audit";
 import { registerClaim } from "./commands/claim";
 import { registerDeploy } from "./commands/deploy";
+import { registerJury } from "./commands/jury";
 import { registerKeeper } from "./commands/keeper";
 import { registerMember } from "./commands/member";
 import { registerPool } from "./commands/pool";
@@ -18,7 +19,9 @@ import { registerVote } from "./commands/vote";
 /** The `huzhu` program with every command. */
 export function buildProgram(): Command {
   const program = new Command("huzhu")
-    .description("Run Huzhu mutual-aid pools: deploy, create pools, join, claim, vote, settle, lapse, statements.")
+    .description(
+      "Run Huzhu mutual-aid pools: deploy, create pools, join, claim, draw juries, vote, appeal, settle, flag and lapse, statements.",
+    )
     .option("--network <name>", "the network: reads <deployments>/<name>.json", "localhost")
     .option("--deployments <dir>", "the directory of deployments files", "deployments")
     .option("--rpc <url>", "JSON-RPC URL (env HUZHU_RPC_URL; default for localhost: http://127.0.0.1:8545)")
@@ -31,6 +34,7 @@ export function buildProgram(): Command {
   registerPool(program);
   registerMember(program);
   registerClaim(program);
+  registerJury(program);
   registerVote(program);
   registerKeeper(program);
   registerAudit(program);

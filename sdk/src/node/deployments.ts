@@ -9,6 +9,8 @@
  *   "chainId": 31337,
  *   "factory": { "address": "0x5FbD...", "block": 1 },
  *   "implementation": "0xa16E...",
+ *   "libraries": { "Juries": "0xe7f1...", "Apportionment": "0x9fE4..." },
+ *   "refusesOpenPools": false,
  *   "compiler": { "version": "0.8.28", "optimizer": { "enabled": true, "runs": 1000 }, "viaIR": true, "evmVersion": "cancun" },
  *   "pools": [{ "name": "default", "address": "0x9f1a...", "block": 3, "rules": { "minDeposit": "20000000", ... }, "roles": { ... } }]
  * }
@@ -59,9 +61,19 @@ export interface Deployment {
   factory: { address: Address; block: bigint };
   /** The pool implementation every pool of the factory is a clone of. */
   implementation: Address;
+  /** The libraries the pool implementation is linked to (absent in files written before v2). */
+  libraries?: DeployedLibraries;
+  /** Whether the factory refuses pools without an identity verifier (absent before v2). */
+  refusesOpenPools?: boolean;
   /** Absent when the deployer did not know the build (e.g. no build artifacts at hand). */
   compiler?: CompilerSettings;
   pools: DeployedPool[];
+}
+
+/** The linked libraries of the pool implementation, by contract name. */
+export interface DeployedLibraries {
+  Juries: Address;
+  Apportionment: Address;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -129,7 +141,11 @@ export function parseDeployment(text: string, network: string, file = deployment
   }
   const at: FieldContext = { file, path: "" };
   const object = readObject(json, at);
-  onlyKeys(object, ["network", "chainId", "factory", "implementation", "compiler", "pools"], at);
+  onlyKeys(
+    object,
+    ["network", "chainId", "factory", "implementation", "libraries", "refusesOpenPools", "compiler", "pools"],
+    at,
+  );
   const recorded = readString(object.network, field(at, "network"));
   if (recorded !== network) fail(field(at, "network"), `is "${recorded}" but the file is read for "${network}"`);
   const chainId = readInteger(object.chainId, field(at, "chainId"), MAX_BLOCK);
@@ -137,6 +153,16 @@ export function parseDeployment(text: string, network: string, file = deployment
   const factoryAt = field(at, "factory");
   const factory = readObject(object.factory, factoryAt);
   onlyKeys(factory, ["address", "block"], factoryAt);
+  let libraries: DeployedLibraries | undefined;
+  if (object.libraries !== undefined) {
+    const librariesAt = field(at, "libraries");
+    const recordedLibraries = readObject(object.libraries, librariesAt);
+    onlyKeys(recordedLibraries, ["Juries", "Apportionment"], librariesAt);
+    libraries = {
+      Juries: readAddress(recordedLibraries.Juries, field(librariesAt, "Juries")),
+      Apportionment: readAddress(recordedLibraries.Apportionment, field(librariesAt, "Apportionment")),
+    };
+  }
   const poolsAt = field(at, "pools");
   if (!Array.isArray(object.pools)) fail(poolsAt, "must be a JSON array (empty when no pool was created)");
   const pools = (object.pools as unknown[]).map((pool, i) => readPool(pool, field(poolsAt, i)));
@@ -153,6 +179,10 @@ export function parseDeployment(text: string, network: string, file = deployment
       block: readInteger(factory.block, field(factoryAt, "block"), MAX_BLOCK),
     },
     implementation: readAddress(object.implementation, field(at, "implementation")),
+    ...(libraries ? { libraries } : {}),
+    ...(object.refusesOpenPools !== undefined
+      ? { refusesOpenPools: readBoolean(object.refusesOpenPools, field(at, "refusesOpenPools")) }
+      : {}),
     ...(object.compiler !== undefined ? { compiler: readCompiler(object.compiler, field(at, "compiler")) } : {}),
     pools,
   };
@@ -197,6 +227,8 @@ export function serializeDeployment(deployment: Deployment): string {
     chainId: deployment.chainId,
     factory: { address: deployment.factory.address, block: Number(deployment.factory.block) },
     implementation: deployment.implementation,
+    ...(deployment.libraries ? { libraries: deployment.libraries } : {}),
+    ...(deployment.refusesOpenPools !== undefined ? { refusesOpenPools: deployment.refusesOpenPools } : {}),
     ...(deployment.compiler ? { compiler: deployment.compiler } : {}),
     pools: deployment.pools.map((pool) => ({
       name: pool.name,

@@ -126,15 +126,36 @@ export const RULE_AMOUNTS = [
   "maxClaimAmount",
   "capPerMember",
   "claimBond",
+  "appealBond",
+  "jurorPenalty",
   "annualChargeCap",
+  "maxPayoutPerMember",
 ] as const;
-export const RULE_UINT32 = ["waitingPeriod", "periodLength", "commitWindow", "revealWindow", "quorum"] as const;
-export const RULE_UINT16 = ["maxClaimsPerPeriod", "feeBps", "approvalThresholdBps"] as const;
-export const RULE_KEYS = ["asset", ...RULE_UINT32, ...RULE_UINT16, ...RULE_AMOUNTS] as const;
+/** Amounts that may be left out of a rules file: 0, no cap or no limit. */
+const OPTIONAL_AMOUNTS: readonly string[] = ["annualChargeCap", "maxPayoutPerMember"];
+export const RULE_UINT32 = [
+  "waitingPeriod",
+  "periodLength",
+  "commitWindow",
+  "revealWindow",
+  "appealWindow",
+  "lapseGrace",
+] as const;
+export const RULE_UINT16 = ["maxClaimsPerPeriod", "feeBps", "quorumBps", "approvalThresholdBps"] as const;
+export const RULE_UINT8 = ["jurySize", "maxAppealRounds"] as const;
+export const RULE_KEYS = [
+  "asset",
+  "randomness",
+  ...RULE_UINT32,
+  ...RULE_UINT16,
+  ...RULE_UINT8,
+  ...RULE_AMOUNTS,
+] as const;
 export const ROLE_KEYS = ["operator", "verifier", "assessor", "guardian"] as const;
 
 /**
- * Reads a rules object. Every field is required except `annualChargeCap` (0, no cap). Returns the
+ * Reads a rules object. Every field is required except `randomness` (the zero address: block
+ * hashes), `annualChargeCap` (0, no cap) and `maxPayoutPerMember` (0, no limit). Returns the
  * decimals the `{ amount, decimals }` fields declared, so that a caller can check them against the token.
  */
 export function readRules(
@@ -144,13 +165,17 @@ export function readRules(
 ): { rules: Rules; decimals?: number } {
   const object = readObject(value, at);
   onlyKeys(object, [...RULE_KEYS, ...extraKeys], at);
-  const partial: Record<string, unknown> = { asset: readAddress(object.asset, field(at, "asset")) };
+  const partial: Record<string, unknown> = {
+    asset: readAddress(object.asset, field(at, "asset")),
+    randomness: object.randomness === undefined ? ZERO : readAddress(object.randomness, field(at, "randomness")),
+  };
   for (const key of RULE_UINT32) partial[key] = Number(readInteger(object[key], field(at, key), UINT32_MAX));
   for (const key of RULE_UINT16) partial[key] = Number(readInteger(object[key], field(at, key), UINT16_MAX));
+  for (const key of RULE_UINT8) partial[key] = Number(readInteger(object[key], field(at, key), 255n));
   let decimals: number | undefined;
   let decimalsFrom = "";
   for (const key of RULE_AMOUNTS) {
-    if (key === "annualChargeCap" && object[key] === undefined) {
+    if (OPTIONAL_AMOUNTS.includes(key) && object[key] === undefined) {
       partial[key] = 0n;
       continue;
     }
@@ -193,9 +218,10 @@ export function fullRoles(roles: Partial<Roles> & Pick<Roles, "operator">): Role
 
 /** Rules as JSON: amounts as decimal strings of base units, durations and counts as numbers. */
 export function rulesToJson(rules: Rules): Record<string, string | number> {
-  const json: Record<string, string | number> = { asset: rules.asset };
+  const json: Record<string, string | number> = { asset: rules.asset, randomness: rules.randomness ?? ZERO };
   for (const key of RULE_UINT32) json[key] = Number(rules[key]);
   for (const key of RULE_UINT16) json[key] = Number(rules[key]);
+  for (const key of RULE_UINT8) json[key] = Number(rules[key]);
   for (const key of RULE_AMOUNTS) json[key] = BigInt(rules[key]).toString();
   return json;
 }

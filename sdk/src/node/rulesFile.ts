@@ -3,20 +3,25 @@
  * as JSON.
  *
  * - `asset`: the token's address.
+ * - `randomness` (optional): an `IJuryRandomness` adapter; left out, jury seeds are future block hashes.
  * - Durations in seconds and counts (`waitingPeriod`, `periodLength`, `commitWindow`, `revealWindow`,
- *   `quorum`, `maxClaimsPerPeriod`, `feeBps`, `approvalThresholdBps`): JSON numbers or decimal strings.
- * - Amounts (`minDeposit`, `minBalance`, `maxClaimAmount`, `capPerMember`, `claimBond`,
- *   `annualChargeCap`): a decimal string of base units (`"20000000"`) or, in token units,
- *   `{ "amount": "20", "decimals": 6 }`. `annualChargeCap` may be left out (no cap).
+ *   `appealWindow`, `lapseGrace`, `maxClaimsPerPeriod`, `feeBps`, `jurySize`, `maxAppealRounds`,
+ *   `quorumBps`, `approvalThresholdBps`): JSON numbers or decimal strings.
+ * - Amounts (`minDeposit`, `minBalance`, `maxClaimAmount`, `capPerMember`, `claimBond`, `appealBond`,
+ *   `jurorPenalty`, `annualChargeCap`, `maxPayoutPerMember`): a decimal string of base units
+ *   (`"20000000"`) or, in token units, `{ "amount": "20", "decimals": 6 }`. `annualChargeCap` and
+ *   `maxPayoutPerMember` may be left out (no cap, no limit).
  * - `roles` (optional): `{ "operator", "verifier", "assessor", "guardian" }`, each an address.
  *
  * @example
  * {
  *   "asset": "0x5FbDB2315678afecb367f032d93F642f64180aa3",
  *   "waitingPeriod": 7776000, "periodLength": 1209600, "commitWindow": 259200, "revealWindow": 172800,
+ *   "appealWindow": 172800, "lapseGrace": 1209600,
  *   "minDeposit": { "amount": "20", "decimals": 6 }, "minBalance": "11000000",
  *   "maxClaimsPerPeriod": 5, "feeBps": 800, "maxClaimAmount": { "amount": "300000", "decimals": 6 },
- *   "capPerMember": "100000", "quorum": 3, "approvalThresholdBps": 6000, "claimBond": "5000000",
+ *   "capPerMember": "100000", "jurySize": 3, "maxAppealRounds": 1, "quorumBps": 6667,
+ *   "approvalThresholdBps": 6000, "claimBond": "5000000", "appealBond": "10000000", "jurorPenalty": "500000",
  *   "roles": { "operator": "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" }
  * }
  */

@@ -11,12 +11,15 @@ export function identityCommitment(identity: string, salt: Hex): Hex {
   return keccak256(encodeAbiParameters([{ type: "string" }, { type: "bytes32" }], [identity, salt]));
 }
 
-/** The hash a voter commits: `keccak256(abi.encode(claimId, voter, support, salt))`, as the pool computes it. */
-export function voteCommitment(claimId: bigint, voter: Address, support: boolean, salt: Hex): Hex {
+/**
+ * The hash a juror commits: `keccak256(abi.encode(claimId, round, juror, support, salt))`, as the
+ * pool's `voteCommitment` computes it.
+ */
+export function voteCommitment(claimId: bigint, round: bigint, juror: Address, support: boolean, salt: Hex): Hex {
   return keccak256(
     encodeAbiParameters(
-      [{ type: "uint256" }, { type: "address" }, { type: "bool" }, { type: "bytes32" }],
-      [claimId, voter, support, salt],
+      [{ type: "uint256" }, { type: "uint256" }, { type: "address" }, { type: "bool" }, { type: "bytes32" }],
+      [claimId, round, juror, support, salt],
     ),
   );
 }

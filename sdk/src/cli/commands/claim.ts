@@ -1,10 +1,13 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import type { Command } from "commander";
 import { keccak256 } from "viem";
+import { appeal } from "../../actions/appeal";
 import { getClaim } from "../../actions/getClaim";
+import { getRound } from "../../actions/getRound";
 import { resolve } from "../../actions/resolve";
 import { submitClaim } from "../../actions/submitClaim";
-import { ClaimState, type Hex } from "../../core/types";
+import { tally } from "../../actions/tally";
+import { ClaimState, type Hex, type RoundInfo } from "../../core/types";
 import { parseAmount } from "../../core/units";
 import { InvalidParameterError } from "../../errors/base";
 import { date, handle, money, parseWhole, print, txLine, txOf } from "../output";
@@ -25,24 +28,40 @@ async function submit(session: Session, options: { amount: string; evidence: str
   const token = await session.token(client);
   const amount = parseAmount(options.amount, token.decimals, "--amount");
   const { claimId, receipt } = await submitClaim(client, { amount, evidenceDigest: digest, uri: options.uri });
-  const claim = await getClaim(client, { claimId });
+  const [claim, round] = await Promise.all([getClaim(client, { claimId }), getRound(client, { claimId, round: 0n })]);
   print(
     session,
     {
       claimId,
       amount,
       evidenceDigest: digest,
-      commitEndsAt: claim.commitEndsAt,
-      revealEndsAt: claim.revealEndsAt,
+      seedBlock: round.seedBlock,
+      commitEndsAt: round.commitEndsAt,
+      revealEndsAt: round.revealEndsAt,
+      resolvesAt: claim.resolvesAt,
       tx: txOf(receipt),
     },
     [
       `submitted claim #${claimId} for ${money(amount, token)} (bond ${money(claim.bond, token)} posted)`,
       `evidence digest ${digest}${file ? ` (keccak256 of ${file})` : ""}`,
-      `votes: commit until ${date(claim.commitEndsAt)}, reveal until ${date(claim.revealEndsAt)}`,
+      `jury: drawn from block ${round.seedBlock} on (\`huzhu jury draw ${claimId}\`), commit until ${date(round.commitEndsAt)}, reveal until ${date(round.revealEndsAt)}`,
+      `final at ${date(claim.resolvesAt)} whatever happens`,
       txLine(receipt),
     ],
   );
+}
+
+function roundLines(r: RoundInfo): string[] {
+  const status = !r.drawn
+    ? "not drawn"
+    : r.tallied
+      ? `tallied: ${r.approvals} for, ${r.rejections} against (quorum ${r.quorum})`
+      : `${r.approvals + r.rejections} revealed so far (quorum ${r.quorum})`;
+  return [
+    `round ${r.round}     ${r.seats}/${r.seatsTarget} seats, ${status}`,
+    `            commit until ${date(r.commitEndsAt)}, reveal until ${date(r.revealEndsAt)}, appeal until ${date(r.appealEndsAt)}`,
+    ...(r.jurors.length > 0 ? [`            jurors ${r.jurors.join(", ")}`] : []),
+  ];
 }
 
 async function show(session: Session, id: string): Promise<void> {
@@ -51,16 +70,43 @@ async function show(session: Session, id: string): Promise<void> {
   const [c, token] = await Promise.all([getClaim(client, { claimId }), session.token(client)]);
   if (c.state === ClaimState.None)
     throw new InvalidParameterError("claim id", `there is no claim #${claimId} in this pool`);
+  const rounds = await Promise.all(
+    Array.from({ length: Number(c.round) + 1 }, (_, r) => getRound(client, { claimId, round: BigInt(r) })),
+  );
   const none = /^0x0{64}$/;
-  print(session, { ...c, token }, [
+  print(session, { ...c, rounds, token }, [
     `claim       #${c.id} (${c.stateName})`,
     `claimant    ${c.claimant}`,
-    `amount      ${money(c.amount, token)}, bond ${money(c.bond, token)}`,
+    `amount      ${money(c.amount, token)}, bond ${money(c.bond, token)}, fee ${Number(c.feeBps) / 100}%`,
     `evidence    ${c.evidenceDigest}`,
     `review      ${none.test(c.reviewDigest) ? "none" : c.reviewDigest}`,
-    `submitted   ${date(c.submittedAt)}`,
-    `votes       commit until ${date(c.commitEndsAt)}, reveal until ${date(c.revealEndsAt)}`,
-    `tally       ${c.approvals} for, ${c.rejections} against (revealed)`,
+    `submitted   ${date(c.submittedAt)}; final at ${date(c.resolvesAt)}`,
+    `verdict     ${c.verdictName}${/^0x0{40}$/.test(c.appellant) ? "" : ` (appealed by ${c.appellant})`}`,
+    ...rounds.flatMap(roundLines),
+  ]);
+}
+
+async function tallyClaim(session: Session, id: string): Promise<void> {
+  const claimId = parseWhole(id, "claim id");
+  const client = await session.writer();
+  const token = await session.token(client);
+  const t = await tally(client, { claimId });
+  print(session, { claimId, ...t, tx: txOf(t.receipt), receipt: undefined }, [
+    `tallied round ${t.round} of claim #${claimId}: ${t.verdictName === "None" ? "no quorum" : t.verdictName} (${t.approvals} for, ${t.rejections} against, quorum ${t.quorum})`,
+    ...t.penalized.map((p) => `  ${p.juror} did not reveal: paid ${money(p.amount, token)}`),
+    t.nextRound !== undefined && `a fresh jury opens round ${t.nextRound}: \`huzhu jury draw ${claimId}\``,
+    txLine(t.receipt),
+  ]);
+}
+
+async function appealClaim(session: Session, id: string): Promise<void> {
+  const claimId = parseWhole(id, "claim id");
+  const client = await session.writer();
+  const token = await session.token(client);
+  const a = await appeal(client, { claimId });
+  print(session, { claimId, round: a.round, bond: a.bond, tx: txOf(a.receipt) }, [
+    `appealed claim #${claimId}: round ${a.round} seats a larger jury; bond ${money(a.bond, token)} posted (refunded if the verdict is overturned)`,
+    txLine(a.receipt),
   ]);
 }
 
@@ -71,15 +117,8 @@ async function resolveClaim(session: Session, id: string): Promise<void> {
   const c = await getClaim(client, { claimId });
   print(
     session,
-    {
-      claimId,
-      state: c.state,
-      stateName: c.stateName,
-      approvals: c.approvals,
-      rejections: c.rejections,
-      tx: txOf(receipt),
-    },
-    [`claim #${claimId} is ${c.stateName} (${c.approvals} for, ${c.rejections} against)`, txLine(receipt)],
+    { claimId, state: c.state, stateName: c.stateName, verdict: c.verdictName, round: c.round, tx: txOf(receipt) },
+    [`claim #${claimId} is ${c.stateName} (after ${c.round + 1n} round${c.round === 0n ? "" : "s"})`, txLine(receipt)],
   );
 }
 
@@ -95,9 +134,17 @@ export function registerClaim(program: Command): void {
     )
     .option("--uri <uri>", "where the encrypted evidence can be fetched")
     .action(handle(submit));
-  claim.command("show <id>").description("show a claim, its windows and its tally").action(handle(show));
+  claim.command("show <id>").description("show a claim, its verdict and every jury round").action(handle(show));
+  program
+    .command("tally <id>")
+    .description("close a claim's round after its reveal window: the verdict, or a fresh jury short of quorum")
+    .action(handle(tallyClaim));
+  program
+    .command("appeal <id>")
+    .description("appeal a claim's verdict in its appeal window and post the appeal bond")
+    .action(handle(appealClaim));
   program
     .command("resolve <id>")
-    .description("decide every pending claim up to <id> once its reveal window has ended")
+    .description("record the outcome of every claim up to <id> once its timetable has ended")
     .action(handle(resolveClaim));
 }

@@ -1,28 +1,51 @@
 import type { Command } from "commander";
 import { Presets, SingleBar } from "cli-progress";
-import { getPeriod } from "../../actions/getPeriod";
+import { flag } from "../../actions/flag";
 import { getUnderfundedMembers, type UnderfundedScanProgress } from "../../actions/getUnderfundedMembers";
 import { lapse } from "../../actions/lapse";
 import { lapseBatch } from "../../actions/lapseBatch";
-import { settle } from "../../actions/settle";
+import { settle, type SettledPart } from "../../actions/settle";
+import { settleDue } from "../../actions/settleDue";
+import type { Address } from "../../core/types";
 import { checkAddress } from "../../core/units";
+import { InvalidParameterError } from "../../errors/base";
 import { poolAbi, read } from "../../internal/contract";
-import { handle, money, parseWhole, print, txLine, txOf } from "../output";
+import { date, handle, money, parseWhole, print, txLine, txOf } from "../output";
 import type { Session } from "../session";
 
-async function settlePeriod(session: Session, period: string | undefined): Promise<void> {
+function partLine(p: SettledPart, token: { symbol: string; decimals: number }): string {
+  return (
+    `period ${p.period} part ${p.part}${p.closed ? " (closed)" : ""}: ${p.members} members, ${p.claimsPaid} claim${p.claimsPaid === 1n ? "" : "s"} paid, ` +
+    `payouts ${money(p.payouts, token)}${p.cut > 0n ? ` (cut ${money(p.cut, token)})` : ""}, fee ${money(p.fee, token)}, share ${money(p.share, token)}`
+  );
+}
+
+async function settlePeriod(session: Session, period: string | undefined, options: { all?: boolean }): Promise<void> {
   const client = await session.writer();
+  const token = await session.token(client);
+  if (options.all) {
+    if (period !== undefined) throw new InvalidParameterError("period", "give a period or --all, not both");
+    const { receipts, parts, nextPeriodToSettle } = await settleDue(client);
+    print(session, { parts, nextPeriodToSettle, txs: receipts.map(txOf) }, [
+      parts.length === 0
+        ? `nothing to settle: period ${nextPeriodToSettle} has not ended`
+        : `settled ${parts.length} part${parts.length === 1 ? "" : "s"} in ${receipts.length} transaction${receipts.length === 1 ? "" : "s"}; period ${nextPeriodToSettle} is next`,
+      ...parts.map((p) => `  ${partLine(p, token)}`),
+    ]);
+    return;
+  }
   const which =
     period !== undefined
       ? parseWhole(period, "period")
       : await read(client, client.pool!, poolAbi, "nextPeriodToSettle", []);
-  const receipt = await settle(client, { period: which });
-  const [p, token] = await Promise.all([getPeriod(client, { period: which }), session.token(client)]);
-  print(session, { ...p, tx: txOf(receipt) }, [
-    `settled period ${which}: ${p.members} members, ${p.claimsPaid} claim${p.claimsPaid === 1n ? "" : "s"} paid`,
-    `payouts ${money(p.payouts, token)}${p.cut > 0n ? ` (cut by ${money(p.cut, token)} under the yearly cap)` : ""}, fee ${money(p.fee, token)}`,
-    `share   ${money(p.share, token)} per member`,
-    `carry   in: surplus ${money(p.surplusIn, token)}, deficit ${money(p.deficitIn, token)}; out: surplus ${money(p.surplusOut, token)}, deficit ${money(p.deficitOut, token)}`,
+  const { receipt, parts } = await settle(client, { period: which });
+  const first = parts[0];
+  const more = first && !first.closed;
+  print(session, { period: which, parts, tx: txOf(receipt) }, [
+    ...parts.map((p) => partLine(p, token)),
+    first &&
+      `carry   in: surplus ${money(first.surplusIn, token)}, deficit ${money(first.deficitIn, token)}; out: surplus ${money(parts[parts.length - 1].surplusOut, token)}, deficit ${money(parts[parts.length - 1].deficitOut, token)}`,
+    more && `period ${which} has more claims to pay: settle again (or \`huzhu settle --all\`)`,
     txLine(receipt),
   ]);
 }
@@ -50,6 +73,25 @@ function progressBar(session: Session): { update: (p: UnderfundedScanProgress) =
   };
 }
 
+async function flagMember(session: Session, member: string): Promise<void> {
+  const client = await session.writer();
+  const token = await session.token(client);
+  const address = checkAddress(member, "member");
+  const { receipt, balance, lapsableAt } = await flag(client, { member: address });
+  print(session, { member: address, balance, lapsableAt, tx: txOf(receipt) }, [
+    `flagged ${address} (balance ${money(balance, token)}): may be lapsed from ${date(lapsableAt)} unless topped up`,
+    txLine(receipt),
+  ]);
+}
+
+function batchLines(flagged: Address[], lapsed: Address[]): string[] {
+  return [
+    `flagged ${flagged.length}, lapsed ${lapsed.length} (a lapse is a forced exit: counted until earlier claims are paid)`,
+    ...flagged.map((m) => `  flagged ${m}`),
+    ...lapsed.map((m) => `  lapsed  ${m}`),
+  ];
+}
+
 async function lapseMembers(session: Session, members: string[]): Promise<void> {
   const client = await session.writer();
   const token = await session.token(client);
@@ -59,9 +101,10 @@ async function lapseMembers(session: Session, members: string[]): Promise<void> 
       const receipt = await lapse(client, { member: addresses[0] });
       print(session, { lapsed: addresses, count: 1, tx: txOf(receipt) }, [`lapsed ${addresses[0]}`, txLine(receipt)]);
     } else {
-      const { receipt, lapsed } = await lapseBatch(client, { members: addresses });
-      print(session, { listed: addresses, count: lapsed, tx: txOf(receipt) }, [
-        `lapsed ${lapsed} of ${addresses.length} listed members (funded ones and non-members are skipped)`,
+      const { receipt, flagged, lapsed } = await lapseBatch(client, { members: addresses });
+      print(session, { listed: addresses, flagged, lapsed, count: lapsed.length, tx: txOf(receipt) }, [
+        ...batchLines(flagged, lapsed),
+        `of ${addresses.length} listed (funded ones, ones in their grace and non-members are skipped)`,
         txLine(receipt),
       ]);
     }
@@ -75,14 +118,21 @@ async function lapseMembers(session: Session, members: string[]): Promise<void> 
   } finally {
     bar.stop();
   }
-  if (found.length === 0) {
-    print(session, { lapsed: [], count: 0, underfunded: [] }, ["no counted member is below the minimum balance"]);
+  const now = await client.connector.getTimestamp();
+  // Due: not flagged yet (flag them) or flagged with the grace over (lapse them).
+  const due = found.filter((f) => f.lapsableAt === 0n || f.lapsableAt <= now);
+  if (due.length === 0) {
+    print(session, { flagged: [], lapsed: [], count: 0, underfunded: found }, [
+      found.length === 0
+        ? "no Waiting or Active member is below the minimum balance"
+        : `${found.length} flagged member${found.length === 1 ? " is" : "s are"} in their grace: nothing due`,
+    ]);
     return;
   }
-  const { receipt, lapsed } = await lapseBatch(client, { members: found.map((f) => f.member) });
-  print(session, { lapsed: found.map((f) => f.member), count: lapsed, underfunded: found, tx: txOf(receipt) }, [
-    `lapsed ${found.length} member${found.length === 1 ? "" : "s"} below the minimum balance of ${money(found[0].minBalance, token)}:`,
-    ...found.map((f) => `  ${f.member} (balance ${money(f.balance, token)})`),
+  const { receipt, flagged, lapsed } = await lapseBatch(client, { members: due.map((f) => f.member) });
+  print(session, { flagged, lapsed, count: lapsed.length, underfunded: found, tx: txOf(receipt) }, [
+    `${found.length} member${found.length === 1 ? "" : "s"} below the minimum balance of ${money(found[0].minBalance, token)}:`,
+    ...batchLines(flagged, lapsed),
     txLine(receipt),
   ]);
 }
@@ -90,10 +140,19 @@ async function lapseMembers(session: Session, members: string[]): Promise<void> 
 export function registerKeeper(program: Command): void {
   program
     .command("settle [period]")
-    .description("settle an ended period (default: the next one): pay approved claims and charge every member")
+    .description(
+      "settle the next part of an ended period (default: the next one): pay approved claims and charge every member",
+    )
+    .option("--all", "settle every ended period, part after part, until the next one has not ended")
     .action(handle(settlePeriod));
   program
+    .command("flag <member>")
+    .description("flag a member below the minimum balance: they may be lapsed after the pool's grace")
+    .action(handle(flagMember));
+  program
     .command("lapse [members...]")
-    .description("lapse members below the minimum balance; with none given, find them from the pool's events")
+    .description(
+      "flag members below the minimum balance and lapse the flagged ones whose grace is over; with none given, find them from the pool's events",
+    )
     .action(handle(lapseMembers));
 }

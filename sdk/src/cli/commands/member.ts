@@ -141,13 +141,19 @@ async function statement(session: Session, member: string, options: { history?: 
     `member      ${s.member}`,
     `status      ${s.statusName}`,
     (s.status === MemberStatus.Waiting || s.status === MemberStatus.Active || s.status === MemberStatus.Exiting) &&
-      `eligible    from ${date(s.eligibleAt)} (may claim, and vote on claims submitted after it)`,
+      `eligible    from ${date(s.eligibleAt)} (may claim, and sit on juries of claims submitted after it)`,
     `credit      ${money(s.credit, token)} (deposits minus withdrawals)`,
     `charged     ${money(s.charged, token)}`,
     `balance     ${money(s.balance, token)}`,
     `payout due  ${money(s.payout, token)}`,
     `open claim  ${s.openClaimId === 0n ? "none" : `#${s.openClaimId}`}`,
     s.status === MemberStatus.Exiting && `exit        completes once every claim below #${s.exitClaimBound} is done`,
+    s.status === MemberStatus.Lapsing &&
+      `lapse       forced exit: completes once every claim below #${s.exitClaimBound} is done`,
+    s.lapsableAt > 0n &&
+      `flagged     below the minimum balance: may be lapsed from ${date(s.lapsableAt)} unless topped up first`,
+    (s.status === MemberStatus.Exited || s.status === MemberStatus.Lapsed) &&
+      "return      may join again with the same identity and salt (the balance is kept)",
   ]);
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { CompilerSettings } from "../node/deployments";
+import type { CompilerSettings } from "./deployments";
 
 interface BuildInfo {
   solcVersion: string;
