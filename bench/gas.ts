@@ -65,7 +65,9 @@ async function receipt(hash: string): Promise<Receipt> {
   const r = (await rpc("eth_getTransactionReceipt", [hash])) as Receipt;
   if (r === null || r.status !== "0x1") {
     const tx = await rpc("eth_getTransactionByHash", [hash]);
-    const why = await rpc("eth_call", [{ from: tx.from, to: tx.to, data: tx.input }, "latest"]).catch((x: Error) => x.message);
+    const why = await rpc("eth_call", [{ from: tx.from, to: tx.to, data: tx.input }, "latest"]).catch(
+      (x: Error) => x.message,
+    );
     throw new Error(`transaction ${hash} failed or not mined: ${tx.input.slice(0, 10)} ${why}`);
   }
   return r;
@@ -221,9 +223,7 @@ async function settleEnded(e: Env): Promise<Array<{ r: Receipt; sample: Sample }
   for (;;) {
     const p = await e.pool.nextPeriodToSettle();
     if ((await e.pool.periodEnd(p)) > (await now())) return out;
-    out.push(
-      await exec(e.keeper, e.poolAddress, e.pool.interface.encodeFunctionData("settle", [p]), 16_000_000),
-    );
+    out.push(await exec(e.keeper, e.poolAddress, e.pool.interface.encodeFunctionData("settle", [p]), 16_000_000));
   }
 }
 
@@ -255,7 +255,11 @@ async function claimsThroughRound0(e: Env, claimants: string[], amount: bigint, 
     claimants.map((c, i) => [
       c,
       e.poolAddress,
-      e.pool.interface.encodeFunctionData("submitClaim", [amount, ethers.id(`${tag}-evidence-${i}`), "ipfs://bafy-evidence"]),
+      e.pool.interface.encodeFunctionData("submitClaim", [
+        amount,
+        ethers.id(`${tag}-evidence-${i}`),
+        "ipfs://bafy-evidence",
+      ]),
     ]),
     600_000,
     100_000,
@@ -310,7 +314,7 @@ async function claimsThroughRound0(e: Env, claimants: string[], amount: bigint, 
 /** Resolves claims up to `last` in chunks of `step` (resolve goes in id order). */
 async function resolveUpTo(e: Env, last: bigint, step = 150n) {
   const out: Receipt[] = [];
-  for (let id = await e.pool.nextClaimToResolve(); id <= last; ) {
+  for (let id = await e.pool.nextClaimToResolve(); id <= last;) {
     const to = id + step - 1n > last ? last : id + step - 1n;
     out.push((await exec(e.keeper, e.poolAddress, e.pool.interface.encodeFunctionData("resolve", [to]), 16_000_000)).r);
     id = to + 1n;
@@ -345,11 +349,19 @@ async function measureAt(n: number): Promise<Measured> {
     [fresh, e.tokenAddress, e.token.interface.encodeFunctionData("mint", [fresh, usdc(100)])],
     [fresh, e.tokenAddress, e.token.interface.encodeFunctionData("approve", [poolAddress, ethers.MaxUint256])],
   ]);
-  m.join = (await exec(fresh, poolAddress, I.encodeFunctionData("join", [usdc(60), ethers.id("fresh"), { deadline: 0, signature: "0x" }]))).sample;
+  m.join = (
+    await exec(
+      fresh,
+      poolAddress,
+      I.encodeFunctionData("join", [usdc(60), ethers.id("fresh"), { deadline: 0, signature: "0x" }]),
+    )
+  ).sample;
   const wallet = ethers.Wallet.createRandom();
   await rpc("hardhat_setBalance", [wallet.address, RICH]);
   await rpc("hardhat_impersonateAccount", [wallet.address]);
-  await execAll([[e.deployer, e.tokenAddress, e.token.interface.encodeFunctionData("mint", [wallet.address, usdc(100)])]]);
+  await execAll([
+    [e.deployer, e.tokenAddress, e.token.interface.encodeFunctionData("mint", [wallet.address, usdc(100)])],
+  ]);
   const deadline = (await now()) + 3600n;
   const sig = ethers.Signature.from(
     await wallet.signTypedData(
@@ -376,18 +388,36 @@ async function measureAt(n: number): Promise<Measured> {
 
   // Members 9..19 keep exactly the minimum: the next share takes them below it (flag, lapse, lapseBatch).
   const lapsers = n >= 1_000 ? 11 : 0;
-  if (lapsers) await execAll(Array.from({ length: lapsers }, (_, k) => [A(9 + k), poolAddress, I.encodeFunctionData("withdraw", [usdc(35)])] as [string, string, string]));
+  if (lapsers)
+    await execAll(
+      Array.from(
+        { length: lapsers },
+        (_, k) => [A(9 + k), poolAddress, I.encodeFunctionData("withdraw", [usdc(35)])] as [string, string, string],
+      ),
+    );
 
   // One claim (claimant 0) through round 0, an appeal, a 7-seat appeal round, resolve, settle.
   // 20 (more than the forfeited appeal bond the surplus will hold), so that the settlement charges a share.
   const c = await claimsThroughRound0(e, [A(0)], usdc(20), "one");
   const id = c.ids[0];
-  m.submitClaim = sampleOf(c.subs[0], I.encodeFunctionData("submitClaim", [usdc(20), ethers.id("one-evidence-0"), "ipfs://bafy-evidence"]));
-  m.drawJury3 = { ...sampleOf(c.draws[0], I.encodeFunctionData("drawJury", [id])), k: 3, note: `${c.juries[0].length} seated` };
-  m.commitVote = sampleOf(c.commits[0], I.encodeFunctionData("commitVote", [id, commitmentOf(id, 0, c.juries[0][0], true)]));
+  m.submitClaim = sampleOf(
+    c.subs[0],
+    I.encodeFunctionData("submitClaim", [usdc(20), ethers.id("one-evidence-0"), "ipfs://bafy-evidence"]),
+  );
+  m.drawJury3 = {
+    ...sampleOf(c.draws[0], I.encodeFunctionData("drawJury", [id])),
+    k: 3,
+    note: `${c.juries[0].length} seated`,
+  };
+  m.commitVote = sampleOf(
+    c.commits[0],
+    I.encodeFunctionData("commitVote", [id, commitmentOf(id, 0, c.juries[0][0], true)]),
+  );
   m.revealVote = sampleOf(c.reveals[0], I.encodeFunctionData("revealVote", [id, true, salt(id, 0, c.juries[0][0])]));
   m.tally = sampleOf(c.tallies[0], I.encodeFunctionData("tally", [id]));
-  m.attachReview = (await exec(e.assessor, poolAddress, I.encodeFunctionData("attachReview", [id, ethers.id("review")]))).sample;
+  m.attachReview = (
+    await exec(e.assessor, poolAddress, I.encodeFunctionData("attachReview", [id, ethers.id("review")]))
+  ).sample;
   // An appeal against the approval by a member neither claimant nor juror.
   const seated = new Set(c.juries[0]);
   let appellant = 1;
@@ -400,32 +430,54 @@ async function measureAt(n: number): Promise<Measured> {
   const d7 = await exec(e.keeper, poolAddress, I.encodeFunctionData("drawJury", [id]));
   const j7 = jurorsFrom(d7.r);
   m.drawJury7 = { ...d7.sample, k: 7, note: `${j7.length} seated` };
-  await execAll(j7.map((j) => [j, poolAddress, I.encodeFunctionData("commitVote", [id, commitmentOf(id, 1, j, true)])] as [string, string, string]));
+  await execAll(
+    j7.map(
+      (j) =>
+        [j, poolAddress, I.encodeFunctionData("commitVote", [id, commitmentOf(id, 1, j, true)])] as [
+          string,
+          string,
+          string,
+        ],
+    ),
+  );
   await increaseTo(r1.commitEndsAt);
-  await execAll(j7.map((j) => [j, poolAddress, I.encodeFunctionData("revealVote", [id, true, salt(id, 1, j)])] as [string, string, string]));
+  await execAll(
+    j7.map(
+      (j) =>
+        [j, poolAddress, I.encodeFunctionData("revealVote", [id, true, salt(id, 1, j)])] as [string, string, string],
+    ),
+  );
   await increaseTo(r1.revealEndsAt);
   await execAll([[e.keeper, poolAddress, I.encodeFunctionData("tally", [id])]]);
   await increaseTo((await pool.claim(id)).resolvesAt);
   m.resolve = (await exec(e.keeper, poolAddress, I.encodeFunctionData("resolve", [id]), 3_000_000)).sample;
   // The worst case for settle: the claimant took the refunded bond out, so the payout slot is written from zero.
-  await execAll([[A(0), poolAddress, I.encodeFunctionData("withdrawPayout", [])]]);
+  await execAll([[A(0), poolAddress, I.encodeFunctionData("withdrawPayout")]]);
   const paidTopic = claimPaidTopic(e);
   await increaseTo(await pool.periodEnd(await pool.currentPeriod()));
   for (const s of await settleEnded(e))
     if (s.r.logs.some((l) => l.topics[0] === paidTopic)) m.settle1 = { ...s.sample, k: 1 };
-  m.withdrawPayout = (await exec(A(0), poolAddress, I.encodeFunctionData("withdrawPayout", []))).sample;
-  m.withdrawFees = (await exec(e.operator, poolAddress, I.encodeFunctionData("withdrawFees", []))).sample;
+  m.withdrawPayout = (await exec(A(0), poolAddress, I.encodeFunctionData("withdrawPayout"))).sample;
+  m.withdrawFees = (await exec(e.operator, poolAddress, I.encodeFunctionData("withdrawFees"))).sample;
 
   if (lapsers) {
-    const flags = await execAll(Array.from({ length: lapsers }, (_, k) => [e.keeper, poolAddress, I.encodeFunctionData("flag", [A(9 + k)])] as [string, string, string]));
+    const flags = await execAll(
+      Array.from(
+        { length: lapsers },
+        (_, k) => [e.keeper, poolAddress, I.encodeFunctionData("flag", [A(9 + k)])] as [string, string, string],
+      ),
+    );
     m.flag = sampleOf(flags[0], I.encodeFunctionData("flag", [A(9)]));
     await increaseTo((await now()) + BigInt(15 * DAY));
     m.lapse = (await exec(e.keeper, poolAddress, I.encodeFunctionData("lapse", [A(9)]))).sample;
     const batch = Array.from({ length: 10 }, (_, k) => A(10 + k));
-    m.lapseBatch10 = { ...(await exec(e.keeper, poolAddress, I.encodeFunctionData("lapseBatch", [batch]), 3_000_000)).sample, k: 10 };
+    m.lapseBatch10 = {
+      ...(await exec(e.keeper, poolAddress, I.encodeFunctionData("lapseBatch", [batch]), 3_000_000)).sample,
+      k: 10,
+    };
     await settleEnded(e);
   }
-  m.requestExit = (await exec(A(8), poolAddress, I.encodeFunctionData("requestExit", []))).sample;
+  m.requestExit = (await exec(A(8), poolAddress, I.encodeFunctionData("requestExit"))).sample;
   m.completeExit = (await exec(e.keeper, poolAddress, I.encodeFunctionData("completeExit", [A(8)]))).sample;
 
   // A full settle part: MAX_CLAIMS_PER_SETTLE claims by first-time payees (n >= 1,000 only).
@@ -436,7 +488,9 @@ async function measureAt(n: number): Promise<Measured> {
     const f = await claimsThroughRound0(e, claimants, usdc(1), "part");
     await increaseTo((await pool.claim(f.ids[f.ids.length - 1])).resolvesAt);
     await resolveUpTo(e, f.ids[f.ids.length - 1]);
-    await execAll(claimants.map((a) => [a, poolAddress, I.encodeFunctionData("withdrawPayout", [])] as [string, string, string]));
+    await execAll(
+      claimants.map((a) => [a, poolAddress, I.encodeFunctionData("withdrawPayout")] as [string, string, string]),
+    );
     await increaseTo(await pool.periodEnd(await pool.currentPeriod()));
     for (const s of await settleEnded(e)) {
       const paid = s.r.logs.filter((l) => l.topics[0] === paidTopic).length;
@@ -451,7 +505,8 @@ async function settlementRun() {
   const claims = SETTLE_CLAIMS;
   const cap = usdc("0.1");
   // The factory's solvency check: minBalance >= every claim at its cap + the largest fee + rounding.
-  const largest = BigInt(claims) * cap + (BigInt(claims) * cap * 1_000n + 9_999n) / 10_000n + BigInt(Math.ceil(claims / 180));
+  const largest =
+    BigInt(claims) * cap + (BigInt(claims) * cap * 1_000n + 9_999n) / 10_000n + BigInt(Math.ceil(claims / 180));
   const minBalance = ((largest + usdc(1) - 1n) / usdc(1)) * usdc(1);
   const e = await deploy({ maxClaimsPerPeriod: claims, capPerMember: cap, minBalance, minDeposit: minBalance });
   const t0 = Date.now();
@@ -459,13 +514,26 @@ async function settlementRun() {
   await increaseTo((await now()) + BigInt(91 * DAY));
   await settleEnded(e);
   await alignToPeriodStart(e);
-  const f = await claimsThroughRound0(e, Array.from({ length: claims }, (_, k) => addressOf(k)), usdc(1), "s");
+  const f = await claimsThroughRound0(
+    e,
+    Array.from({ length: claims }, (_, k) => addressOf(k)),
+    usdc(1),
+    "s",
+  );
   const last = f.ids[f.ids.length - 1];
   await increaseTo((await e.pool.claim(last)).resolvesAt);
   await resolveUpTo(e, last, 100n);
   // Worst case: every claimant took its refunded bond out, so each payout slot is written from zero.
   await execAll(
-    Array.from({ length: claims }, (_, k) => [addressOf(k), e.poolAddress, e.pool.interface.encodeFunctionData("withdrawPayout", [])] as [string, string, string]),
+    Array.from(
+      { length: claims },
+      (_, k) =>
+        [addressOf(k), e.poolAddress, e.pool.interface.encodeFunctionData("withdrawPayout")] as [
+          string,
+          string,
+          string,
+        ],
+    ),
     300_000,
     100_000,
   );
@@ -536,7 +604,11 @@ async function juriesRun() {
   const claimants = Array.from({ length: JURY_CLAIMS }, (_, k) => addressOf(300 + k));
   const I = e.pool.interface;
   const subs = await execAll(
-    claimants.map((c, i) => [c, e.poolAddress, I.encodeFunctionData("submitClaim", [usdc(1), ethers.id(`j-${i}`), "ipfs://x"])]),
+    claimants.map((c, i) => [
+      c,
+      e.poolAddress,
+      I.encodeFunctionData("submitClaim", [usdc(1), ethers.id(`j-${i}`), "ipfs://x"]),
+    ]),
     600_000,
     100_000,
   );
@@ -567,7 +639,8 @@ async function juriesRun() {
     const v1 =
       minHonest > maxHonest
         ? 0
-        : binomialAtMost(honest, V1.honestTurnout, maxHonest) - (minHonest > 0 ? binomialAtMost(honest, V1.honestTurnout, minHonest - 1) : 0);
+        : binomialAtMost(honest, V1.honestTurnout, maxHonest) -
+          (minHonest > 0 ? binomialAtMost(honest, V1.honestTurnout, minHonest - 1) : 0);
     return {
       members: N,
       ring,
@@ -719,7 +792,8 @@ async function main() {
         budget,
         maxClaimsPerCall: Math.floor((budget - fixed) / perClaim),
         MAX_CLAIMS_PER_SETTLE: full.k,
-        worstCase: "first-time payees who took their refunded bond out before settlement (payout slot and yearly-payout slot written from zero), maxPayoutPerMember on",
+        worstCase:
+          "first-time payees who took their refunded bond out before settlement (payout slot and yearly-payout slot written from zero), maxPayoutPerMember on",
       };
     }
     seconds.gas = Math.round((Date.now() - started) / 1000);
@@ -738,10 +812,15 @@ async function main() {
     results.juriesMethod = {
       jurySize: 3,
       claimsPerShare: JURY_CLAIMS,
-      captured: "share of the on-chain draws in which the ring holds 2 of 3 seats; ring = members 0..K-1, claimants outside it",
+      captured:
+        "share of the on-chain draws in which the ring holds 2 of 3 seats; ring = members 0..K-1, claimants outside it",
       expected: "exact hypergeometric P(X >= 2), 3 seats from the 999 members other than the claimant",
       agreement: "|captured - expected| <= 3 standard errors, SE = sqrt(expected (1 - expected) / claims)",
-      v1: { ...V1, method: "exact binomial (analytic): the whole ring votes approve, each other member votes reject with probability honestTurnout" },
+      v1: {
+        ...V1,
+        method:
+          "exact binomial (analytic): the whole ring votes approve, each other member votes reject with probability honestTurnout",
+      },
     };
     seconds.juries = Math.round((Date.now() - t) / 1000);
     console.log(`${seconds.juries} s`);
@@ -753,7 +832,12 @@ async function main() {
     const [a, b] = naiveSizes.slice(-2);
     const perMember = (naiveGas[b] - naiveGas[a]) / (b - a);
     const blockLimitMembers = Math.floor((BLOCK_GAS_LIMIT - (naiveGas[b] - perMember * b)) / perMember);
-    results.naive = { gas: naiveGas, perMemberGas: Math.round(perMember), blockGasLimit: BLOCK_GAS_LIMIT, blockLimitMembers };
+    results.naive = {
+      gas: naiveGas,
+      perMemberGas: Math.round(perMember),
+      blockGasLimit: BLOCK_GAS_LIMIT,
+      blockLimitMembers,
+    };
   }
   results.seconds = { ...((typeof previous.seconds === "object" && previous.seconds) || {}), ...seconds };
   writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
@@ -779,7 +863,11 @@ function markdown(r: Results): string {
   const lines = [
     "# Benchmark results (contracts v2)",
     "",
-    `Written by \`npm run bench\` (${Object.entries(secs).map(([k, v]) => `${k} ${v} s`).join(", ")}). Gas used per transaction on Hardhat's EVM (Cancun), at pools of ${sizes.map(fmt).join(", ")} members.`,
+    `Written by \`npm run bench\` (${Object.entries(secs)
+      .map(([k, v]) => `${k} ${v} s`)
+      .join(
+        ", ",
+      )}). Gas used per transaction on Hardhat's EVM (Cancun), at pools of ${sizes.map(fmt).join(", ")} members.`,
     "Flatness = max / min across the member counts; * marks the operations that must be flat (<= 1.01, issue 10). Floors: n/a, the v1 derivations in bench/floors.ts do not describe v2's storage (juror set, flags, rounds, yearly payouts) and have not been re-derived.",
     "",
     `| operation | ${sizes.map((n) => `gas at ${fmt(n)}`).join(" | ")} | floor | flatness |`,
