@@ -746,6 +746,12 @@ async function main() {
   const results: Results = { ...previous, contracts: "v2" };
   delete results.audit;
   const seconds: Record<string, number> = {};
+  // Written after each section, so that a later section's failure keeps the earlier figures.
+  const save = () => {
+    results.seconds = { ...((typeof previous.seconds === "object" && previous.seconds) || {}), ...seconds };
+    writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
+    writeFileSync(path.join(__dirname, "RESULTS.md"), markdown(results));
+  };
 
   if (ONLY.includes("gas")) {
     const bySize: Record<number, Measured> = {};
@@ -797,12 +803,14 @@ async function main() {
       };
     }
     seconds.gas = Math.round((Date.now() - started) / 1000);
+    save();
   }
   if (ONLY.includes("settlement")) {
     const t = Date.now();
     process.stdout.write(`settlement of ${SETTLE_CLAIMS} claims in one period `);
     results.settlement = await settlementRun();
     seconds.settlement = Math.round((Date.now() - t) / 1000);
+    save();
     console.log(`${seconds.settlement} s`);
   }
   if (ONLY.includes("juries")) {
@@ -823,6 +831,7 @@ async function main() {
       },
     };
     seconds.juries = Math.round((Date.now() - t) / 1000);
+    save();
     console.log(`${seconds.juries} s`);
   }
   if (ONLY.includes("naive")) {
@@ -839,9 +848,7 @@ async function main() {
       blockLimitMembers,
     };
   }
-  results.seconds = { ...((typeof previous.seconds === "object" && previous.seconds) || {}), ...seconds };
-  writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
-  writeFileSync(path.join(__dirname, "RESULTS.md"), markdown(results));
+  save();
   console.log(markdown(results));
 }
 
