@@ -16,6 +16,8 @@ import {
   feeOn,
   formatAmount,
   identityCommitment,
+  JurorVote,
+  Verdict,
   nameOf,
   parseAmount,
   saltFromSignature,
@@ -151,21 +153,34 @@ describe("sdk core", function () {
   describe("nameOf", function () {
     it("names every member status and claim state", function () {
       expect(nameOf(MemberStatus, 2)).to.equal("Active");
-      expect(nameOf(ClaimState, 7)).to.equal("Paid");
-      for (const table of [MemberStatus, ClaimState] as Array<Record<string, number>>) {
+      expect(nameOf(ClaimState, 11)).to.equal("Paid");
+      expect(nameOf(MemberStatus, 4)).to.equal("Lapsing");
+      expect(nameOf(Verdict, 2)).to.equal("Reject");
+      expect(nameOf(JurorVote, 2)).to.equal("Committed");
+      for (const table of [MemberStatus, ClaimState, Verdict, JurorVote] as Array<Record<string, number>>) {
         for (const [name, value] of Object.entries(table)) expect(nameOf(table, value)).to.equal(name);
       }
-      expect(Object.values(MemberStatus)).to.deep.equal([0, 1, 2, 3, 4, 5]);
-      expect(Object.values(ClaimState)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7]);
+      expect(Object.values(MemberStatus)).to.deep.equal([0, 1, 2, 3, 4, 5, 6]);
+      expect(Object.values(ClaimState)).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(Object.values(Verdict)).to.deep.equal([0, 1, 2]);
+      expect(Object.values(JurorVote)).to.deep.equal([0, 1, 2, 3, 4]);
     });
 
     it("throws a RangeError for a number with no name", function () {
-      expect(() => nameOf(MemberStatus, 6)).to.throw(RangeError, "no name for 6");
+      expect(() => nameOf(MemberStatus, 7)).to.throw(RangeError, "no name for 7");
       expect(() => nameOf(ClaimState, -1)).to.throw(RangeError, "no name for -1");
     });
   });
 
   describe("commitments", function () {
+    it("identityCommitment equals the pool's identityCommitment view", async function () {
+      const { pool } = await loadFixture(deployFixture);
+      for (const identity of ["passport:E12345678", "身份证:110101199001011234", ""]) {
+        const salt = ethers.id(`salt ${identity}`) as Hex;
+        expect(identityCommitment(identity, salt)).to.equal(await pool.identityCommitment(identity, salt));
+      }
+    });
+
     it("identityCommitment is keccak256(abi.encode(identity, salt))", function () {
       const coder = ethers.AbiCoder.defaultAbiCoder();
       const salt = ethers.id("salt") as Hex;
@@ -183,7 +198,7 @@ describe("sdk core", function () {
       expect(identityCommitment("a", salt)).to.not.equal(identityCommitment("a", ethers.id("other") as Hex));
     });
 
-    it("voteCommitment equals the pool's voteCommitment view", async function () {
+    it("voteCommitment (with the round) equals the pool's voteCommitment view", async function () {
       const { pool } = await loadFixture(deployFixture);
       await fc.assert(
         fc.asyncProperty(
@@ -191,9 +206,10 @@ describe("sdk core", function () {
           address,
           fc.boolean(),
           bytes32,
-          async (claimId, voter, support, salt) => {
-            expect(voteCommitment(claimId, voter, support, salt)).to.equal(
-              await pool.voteCommitment(claimId, voter, support, salt),
+          fc.bigInt({ min: 0n, max: 255n }),
+          async (claimId, juror, support, salt, round) => {
+            expect(voteCommitment(claimId, round, juror, support, salt)).to.equal(
+              await pool.voteCommitment(claimId, round, juror, support, salt),
             );
           },
         ),
