@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { Wallet } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { HuzhuPool, MockERC20 } from "../../typechain-types";
 import {
@@ -31,7 +32,7 @@ const RULES = { capPerMember: USDC(100), minBalance: USDC(600), minDeposit: USDC
 async function joinAttested(
   pool: HuzhuPool,
   token: MockERC20,
-  verifier: ethers.Wallet,
+  verifier: Wallet,
   member: HardhatEthersSigner,
   amount: bigint,
 ) {

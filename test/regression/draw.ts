@@ -115,3 +115,6 @@ export async function settleThrough(pool: HuzhuPool, last: bigint) {
   if (BigInt(await time.latest()) < end) await time.increaseTo(end);
   while ((await pool.nextPeriodToSettle()) <= last) await pool.settle(await pool.nextPeriodToSettle());
 }
+
+/** The first output of `paymentQueue()` (named `length`, which the typed tuple cannot destructure). */
+export const queueLength = (queue: unknown): bigint => (queue as bigint[])[0];
