@@ -4,28 +4,7 @@ pragma solidity ^0.8.28;
 import {HuzhuPool} from "../HuzhuPool.sol";
 import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
 import {MockERC20} from "./MockERC20.sol";
-
-/// @notice Test only: one contract wallet of a `JurySwarm`, which alone may drive it.
-contract JurySwarmMember {
-    address private immutable _owner;
-    HuzhuPool private immutable _pool;
-
-    constructor(HuzhuPool pool, MockERC20 token) {
-        _owner = msg.sender;
-        _pool = pool;
-        token.approve(address(pool), type(uint256).max);
-    }
-
-    function exec(bytes calldata data) external {
-        require(msg.sender == _owner, "JurySwarmMember: owner");
-        (bool ok, bytes memory ret) = address(_pool).call(data);
-        if (!ok) {
-            assembly ("memory-safe") {
-                revert(add(ret, 32), mload(ret))
-            }
-        }
-    }
-}
+import {JurySwarmMember} from "./JurySwarmMember.sol";
 
 /// @notice Test only: many members, claims, draws and votes in few transactions, to build a long
 /// queue of approved claims (the settlement gas regression). Every juror votes yes with salt = claim id.
