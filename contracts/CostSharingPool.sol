@@ -86,7 +86,9 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
             deficitIn: _deficit,
             maxShare: _annualAllowance(year)
         });
-        Apportionment.Result memory r = Apportionment.apportion(paid, feesBps, input);
+        // The library runs by DELEGATECALL on a copy of `paid`: take the cut payouts it returns.
+        Apportionment.Result memory r;
+        (r, paid) = Apportionment.apportion(paid, feesBps, input);
         uint256 index = _chargeIndex + r.share;
         _chargeIndex = index.toUint88();
         _surplus = r.surplusOut.toUint128();

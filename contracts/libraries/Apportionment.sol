@@ -43,14 +43,19 @@ library Apportionment {
         for (uint256 i; i < payouts.length; ++i) fee += feeOn(payouts[i], feesBps[i]);
     }
 
-    /// @notice Apportions one settlement. `payouts` holds each claim's capped payout and is cut in
-    /// place, pro rata and rounded down, when the share would pass `maxShare`; `feesBps` holds the
-    /// fee rate each claim is charged (the one in force at its submission).
+    /// @notice Apportions one settlement. `payouts` holds each claim's capped payout and is cut,
+    /// pro rata and rounded down, when the share would pass `maxShare`; `feesBps` holds the fee rate
+    /// each claim is charged (the one in force at its submission).
+    /// @dev A public library function runs by DELEGATECALL with its arguments copied: the caller
+    /// never sees the cut in place, so the cut payouts are returned as `paid`.
+    /// @return r The settlement's figures.
+    /// @return paid Each claim's payout after the cut (what the claimant is credited).
     function apportion(
         uint256[] memory payouts,
         uint256[] memory feesBps,
         Input memory input
-    ) public pure returns (Result memory r) {
+    ) public pure returns (Result memory r, uint256[] memory paid) {
+        paid = payouts;
         uint256 total;
         uint256 maxFeeBps;
         for (uint256 i; i < payouts.length; ++i) {
@@ -63,12 +68,12 @@ library Apportionment {
             r.deficitOut = input.deficitIn;
             r.cut = total;
             for (uint256 i; i < payouts.length; ++i) payouts[i] = 0;
-            return r;
+            return (r, paid);
         }
         r.payouts = total;
         r.fee = feesOn(payouts, feesBps);
         _divide(r, input);
-        if (r.share <= input.maxShare) return r;
+        if (r.share <= input.maxShare) return (r, paid);
 
         // The annual cap binds: payouts plus fee may use at most what N members paying maxShare,
         // plus the surplus, leave after the deficit.

@@ -18,7 +18,6 @@ contract ApportionmentHarness {
         uint256[] memory feesBps,
         Apportionment.Input memory input
     ) external pure returns (uint256[] memory paid, Apportionment.Result memory result) {
-        result = Apportionment.apportion(payouts, feesBps, input);
-        paid = payouts;
+        (result, paid) = Apportionment.apportion(payouts, feesBps, input);
     }
 }

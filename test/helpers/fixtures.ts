@@ -198,3 +198,35 @@ export async function endPeriod(pool: HuzhuPool, period: bigint | number) {
   const end = await pool.periodEnd(period);
   if (BigInt(await time.latest()) < end) await time.increaseTo(end);
 }
+
+/** Settles every part of every period that has ended (one call per part, or per run of empty periods). */
+export async function settleDue(pool: HuzhuPool) {
+  for (;;) {
+    const next = await pool.nextPeriodToSettle();
+    if ((await pool.periodEnd(next)) > BigInt(await time.latest())) return;
+    await pool.settle(next);
+  }
+}
+
+/** The `PeriodSettled` figures of one settle transaction, one entry per part or period it settled. */
+export async function settledParts(pool: HuzhuPool, tx: { wait(): Promise<unknown> }) {
+  const receipt = (await tx.wait()) as { logs: Array<{ topics: ReadonlyArray<string>; data: string }> };
+  return receipt.logs
+    .map((log) => {
+      try {
+        return pool.interface.parseLog(log);
+      } catch {
+        return null;
+      }
+    })
+    .filter((parsed) => parsed?.name === "PeriodSettled")
+    .map((parsed) => parsed!.args.toObject() as Record<string, bigint | boolean>);
+}
+
+/** Flags a member below the minimum balance, waits out the grace and serves the lapse notice. */
+export async function flagAndLapse(pool: HuzhuPool, account: string) {
+  const m = await pool.member(account);
+  if (m.lapsableAt === 0n) await pool.flag(account);
+  await time.increaseTo((await pool.member(account)).lapsableAt);
+  await pool.lapse(account);
+}
