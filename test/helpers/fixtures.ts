@@ -230,3 +230,33 @@ export async function flagAndLapse(pool: HuzhuPool, account: string) {
   await time.increaseTo((await pool.member(account)).lapsableAt);
   await pool.lapse(account);
 }
+
+/**
+ * Approves several claims that are open together: draws every jury, has every seated juror commit
+ * yes, reveals them all once the last claim's commit window is over, and resolves them in order.
+ * `signers` maps addresses to signers for jurors outside `ethers.getSigners()`.
+ */
+export async function approveTogether(
+  pool: HuzhuPool,
+  ids: bigint[],
+  signers: Map<string, HardhatEthersSigner> = new Map(),
+) {
+  for (const s of await ethers.getSigners()) if (!signers.has(s.address)) signers.set(s.address, s);
+  const last = ids[ids.length - 1];
+  const r = await pool.round(last, 0n);
+  const now = BigInt(await ethers.provider.getBlockNumber());
+  if (now <= r.seedBlock) await mine(Number(r.seedBlock - now));
+  // Every draw first: a seed block stays readable for 256 blocks only.
+  for (const id of ids) await pool.drawJury(id);
+  const ballots: Array<[bigint, HardhatEthersSigner, string]> = [];
+  for (const id of ids) {
+    for (const juror of await pool.jury(id, 0n)) {
+      const signer = signers.get(juror)!;
+      ballots.push([id, signer, await commitVote(pool, signer, id, true)]);
+    }
+  }
+  await time.increaseTo((await pool.round(last, 0n)).commitEndsAt);
+  for (const [id, juror, salt] of ballots) await pool.connect(juror).revealVote(id, true, salt);
+  await time.increaseTo((await pool.claim(last)).resolvesAt);
+  await pool.resolve(last);
+}
