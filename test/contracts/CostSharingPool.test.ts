@@ -97,7 +97,13 @@ describe("CostSharingPool", function () {
         true,
       ]);
       const [paid] = await pool.queryFilter(pool.filters.ClaimPaid(id));
-      expect(paid.args.toArray()).to.deep.equal([id, part.period, alice.address, USDC(200), USDC(200)]);
+      expect([
+        paid.args.claimId,
+        paid.args.period,
+        paid.args.claimant,
+        paid.args.requested,
+        paid.args.paid,
+      ]).to.deep.equal([id, part.period, alice.address, USDC(200), USDC(200)]);
       expect(await pool.state(id)).to.equal(PAID);
       expect(await pool.payoutOf(alice.address)).to.equal(USDC(200) + BOND);
       expect(await pool.balanceOf(alice.address)).to.equal(DEPOSIT - USDC(36));
