@@ -17,17 +17,22 @@ interface Figures {
   deficitOut: bigint;
 }
 
-function inputOf(overrides: Partial<Apportionment.InputStruct>): Apportionment.InputStruct {
-  return { members: 0n, feeBps: 0n, surplusIn: 0n, deficitIn: 0n, maxShare: MAX, ...overrides };
+/** The input overrides, plus one fee rate for every claim (`feeBps`) or a rate per claim (`feesBps`). */
+type Overrides = Partial<Apportionment.InputStruct> & { feeBps?: bigint; feesBps?: bigint[] };
+
+function inputOf(overrides: Overrides): Apportionment.InputStruct {
+  const { members, surplusIn, deficitIn, maxShare } = overrides;
+  return { members: members ?? 0n, surplusIn: surplusIn ?? 0n, deficitIn: deficitIn ?? 0n, maxShare: maxShare ?? MAX };
 }
 
 /** Calls the harness and returns the cut payouts and the result as plain values. */
 async function apportion(
   harness: ApportionmentHarness,
   payouts: bigint[],
-  overrides: Partial<Apportionment.InputStruct>,
+  overrides: Overrides,
 ): Promise<{ paid: bigint[]; r: Figures }> {
-  const [paid, r] = await harness.apportion(payouts, inputOf(overrides));
+  const feesBps = overrides.feesBps ?? payouts.map(() => overrides.feeBps ?? 0n);
+  const [paid, r] = await harness.apportion(payouts, feesBps, inputOf(overrides));
   return {
     paid: [...paid],
     r: {
@@ -43,7 +48,11 @@ async function apportion(
 
 describe("Apportionment", function () {
   async function deployHarness() {
-    const harness = await ethers.deployContract("ApportionmentHarness");
+    // apportion is a public library function: the harness links the deployed library.
+    const library = await ethers.deployContract("Apportionment");
+    const harness = await ethers.deployContract("ApportionmentHarness", {
+      libraries: { Apportionment: await library.getAddress() },
+    });
     return { harness };
   }
 
@@ -184,10 +193,11 @@ describe("Apportionment", function () {
     it("cuts the payouts pro rata, rounding down, when the share would pass the annual cap", async function () {
       const { harness } = await loadFixture(deployHarness);
       // Uncapped: 900 + fee 72 = 972 over 6 = 162 > 100. Budget 6 x 100 = 600; allowed
-      // floor(600 x 10,000 / 10,800) = 555; 700 x 555 / 900 = 431.67 -> 431, 200 x 555 / 900 = 123.33 -> 123.
+      // floor(600 x 10,000 / 10,800) = 555; 700 x 555 / 900 = 431.67 -> 431, 200 x 555 / 900 = 123.33 -> 123;
+      // fees claim by claim: 34 + 9 = 43; need 597 over 6: share 100, surplus 3.
       const { paid, r } = await apportion(harness, [700n, 200n], { members: 6n, feeBps: 800n, maxShare: 100n });
       expect(paid).to.deep.equal([431n, 123n]);
-      expect(r).to.deep.equal({ payouts: 554n, fee: 44n, cut: 346n, share: 100n, surplusOut: 2n, deficitOut: 0n });
+      expect(r).to.deep.equal({ payouts: 554n, fee: 43n, cut: 346n, share: 100n, surplusOut: 3n, deficitOut: 0n });
     });
 
     it("counts the surplus carried in as room under the cap", async function () {
@@ -225,6 +235,33 @@ describe("Apportionment", function () {
       expect(r).to.deep.equal({ payouts: 0n, fee: 0n, cut: 40n, share: 0n, surplusOut: 0n, deficitOut: 9n });
     });
 
+    it("charges each claim the fee rate it was submitted under, rounding each fee down", async function () {
+      const { harness } = await loadFixture(deployHarness);
+      // fees floor(1,001 x 8%) = 80 and floor(2,001 x 10%) = 200, not floor(3,002 x 9%): need 3,282 over 8 = 411.
+      const { paid, r } = await apportion(harness, [1_001n, 2_001n], { members: 8n, feesBps: [800n, 1_000n] });
+      expect(paid).to.deep.equal([1_001n, 2_001n]);
+      expect(r).to.deep.equal({ payouts: 3_002n, fee: 280n, cut: 0n, share: 411n, surplusOut: 6n, deficitOut: 0n });
+    });
+
+    it("charges no fee on a claim submitted at a zero rate next to one with a fee", async function () {
+      const { harness } = await loadFixture(deployHarness);
+      const { r } = await apportion(harness, [500n, 500n], { members: 5n, feesBps: [0n, 1_000n] });
+      expect(r).to.deep.equal({ payouts: 1_000n, fee: 50n, cut: 0n, share: 210n, surplusOut: 0n, deficitOut: 0n });
+    });
+
+    it("sizes the cut on the highest fee rate among the claims when the annual cap binds", async function () {
+      const { harness } = await loadFixture(deployHarness);
+      // Budget 6 x 100 = 600; allowed floor(600 x 10,000 / 11,000) = 545 (the 10% rate, not 0%);
+      // 600 x 545 / 900 = 363.33 -> 363, 300 x 545 / 900 = 181.67 -> 181; fees 0 + 18 = 18.
+      const { paid, r } = await apportion(harness, [600n, 300n], {
+        members: 6n,
+        feesBps: [0n, 1_000n],
+        maxShare: 100n,
+      });
+      expect(paid).to.deep.equal([363n, 181n]);
+      expect(r).to.deep.equal({ payouts: 544n, fee: 18n, cut: 356n, share: 94n, surplusOut: 2n, deficitOut: 0n });
+    });
+
     it("keeps the apportionment identity and the cap for random inputs", async function () {
       const { harness } = await loadFixture(deployHarness);
       const amount = fc.bigInt({ min: 0n, max: 10n ** 12n });
@@ -244,21 +281,24 @@ describe("Apportionment", function () {
         fc.bigInt({ min: 0n, max: 10n ** 12n }),
       );
       const feeBps = fc.bigInt({ min: 0n, max: 1_000n });
+      // A claim and its own fee rate (the one in force when it was submitted).
+      const claim = fc.tuple(amount, feeBps);
       // The runs must reach the cut and the deficit-above-cap branches, or the property proves little.
       let cutRuns = 0;
       let deficitRuns = 0;
 
       await fc.assert(
         fc.asyncProperty(
-          fc.array(amount, { minLength: 0, maxLength: 5 }),
+          fc.array(claim, { minLength: 0, maxLength: 5 }),
           members,
-          feeBps,
           carry,
           maxShare,
-          async (payouts, n, fee, { surplusIn, deficitIn }, cap) => {
+          async (claims, n, { surplusIn, deficitIn }, cap) => {
+            const payouts = claims.map(([amount]) => amount);
+            const feesBps = claims.map(([, fee]) => fee);
             const { paid, r } = await apportion(harness, payouts, {
               members: n,
-              feeBps: fee,
+              feesBps,
               surplusIn,
               deficitIn,
               maxShare: cap,
@@ -269,7 +309,7 @@ describe("Apportionment", function () {
             paid.forEach((p, i) => expect(p <= payouts[i]).to.equal(true, "a payout grew"));
             expect(paidTotal).to.equal(r.payouts);
             expect(r.cut).to.equal(total - r.payouts);
-            expect(r.fee).to.equal((r.payouts * fee) / BPS);
+            expect(r.fee).to.equal(paid.reduce((sum, p, i) => sum + (p * feesBps[i]) / BPS, 0n));
             expect(r.surplusOut === 0n || r.deficitOut === 0n).to.equal(true, "both carries non-zero");
             expect(r.share <= cap).to.equal(true, "share above maxShare");
             if (cap === MAX) expect(r.cut).to.equal(n === 0n ? total : 0n);

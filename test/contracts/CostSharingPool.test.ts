@@ -2,677 +2,356 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import type { BlacklistToken, HuzhuPool, MockERC20 } from "../../typechain-types";
+import type { HuzhuPool } from "../../typechain-types";
 import {
   DAY,
   USDC,
-  commitVote,
-  createPool,
-  defaultRules,
+  approveTogether,
+  commitmentOf,
+  decide,
   deployPool,
   endPeriod,
   join,
-  saltOf,
+  NO_ATTESTATION,
+  settleDue,
+  settledParts,
   submitClaim,
-  voteOn,
+  type PoolSetup,
   type Rules,
 } from "../helpers/fixtures";
 
-// Claim states and member statuses, in the order of IClaimVoting.ClaimState and IMemberRegistry.MemberStatus.
-const APPROVED = 4n;
-const PAID = 7n;
-const LAPSED = 4n;
-const EXITED = 5n;
+// IClaimVoting.ClaimState
+const PAID = 11n;
+const BOND = USDC(5);
 
 /** Rules that let one claim cost each member up to 100 USDC; solvency needs minBalance >= 5 x 110 + 1 unit. */
 const RULES: Partial<Rules> = { capPerMember: USDC(100), minBalance: USDC(600), minDeposit: USDC(600) };
 const DEPOSIT = USDC(1_000);
 
-interface Setup {
-  pool: HuzhuPool;
-  token: MockERC20;
-}
-
-/**
- * Deploys a pool, lets `count` members join with `deposit`, waits past the waiting period and
- * settles every ended period, so that the test starts at the first instant of period `period`.
- */
-async function activePool(overrides: Partial<Rules> = {}, decimals = 6, deposit = DEPOSIT, count = 6) {
-  const setup = await deployPool({ ...RULES, ...overrides }, {}, decimals);
+/** `count` members join with `deposit`, wait out the waiting period; every ended period is settled. */
+async function activePool(overrides: Partial<Rules> = {}, count = 6) {
+  const setup = await deployPool({ ...RULES, ...overrides });
   const { pool, members } = setup;
-  for (const m of members.slice(0, count)) await join(setup, m, deposit);
+  for (const m of members.slice(0, count)) await join(setup, m, DEPOSIT);
   await time.increase(91 * DAY);
-  const last = await pool.currentPeriod();
-  await settleThrough(pool, last);
-  const [alice, bob, carol, dave, erin, frank, grace, henry] = members;
-  return { ...setup, alice, bob, carol, dave, erin, frank, grace, henry, period: last + 1n };
+  await settleDue(pool);
+  const [alice, bob, carol, dave, erin, frank] = members;
+  return { ...setup, alice, bob, carol, dave, erin, frank };
 }
+const sixMembers = () => activePool();
 
-/** Moves the clock to the end of `period` and settles every period up to it. */
-async function settleThrough(pool: HuzhuPool, period: bigint) {
-  await endPeriod(pool, period);
-  for (let p = await pool.nextPeriodToSettle(); p <= period; p++) await pool.settle(p);
-}
-
-/** Submits one claim per claimant, in order, and returns their ids. */
-async function submitClaims(setup: Setup, claims: Array<[HardhatEthersSigner, bigint]>) {
-  const ids: bigint[] = [];
-  for (const [claimant, amount] of claims) ids.push(await submitClaim(setup, claimant, amount, `evidence:${amount}`));
-  return ids;
-}
-
-/** Votes on several claims at once: every voter commits on every claim, then reveals, then the windows end. */
-async function approveAll(pool: HuzhuPool, ids: bigint[], voters: HardhatEthersSigner[]) {
-  for (const id of ids) for (const voter of voters) await commitVote(pool, voter, id, true);
-  const last = await pool.claim(ids[ids.length - 1]);
-  await time.increaseTo(last.commitEndsAt);
-  for (const id of ids) {
-    for (const voter of voters) await pool.connect(voter).revealVote(id, true, saltOf(`${voter.address}:${id}`));
+/** Ends the current period and settles every ended period; returns the figures of every call's parts. */
+async function settleNow(pool: HuzhuPool) {
+  await endPeriod(pool, await pool.currentPeriod());
+  const parts = [];
+  for (;;) {
+    const next = await pool.nextPeriodToSettle();
+    if ((await pool.periodEnd(next)) > BigInt(await time.latest())) return parts;
+    parts.push(...(await settledParts(pool, await pool.settle(next))));
   }
-  await time.increaseTo(last.revealEndsAt);
-  await pool.resolve(ids[ids.length - 1]);
 }
 
-/** Every member's balance, in the order given. */
-async function balancesOf(pool: HuzhuPool, accounts: HardhatEthersSigner[]) {
-  return Promise.all(accounts.map((a) => pool.balanceOf(a.address)));
+/** A claim approved by a drawn jury and resolved. */
+async function approved(setup: PoolSetup, claimant: HardhatEthersSigner, amount: bigint, evidence: string) {
+  const id = await submitClaim(setup, claimant, amount, evidence);
+  await decide(setup.pool, id, true);
+  await setup.pool.resolve(id);
+  return id;
 }
 
-/**
- * Invariant 1 of DESIGN.md: the escrow holds exactly the member balances, the unwithdrawn payouts
- * and fees, the open bonds and the surplus, less the deficit.
- */
-async function expectEscrowBalanced(setup: Setup, accounts: HardhatEthersSigner[]) {
-  const { pool, token } = setup;
-  let owed = 0n;
-  for (const a of accounts) owed += (await pool.balanceOf(a.address)) + (await pool.payoutOf(a.address));
-  owed += await pool.feesAccrued();
-  const claimCount = await pool.claimCount();
-  for (let id = 1n; id <= claimCount; id++) {
-    const c = await pool.claim(id);
-    if (c.state >= 1n && c.state <= 3n) owed += c.bond;
-  }
-  const [surplus, deficit] = await pool.carry();
-  expect(await token.balanceOf(await pool.getAddress())).to.equal(owed + surplus - deficit);
+/** Moves the clock to the first second of the next period. */
+async function toNextPeriod(pool: HuzhuPool) {
+  await time.increaseTo(await pool.periodEnd(await pool.currentPeriod()));
 }
 
 describe("CostSharingPool", function () {
-  function sixMembers() {
-    return activePool();
-  }
-
   describe("settle", function () {
-    it("settles a period, emitting every figure of the apportionment and recording it", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, alice, bob, carol, dave, period } = setup;
-      const id = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
+    it("pays an approved claim once its timetable ended in the period, with every figure of the apportionment", async function () {
+      const f = await loadFixture(sixMembers);
+      const { pool, alice } = f;
+      const id = await approved(f, alice, USDC(200), "alice");
+      const indexBefore = await pool.chargeIndex();
+      const parts = await settleNow(pool);
+      const part = parts.find((p) => p.claimsPaid === 1n)!;
+      // 200 + 8% = 216 over 6 members: 36 each, nothing carried.
+      expect(part).to.deep.include({
+        part: 0n,
+        members: 6n,
+        payouts: USDC(200),
+        fee: USDC(16),
+        cut: 0n,
+        surplusIn: 0n,
+        deficitIn: 0n,
+        share: USDC(36),
+        surplusOut: 0n,
+        deficitOut: 0n,
+        chargeIndex: indexBefore + USDC(36),
+        closed: true,
+      });
+      const s = await pool.settlement(part.period as bigint, 0n);
+      expect([s.members, s.claimsPaid, s.share, s.chargeIndex, s.closed]).to.deep.equal([
+        6n,
+        1n,
+        USDC(36),
+        indexBefore + USDC(36),
+        true,
       ]);
-      await pool.resolve(id);
-      await endPeriod(pool, period);
-
-      // payouts 200, fee 8% = 16, need 216 over 6 members: 36 each, nothing carried.
-      const tx = pool.settle(period);
-      await expect(tx)
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 1n, USDC(200), USDC(16), 0n, 0n, 0n, USDC(36), 0n, 0n, USDC(36));
-      await expect(tx).to.emit(pool, "ClaimPaid").withArgs(id, period, alice.address, USDC(200), USDC(200));
-
-      const s = await pool.settlement(period);
-      expect(s.members).to.equal(6n);
-      expect(s.claimsPaid).to.equal(1n);
-      expect(s.payouts).to.equal(USDC(200));
-      expect(s.fee).to.equal(USDC(16));
-      expect(s.cut).to.equal(0n);
-      expect(s.surplusIn).to.equal(0n);
-      expect(s.deficitIn).to.equal(0n);
-      expect(s.share).to.equal(USDC(36));
-      expect(s.surplusOut).to.equal(0n);
-      expect(s.deficitOut).to.equal(0n);
-      expect(s.chargeIndex).to.equal(USDC(36));
-      expect(s.settledAt).to.equal(BigInt(await time.latest()));
+      const [paid] = await pool.queryFilter(pool.filters.ClaimPaid(id));
+      expect([
+        paid.args.claimId,
+        paid.args.period,
+        paid.args.claimant,
+        paid.args.requested,
+        paid.args.paid,
+      ]).to.deep.equal([id, part.period, alice.address, USDC(200), USDC(200)]);
       expect(await pool.state(id)).to.equal(PAID);
-    });
-
-    it("charges every counted member the share, the claimant included", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, members, alice, bob, carol, dave, period } = setup;
-      const six = members.slice(0, 6);
-      const id = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(id);
-      await endPeriod(pool, period);
-      await pool.settle(period);
-      expect(await balancesOf(pool, six)).to.deep.equal(six.map(() => USDC(964)));
-      expect((await pool.member(bob.address)).charged).to.equal(USDC(36));
-    });
-
-    it("reverts when the period has not ended", async function () {
-      const { pool, period } = await loadFixture(sixMembers);
-      const end = await pool.periodEnd(period);
-      await expect(pool.settle(period)).to.be.revertedWithCustomError(pool, "PeriodNotEnded").withArgs(period, end);
-    });
-
-    it("reverts when a period is settled twice", async function () {
-      const { pool, period } = await loadFixture(sixMembers);
-      await endPeriod(pool, period);
-      await pool.settle(period);
-      await expect(pool.settle(period))
-        .to.be.revertedWithCustomError(pool, "PeriodNotNext")
-        .withArgs(period, period + 1n);
-    });
-
-    it("reverts when a period is settled before the one preceding it", async function () {
-      const { pool, period } = await loadFixture(sixMembers);
-      await endPeriod(pool, period + 1n);
-      await expect(pool.settle(period + 1n))
-        .to.be.revertedWithCustomError(pool, "PeriodNotNext")
-        .withArgs(period + 1n, period);
-    });
-
-    it("settles a period without claims at a zero share", async function () {
-      const { pool, alice, period } = await loadFixture(sixMembers);
-      await endPeriod(pool, period);
-      await expect(pool.settle(period))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n)
-        .and.not.to.emit(pool, "ClaimPaid");
-      expect(await pool.chargeIndex()).to.equal(0n);
-      expect(await pool.balanceOf(alice.address)).to.equal(DEPOSIT);
-    });
-
-    it("lets the one member left pay their own claim, up to capPerMember x 1", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, alice, bob, carol, dave, erin, frank, period } = setup;
-      const others = [bob, carol, dave, erin, frank];
-      // Asking to exit before the claim binds nobody to it, yet they may still vote on it.
-      for (const m of others) await pool.connect(m).requestExit();
-      const id = await submitClaim(setup, alice, USDC(1_000));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(id);
-      for (const m of others) await pool.completeExit(m.address);
-      expect(await pool.memberCount()).to.equal(1n);
-      await endPeriod(pool, period);
-
-      // paid min(1,000, 100 x 1) = 100, fee 8, share 108.
-      const tx = pool.settle(period);
-      await expect(tx)
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 1n, 1n, USDC(100), USDC(8), 0n, 0n, 0n, USDC(108), 0n, 0n, USDC(108));
-      await expect(tx).to.emit(pool, "ClaimPaid").withArgs(id, period, alice.address, USDC(1_000), USDC(100));
-      expect(await pool.balanceOf(alice.address)).to.equal(USDC(892));
-      expect(await pool.payoutOf(alice.address)).to.equal(USDC(105));
-    });
-
-    it("pays at most capPerMember x N for a claim above it", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, alice, bob, carol, dave, period } = setup;
-      const id = await submitClaim(setup, alice, USDC(1_000));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(id);
-      await endPeriod(pool, period);
-
-      // paid min(1,000, 100 x 6) = 600, fee 48, share 648 / 6 = 108.
-      const tx = pool.settle(period);
-      await expect(tx).to.emit(pool, "ClaimPaid").withArgs(id, period, alice.address, USDC(1_000), USDC(600));
-      await expect(tx)
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 1n, USDC(600), USDC(48), 0n, 0n, 0n, USDC(108), 0n, 0n, USDC(108));
-      expect(await pool.payoutOf(alice.address)).to.equal(USDC(605));
-    });
-
-    it("leaves a claim whose reveal ends after the period end to the next period", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, alice, bob, carol, dave, period } = setup;
-      await time.increaseTo((await pool.periodEnd(period)) - BigInt(2 * DAY));
-      const id = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(id);
-      expect(await pool.state(id)).to.equal(APPROVED);
-
-      // The vote is over, but it ended after period `period` did: that period does not pay it.
-      await expect(pool.settle(period))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n)
-        .and.not.to.emit(pool, "ClaimPaid");
-      expect(await pool.state(id)).to.equal(APPROVED);
-
-      await endPeriod(pool, period + 1n);
-      await expect(pool.settle(period + 1n))
-        .to.emit(pool, "ClaimPaid")
-        .withArgs(id, period + 1n, alice.address, USDC(200), USDC(200));
-      expect(await pool.state(id)).to.equal(PAID);
-    });
-
-    it("accrues the fee and lets the operator withdraw it", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, token, operator, alice, bob, carol, dave, erin, period } = setup;
-      const first = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, first, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(first);
-      await settleThrough(pool, period);
+      expect(await pool.payoutOf(alice.address)).to.equal(USDC(200) + BOND);
+      expect(await pool.balanceOf(alice.address)).to.equal(DEPOSIT - USDC(36));
       expect(await pool.feesAccrued()).to.equal(USDC(16));
-
-      const second = await submitClaim(setup, erin, USDC("12.5"));
-      await voteOn(pool, second, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(second);
-      await settleThrough(pool, period + 1n);
-      expect(await pool.feesAccrued()).to.equal(USDC(17));
-
-      const tx = pool.connect(operator).withdrawFees();
-      await expect(tx).to.emit(pool, "FeesWithdrawn").withArgs(operator.address, USDC(17));
-      await expect(tx).to.changeTokenBalances(token, [operator, pool], [USDC(17), -USDC(17)]);
-      expect(await pool.feesAccrued()).to.equal(0n);
+      expect(await pool.openClaimOf(alice.address)).to.equal(0n);
     });
 
-    it("credits the payout, which the claimant withdraws once", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, token, alice, bob, carol, dave, period } = setup;
-      const id = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(id);
-      expect(await pool.payoutOf(alice.address)).to.equal(USDC(5)); // the bond, refunded
-      await settleThrough(pool, period);
-      expect(await pool.payoutOf(alice.address)).to.equal(USDC(205));
-
-      const tx = pool.connect(alice).withdrawPayout();
-      await expect(tx).to.emit(pool, "PayoutWithdrawn").withArgs(alice.address, USDC(205));
-      await expect(tx).to.changeTokenBalances(token, [alice, pool], [USDC(205), -USDC(205)]);
-      expect(await pool.payoutOf(alice.address)).to.equal(0n);
-      await expect(pool.connect(alice).withdrawPayout())
-        .to.be.revertedWithCustomError(pool, "EscrowNothingToWithdraw")
-        .withArgs(alice.address);
+    it("reverts when the period has not ended, or is not the next to settle", async function () {
+      const { pool } = await loadFixture(sixMembers);
+      const next = await pool.nextPeriodToSettle();
+      const end = await pool.periodEnd(next);
+      await expect(pool.settle(next)).to.be.revertedWithCustomError(pool, "PeriodNotEnded").withArgs(next, end);
+      await expect(pool.settle(next + 1n))
+        .to.be.revertedWithCustomError(pool, "PeriodNotNext")
+        .withArgs(next + 1n, next);
+      await expect(pool.settle(next - 1n))
+        .to.be.revertedWithCustomError(pool, "PeriodNotNext")
+        .withArgs(next - 1n, next);
     });
 
-    it("makes a member who asked to exit pay the period of a claim submitted before the request", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, alice, bob, carol, dave, frank, period } = setup;
-      const id = await submitClaim(setup, alice, USDC(200));
-      await expect(pool.connect(frank).requestExit())
-        .to.emit(pool, "MemberExitRequested")
-        .withArgs(frank.address, id + 1n);
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(id);
-      await expect(pool.completeExit(frank.address))
-        .to.be.revertedWithCustomError(pool, "MemberExitNotReady")
-        .withArgs(frank.address, id + 1n);
+    it("settles up to 32 ended periods with nothing to pay in one call", async function () {
+      const { pool } = await loadFixture(sixMembers);
+      const next = await pool.nextPeriodToSettle();
+      await time.increaseTo(await pool.periodEnd(next + 39n));
+      const first = await settledParts(pool, await pool.settle(next));
+      expect(first).to.have.length(32);
+      expect(first.map((p) => p.period)).to.deep.equal(Array.from({ length: 32 }, (_, i) => next + BigInt(i)));
+      for (const p of first) expect([p.share, p.claimsPaid, p.closed]).to.deep.equal([0n, 0n, true]);
+      expect(await pool.nextPeriodToSettle()).to.equal(next + 32n);
+      const rest = await settledParts(pool, await pool.settle(next + 32n));
+      expect(rest).to.have.length(8);
+      expect(await pool.nextPeriodToSettle()).to.equal(next + 40n);
+    });
 
+    it("stops a run of empty periods before a period with a payable claim", async function () {
+      const f = await loadFixture(sixMembers);
+      const { pool, alice } = f;
+      const next = await pool.nextPeriodToSettle();
+      await approved(f, alice, USDC(60), "alice");
+      await time.increase(5 * 14 * DAY);
+      const first = await settledParts(pool, await pool.settle(next));
+      expect(first.every((p) => p.claimsPaid === 0n)).to.equal(true);
+      const paying = await settledParts(pool, await pool.settle(await pool.nextPeriodToSettle()));
+      expect(paying[0].claimsPaid).to.equal(1n);
+      // The same call goes on with the empty periods after it.
+      expect(paying.length).to.be.greaterThan(1);
+    });
+
+    it("pays at most maxClaimsPerPeriod claims a period, first in first out, and the rest in the next period", async function () {
+      const f = await activePool({ maxClaimsPerPeriod: 2 });
+      const { pool, alice, bob, carol } = f;
+      await toNextPeriod(pool);
+      await settleDue(pool);
+      const ids = [];
+      for (const [claimant, amount] of [
+        [alice, USDC(100)],
+        [bob, USDC(200)],
+        [carol, USDC(300)],
+      ] as const) {
+        ids.push(await submitClaim(f, claimant, amount, claimant.address));
+      }
+      await approveTogether(pool, ids);
+      // The period the claims became final in, then the next one.
+      const parts = [...(await settleNow(pool)), ...(await settleNow(pool))];
+      const paying = parts.filter((p) => (p.claimsPaid as bigint) > 0n);
+      // 100 + 200 = 300 + 24 fee over 6: 54; then 300 + 24: 54 again in the next period.
+      expect(paying).to.have.length(2);
+      expect(paying[0]).to.deep.include({
+        claimsPaid: 2n,
+        payouts: USDC(300),
+        fee: USDC(24),
+        share: USDC(54),
+        closed: true,
+      });
+      expect(paying[1]).to.deep.include({
+        claimsPaid: 1n,
+        payouts: USDC(300),
+        fee: USDC(24),
+        share: USDC(54),
+        closed: true,
+      });
+      expect(paying[1].period).to.equal((paying[0].period as bigint) + 1n);
+      const paid = await pool.queryFilter(pool.filters.ClaimPaid());
+      expect(paid.map((e) => [e.args.claimId, e.args.period])).to.deep.equal([
+        [ids[0], paying[0].period],
+        [ids[1], paying[0].period],
+        [ids[2], paying[1].period],
+      ]);
+    });
+
+    it("takes several parts, each with exact figures, when more than MAX_CLAIMS_PER_SETTLE claims are payable", async function () {
+      this.timeout(600_000);
+      // 181 claimants at 0.0001 USDC a head: each claim of 100 units pays 100 units plus an 8 unit fee.
+      const CLAIMS = 181;
+      const CAP = 100n;
+      const setup = await deployPool({
+        capPerMember: CAP,
+        maxClaimsPerPeriod: 200,
+        minBalance: USDC(1),
+        minDeposit: USDC(1),
+      });
+      const { pool, token } = setup;
+      expect(await pool.MAX_CLAIMS_PER_SETTLE()).to.equal(180n);
+      const poolAddress = await pool.getAddress();
+      // Impersonated wallets (no signing in JavaScript) for the claimants beyond the named signers.
+      const signers = new Map<string, HardhatEthersSigner>();
+      const claimants: HardhatEthersSigner[] = [...setup.members];
+      for (let i = claimants.length; i < CLAIMS + 2; i++) {
+        const address = ethers.getAddress(ethers.toBeHex(0x4a5a0000n + BigInt(i), 20));
+        await ethers.provider.send("hardhat_setBalance", [address, "0x56BC75E2D63100000"]);
+        claimants.push(await ethers.getImpersonatedSigner(address));
+      }
+      for (const c of claimants) {
+        signers.set(c.address, c);
+        await token.mint(c.address, USDC(10));
+        await token.connect(c).approve(poolAddress, ethers.MaxUint256);
+        await pool.connect(c).join(USDC(2), commitmentOf(c.address), NO_ATTESTATION);
+      }
+      const members = BigInt(claimants.length);
+      await time.increase(91 * DAY);
+      await toNextPeriod(pool);
+      await settleDue(pool);
+      const ids = [];
+      for (const c of claimants.slice(0, CLAIMS)) {
+        await pool.connect(c).submitClaim(CAP, ethers.id(`evidence:${c.address}`), "");
+        ids.push(await pool.claimCount());
+      }
+      await approveTogether(pool, ids, signers);
+      const [surplusIn] = await pool.carry();
+      expect(surplusIn).to.equal(0n);
+      const period = await pool.currentPeriod();
+      await settleDue(pool);
+      expect(await pool.nextPeriodToSettle()).to.equal(period);
       await endPeriod(pool, period);
-      await expect(pool.settle(period))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 1n, USDC(200), USDC(16), 0n, 0n, 0n, USDC(36), 0n, 0n, USDC(36));
-      expect(await pool.balanceOf(frank.address)).to.equal(USDC(964));
-      await expect(pool.completeExit(frank.address))
-        .to.emit(pool, "MemberLeft")
-        .withArgs(frank.address, EXITED, USDC(36), USDC(964), 0n, 5n);
+
+      const first = await settledParts(pool, await pool.settle(period));
+      const need0 = 180n * (CAP + 8n);
+      const share0 = (need0 + members - 1n) / members;
+      const surplus0 = share0 * members - need0;
+      const index0 = await pool.chargeIndex();
+      expect(first).to.have.length(1);
+      expect(first[0]).to.deep.equal({
+        period,
+        part: 0n,
+        members,
+        claimsPaid: 180n,
+        payouts: 180n * CAP,
+        fee: 180n * 8n,
+        cut: 0n,
+        surplusIn: 0n,
+        deficitIn: 0n,
+        share: share0,
+        surplusOut: surplus0,
+        deficitOut: 0n,
+        chargeIndex: index0,
+        closed: false,
+      });
+      expect(await pool.nextPeriodToSettle()).to.equal(period);
+      expect(await pool.nextPart()).to.equal(1n);
+      expect((await pool.settlement(period, 0n)).closed).to.equal(false);
+
+      const second = await settledParts(pool, await pool.settle(period));
+      const need1 = CAP + 8n - surplus0;
+      const share1 = need1 > 0n ? (need1 + members - 1n) / members : 0n;
+      const surplus1 = need1 > 0n ? share1 * members - need1 : -need1;
+      expect(second[0]).to.deep.equal({
+        period,
+        part: 1n,
+        members,
+        claimsPaid: 1n,
+        payouts: CAP,
+        fee: 8n,
+        cut: 0n,
+        surplusIn: surplus0,
+        deficitIn: 0n,
+        share: share1,
+        surplusOut: surplus1,
+        deficitOut: 0n,
+        chargeIndex: index0 + share1,
+        closed: true,
+      });
+      expect(await pool.nextPart()).to.equal(0n);
+      expect(await pool.nextPeriodToSettle()).to.be.greaterThan(period);
+      expect(await pool.state(ids[CLAIMS - 1])).to.equal(PAID);
+      expect(await pool.paymentQueue()).to.deep.equal([0n, 0n]);
+    });
+  });
+
+  describe("yearly payout limit", function () {
+    it("pays a member at most maxPayoutPerMember in a pool year, and again from the next pool year", async function () {
+      const f = await activePool({ maxPayoutPerMember: USDC(150) });
+      const { pool, alice } = f;
+      const first = await approved(f, alice, USDC(100), "first");
+      await settleNow(pool);
+      expect(await pool.paidThisYear(alice.address)).to.equal(USDC(100));
+      const second = await approved(f, alice, USDC(100), "second");
+      const parts = await settleNow(pool);
+      // 50 left in the year: the claim pays 50, and the members share only what is paid.
+      expect(parts.find((p) => p.claimsPaid === 1n)).to.deep.include({ payouts: USDC(50), fee: USDC(4), cut: 0n });
+      const [event] = await pool.queryFilter(pool.filters.ClaimPaid(second));
+      expect([event.args.requested, event.args.paid]).to.deep.equal([USDC(100), USDC(50)]);
+      expect(await pool.paidThisYear(alice.address)).to.equal(USDC(150));
+      expect(await pool.payoutOf(alice.address)).to.equal(USDC(150) + 2n * BOND);
+      expect(first).to.equal(1n);
+      // The next pool year starts 365 days after the pool: the limit is whole again.
+      const startedAt = await pool.startedAt();
+      await time.increaseTo(startedAt + 365n * BigInt(DAY));
+      await settleDue(pool);
+      expect(await pool.paidThisYear(alice.address)).to.equal(0n);
+      const third = await approved(f, alice, USDC(100), "third");
+      await settleNow(pool);
+      const [late] = await pool.queryFilter(pool.filters.ClaimPaid(third));
+      expect(late.args.paid).to.equal(USDC(100));
+      expect(await pool.paidThisYear(alice.address)).to.equal(USDC(100));
     });
 
-    it("raises the charge index by each period's share, and charges a later joiner only later shares", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, alice, bob, carol, dave, erin, grace, period } = setup;
-      expect(await pool.chargeIndex()).to.equal(0n);
-      const first = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, first, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(first);
-      await settleThrough(pool, period);
-      expect(await pool.chargeIndex()).to.equal(USDC(36));
+    it("leaves other members' payouts untouched by one member's limit", async function () {
+      const f = await activePool({ maxPayoutPerMember: USDC(50) });
+      const { pool, bob } = f;
+      const id = await approved(f, bob, USDC(40), "bob");
+      await settleNow(pool);
+      const [event] = await pool.queryFilter(pool.filters.ClaimPaid(id));
+      expect(event.args.paid).to.equal(USDC(40));
+      expect(await pool.paidThisYear(f.alice.address)).to.equal(0n);
+    });
+  });
 
-      await join(setup, grace, DEPOSIT);
-      const second = await submitClaim(setup, erin, USDC(700));
-      await voteOn(pool, second, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(second);
-      await endPeriod(pool, period + 1n);
-      // 7 members: paid 700 (cap 700), fee 56, share 756 / 7 = 108.
-      await expect(pool.settle(period + 1n))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period + 1n, 7n, 1n, USDC(700), USDC(56), 0n, 0n, 0n, USDC(108), 0n, 0n, USDC(144));
-      expect(await pool.chargeIndex()).to.equal(USDC(144));
-      expect((await pool.settlement(period + 1n)).chargeIndex).to.equal(USDC(144));
-      expect((await pool.member(grace.address)).charged).to.equal(USDC(108));
-      expect((await pool.member(alice.address)).charged).to.equal(USDC(144));
+  describe("caps", function () {
+    it("pays at most capPerMember x N for a claim above it", async function () {
+      const f = await loadFixture(sixMembers);
+      const id = await approved(f, f.alice, USDC(1_000), "big");
+      const parts = await settleNow(f.pool);
+      expect(parts.find((p) => p.claimsPaid === 1n)).to.deep.include({ payouts: USDC(600), share: USDC(108) });
+      const [event] = await f.pool.queryFilter(f.pool.filters.ClaimPaid(id));
+      expect([event.args.requested, event.args.paid]).to.deep.equal([USDC(1_000), USDC(600)]);
     });
   });
 
   describe("views", function () {
     it("tells the current period, its end and the next period to settle", async function () {
-      const { pool, period } = await loadFixture(sixMembers);
+      const { pool } = await loadFixture(sixMembers);
       const startedAt = await pool.startedAt();
-      const length = BigInt(14 * DAY);
+      const now = BigInt(await time.latest());
+      const period = (now - startedAt) / BigInt(14 * DAY);
       expect(await pool.currentPeriod()).to.equal(period);
+      expect(await pool.periodEnd(period)).to.equal(startedAt + (period + 1n) * BigInt(14 * DAY));
       expect(await pool.nextPeriodToSettle()).to.equal(period);
-      expect(await pool.periodEnd(period)).to.equal(startedAt + (period + 1n) * length);
-      expect(await pool.periodEnd(0n)).to.equal(startedAt + length);
-
-      await time.increaseTo((await pool.periodEnd(period)) - 1n);
-      expect(await pool.currentPeriod()).to.equal(period);
-      await time.increaseTo(await pool.periodEnd(period));
-      expect(await pool.currentPeriod()).to.equal(period + 1n);
-      expect(await pool.nextPeriodToSettle()).to.equal(period);
-      await pool.settle(period);
-      expect(await pool.nextPeriodToSettle()).to.equal(period + 1n);
-    });
-  });
-
-  for (const { decimals, unit, claim, share, second, secondShare } of [
-    {
-      decimals: 6,
-      unit: 10n ** 6n,
-      // need 200.000003 + fee 16 = 216.000003 over 7: share 30.857144, surplus 5 base units.
-      claim: 200_000_003n,
-      share: 30_857_144n,
-      // need 100 + 8 - 5 = 107.999995 over 7: share 15.428571, surplus 2 base units.
-      second: 100_000_000n,
-      secondShare: 15_428_571n,
-    },
-    {
-      decimals: 18,
-      unit: 10n ** 18n,
-      // need 216e18 + 3 over 7: share 30_857_142_857_142_857_144, surplus 5 base units.
-      claim: 200n * 10n ** 18n + 3n,
-      share: 30_857_142_857_142_857_144n,
-      // need 108e18 - 5 over 7: share 15_428_571_428_571_428_571, surplus 2 base units.
-      second: 100n * 10n ** 18n,
-      secondShare: 15_428_571_428_571_428_571n,
-    },
-  ]) {
-    describe(`exact to the base unit with a ${decimals}-decimal token`, function () {
-      const rules: Partial<Rules> = {
-        capPerMember: 100n * unit,
-        minBalance: 600n * unit,
-        minDeposit: 600n * unit,
-        maxClaimAmount: 300_000n * unit,
-        claimBond: 5n * unit,
-      };
-      function sevenMembers() {
-        return activePool(rules, decimals, 1_000n * unit, 7);
-      }
-
-      it("charges every member exactly the share and carries the surplus to the next period", async function () {
-        const setup = await loadFixture(sevenMembers);
-        const { pool, token, members, alice, bob, carol, dave, erin, period } = setup;
-        const seven = members.slice(0, 7);
-        const fee = (claim * 800n) / 10_000n;
-        expect(fee).to.equal(16n * unit);
-
-        const first = await submitClaim(setup, alice, claim);
-        await voteOn(pool, first, [
-          [bob, true],
-          [carol, true],
-          [dave, true],
-        ]);
-        await pool.resolve(first);
-        await endPeriod(pool, period);
-        const before = await balancesOf(pool, seven);
-        await expect(pool.settle(period))
-          .to.emit(pool, "PeriodSettled")
-          .withArgs(period, 7n, 1n, claim, fee, 0n, 0n, 0n, share, 5n, 0n, share);
-        const after = await balancesOf(pool, seven);
-        expect(after.map((b, i) => before[i] - b)).to.deep.equal(seven.map(() => share));
-        expect(share * 7n).to.equal(claim + fee + 5n);
-        expect(await pool.carry()).to.deep.equal([5n, 0n]);
-        await expectEscrowBalanced(setup, seven);
-
-        const secondId = await submitClaim(setup, erin, second);
-        await voteOn(pool, secondId, [
-          [bob, true],
-          [carol, true],
-          [dave, true],
-        ]);
-        await pool.resolve(secondId);
-        await endPeriod(pool, period + 1n);
-        await expect(pool.settle(period + 1n))
-          .to.emit(pool, "PeriodSettled")
-          .withArgs(period + 1n, 7n, 1n, second, 8n * unit, 0n, 5n, 0n, secondShare, 2n, 0n, share + secondShare);
-        expect(secondShare * 7n).to.equal(second + 8n * unit - 5n + 2n);
-        const last = await balancesOf(pool, seven);
-        expect(last.map((b, i) => after[i] - b)).to.deep.equal(seven.map(() => secondShare));
-        expect((await pool.settlement(period + 1n)).surplusIn).to.equal(5n);
-        await expectEscrowBalanced(setup, seven);
-        expect(await token.decimals()).to.equal(BigInt(decimals));
-      });
-    });
-  }
-
-  describe("per-period maximum", function () {
-    function twoClaimsPerPeriod() {
-      return activePool({ maxClaimsPerPeriod: 2 });
-    }
-
-    it("pays at most maxClaimsPerPeriod claims, first in first out, and the rest in the next period", async function () {
-      const setup = await loadFixture(twoClaimsPerPeriod);
-      const { pool, members, alice, bob, carol, dave, erin, frank, period } = setup;
-      const [first, second, third] = await submitClaims(setup, [
-        [alice, USDC(100)],
-        [bob, USDC(200)],
-        [carol, USDC(300)],
-      ]);
-      await approveAll(pool, [first, second, third], [dave, erin, frank]);
-      expect(await pool.paymentQueue()).to.deep.equal([3n, first]);
-      await endPeriod(pool, period);
-
-      // payouts 300, fee 24, share 324 / 6 = 54.
-      const tx = pool.settle(period);
-      await expect(tx)
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 2n, USDC(300), USDC(24), 0n, 0n, 0n, USDC(54), 0n, 0n, USDC(54));
-      await expect(tx).to.emit(pool, "ClaimPaid").withArgs(first, period, alice.address, USDC(100), USDC(100));
-      await expect(tx).to.emit(pool, "ClaimPaid").withArgs(second, period, bob.address, USDC(200), USDC(200));
-      expect(await pool.state(third)).to.equal(APPROVED);
-      expect(await pool.paymentQueue()).to.deep.equal([1n, third]);
-      await expectEscrowBalanced(setup, members.slice(0, 6));
-
-      await endPeriod(pool, period + 1n);
-      const next = pool.settle(period + 1n);
-      await expect(next)
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period + 1n, 6n, 1n, USDC(300), USDC(24), 0n, 0n, 0n, USDC(54), 0n, 0n, USDC(108));
-      await expect(next)
-        .to.emit(pool, "ClaimPaid")
-        .withArgs(third, period + 1n, carol.address, USDC(300), USDC(300));
-      expect(await pool.state(third)).to.equal(PAID);
-      expect(await pool.paymentQueue()).to.deep.equal([0n, 0n]);
-      await expectEscrowBalanced(setup, members.slice(0, 6));
-    });
-  });
-
-  describe("deficit", function () {
-    it("charges a lapsed member's shortfall in the next share, the escrow balanced throughout", async function () {
-      const setup = await loadFixture(sixMembers);
-      const { pool, members, alice, bob, carol, dave, erin, frank, period } = setup;
-      const six = members.slice(0, 6);
-      await pool.connect(frank).withdraw(USDC(400));
-      await expectEscrowBalanced(setup, six);
-
-      // Two periods of three claims at the per-claim cap of 600: 1,800 + fee 144 = 1,944, share 324 each.
-      const firstIds = await submitClaims(setup, [
-        [alice, USDC(600)],
-        [bob, USDC(600)],
-        [carol, USDC(600)],
-      ]);
-      await approveAll(pool, firstIds, [dave, erin, frank]);
-      await expectEscrowBalanced(setup, six);
-      await endPeriod(pool, period);
-      await expect(pool.settle(period))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 3n, USDC(1_800), USDC(144), 0n, 0n, 0n, USDC(324), 0n, 0n, USDC(324));
-      await expectEscrowBalanced(setup, six);
-
-      const secondIds = await submitClaims(setup, [
-        [dave, USDC(600)],
-        [erin, USDC(600)],
-        [alice, USDC(600)],
-      ]);
-      await approveAll(pool, secondIds, [bob, carol, frank]);
-      await endPeriod(pool, period + 1n);
-      await expect(pool.settle(period + 1n))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period + 1n, 6n, 3n, USDC(1_800), USDC(144), 0n, 0n, 0n, USDC(324), 0n, 0n, USDC(648));
-      await expectEscrowBalanced(setup, six);
-
-      // frank holds 600 - 648 = -48: nobody lapsed him in time.
-      expect(await pool.balanceOf(frank.address)).to.equal(-USDC(48));
-      await expect(pool.lapse(frank.address))
-        .to.emit(pool, "MemberLeft")
-        .withArgs(frank.address, LAPSED, USDC(600), 0n, USDC(48), 5n);
-      expect(await pool.carry()).to.deep.equal([0n, USDC(48)]);
-      expect(await pool.balanceOf(frank.address)).to.equal(0n);
-      await expectEscrowBalanced(setup, six);
-
-      // The five left pay it: 48 / 5 = 9.6 each.
-      const before = await balancesOf(pool, six.slice(0, 5));
-      await endPeriod(pool, period + 2n);
-      await expect(pool.settle(period + 2n))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period + 2n, 5n, 0n, 0n, 0n, 0n, 0n, USDC(48), USDC("9.6"), 0n, 0n, USDC("657.6"));
-      const after = await balancesOf(pool, six.slice(0, 5));
-      expect(after.map((b, i) => before[i] - b)).to.deep.equal(before.map(() => USDC("9.6")));
-      expect(await pool.carry()).to.deep.equal([0n, 0n]);
-      await expectEscrowBalanced(setup, six);
-    });
-  });
-
-  describe("annual cap", function () {
-    function cappedYear() {
-      return activePool({ maxClaimsPerPeriod: 1, annualChargeCap: USDC(150) });
-    }
-
-    it("cuts a period's payouts pro rata so that no member is charged above the annual cap", async function () {
-      const setup = await loadFixture(cappedYear);
-      const { pool, members, alice, bob, carol, dave, erin, period } = setup;
-      const six = members.slice(0, 6);
-      const first = await submitClaim(setup, alice, USDC(600));
-      await voteOn(pool, first, [
-        [carol, true],
-        [dave, true],
-        [erin, true],
-      ]);
-      await pool.resolve(first);
-      await settleThrough(pool, period);
-      expect(await pool.chargeIndex()).to.equal(USDC(108));
-
-      const second = await submitClaim(setup, bob, USDC(1_000));
-      await voteOn(pool, second, [
-        [carol, true],
-        [dave, true],
-        [erin, true],
-      ]);
-      await pool.resolve(second);
-      await endPeriod(pool, period + 1n);
-
-      // 42 left under the cap: 6 x 42 = 252 for payouts and fee. allowed floor(252 x 10,000 / 10,800)
-      // = 233.333333, cut 600 - 233.333333 = 366.666667, fee 18.666666, need 251.999999, share 42, surplus 1.
-      const before = await balancesOf(pool, six);
-      const tx = pool.settle(period + 1n);
-      await expect(tx)
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period + 1n, 6n, 1n, 233_333_333n, 18_666_666n, 366_666_667n, 0n, 0n, USDC(42), 1n, 0n, USDC(150));
-      await expect(tx)
-        .to.emit(pool, "ClaimPaid")
-        .withArgs(second, period + 1n, bob.address, USDC(1_000), 233_333_333n);
-      const after = await balancesOf(pool, six);
-      expect(after.map((b, i) => before[i] - b)).to.deep.equal(six.map(() => USDC(42)));
-      expect(await pool.payoutOf(bob.address)).to.equal(233_333_333n + USDC(5));
-      expect((await pool.settlement(period + 1n)).cut).to.equal(366_666_667n);
-      await expectEscrowBalanced(setup, six);
-    });
-  });
-
-  describe("a claimant the token refuses", function () {
-    async function blacklistPool() {
-      const [, operator, guardian, assessor, , ...members] = await ethers.getSigners();
-      const token: BlacklistToken = await ethers.deployContract("BlacklistToken");
-      const factory = await ethers.deployContract("PoolFactory");
-      const rules = defaultRules(await token.getAddress(), RULES);
-      const pool = await createPool(factory, rules, {
-        operator: operator.address,
-        verifier: ethers.ZeroAddress,
-        assessor: assessor.address,
-        guardian: guardian.address,
-      });
-      // The fixture helpers only call mint and approve, which BlacklistToken has too.
-      const setup = { pool, token: token as unknown as MockERC20 };
-      for (const m of members.slice(0, 6)) await join(setup, m, DEPOSIT);
-      await time.increase(91 * DAY);
-      const last = await pool.currentPeriod();
-      await settleThrough(pool, last);
-      const [alice, bob, carol, dave, erin] = members;
-      return { setup, pool, token, alice, bob, carol, dave, erin, period: last + 1n };
-    }
-
-    it("does not stop settlement nor another claimant's withdrawal, and stays claimable", async function () {
-      const { setup, pool, token, alice, bob, carol, dave, erin, period } = await loadFixture(blacklistPool);
-      const ids = await submitClaims(setup, [
-        [alice, USDC(200)],
-        [bob, USDC(100)],
-      ]);
-      await approveAll(pool, ids, [carol, dave, erin]);
-      await token.setBlacklisted(alice.address, true);
-      await endPeriod(pool, period);
-
-      // payouts 300, fee 24, share 324 / 6 = 54.
-      await expect(pool.settle(period))
-        .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6n, 2n, USDC(300), USDC(24), 0n, 0n, 0n, USDC(54), 0n, 0n, USDC(54));
-      await expect(pool.connect(bob).withdrawPayout()).to.changeTokenBalances(
-        token,
-        [bob, pool],
-        [USDC(105), -USDC(105)],
-      );
-      await expect(pool.connect(alice).withdrawPayout())
-        .to.be.revertedWithCustomError(token, "Blacklisted")
-        .withArgs(alice.address);
-      expect(await pool.payoutOf(alice.address)).to.equal(USDC(205));
-
-      await token.setBlacklisted(alice.address, false);
-      await expect(pool.connect(alice).withdrawPayout()).to.changeTokenBalances(
-        token,
-        [alice, pool],
-        [USDC(205), -USDC(205)],
-      );
-      expect(await pool.payoutOf(alice.address)).to.equal(0n);
+      expect(await pool.nextPart()).to.equal(0n);
     });
   });
 });

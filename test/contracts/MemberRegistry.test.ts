@@ -14,13 +14,16 @@ import {
   fund,
   join,
   submitClaim,
-  voteOn,
+  decide,
+  flagAndLapse,
+  settleDue,
 } from "../helpers/fixtures";
 
 // IMemberRegistry.MemberStatus
-const Status = { None: 0, Waiting: 1, Active: 2, Exiting: 3, Lapsed: 4, Exited: 5 } as const;
+const Status = { None: 0, Waiting: 1, Active: 2, Exiting: 3, Lapsing: 4, Lapsed: 5, Exited: 6 } as const;
 // IClaimVoting.ClaimState
-const ClaimState = { Approved: 4 } as const;
+const ClaimState = { Approved: 8 } as const;
+const LAPSE_GRACE = 14 * DAY;
 
 const WAITING_PERIOD = 90 * DAY;
 
@@ -87,9 +90,8 @@ async function signPermit(
 
 /** Settles every period up to and including the current one, moving the clock to its end. */
 async function settleThroughCurrent(pool: HuzhuPool) {
-  const current = await pool.currentPeriod();
-  await endPeriod(pool, current);
-  for (let p = await pool.nextPeriodToSettle(); p <= current; p++) await pool.settle(p);
+  await endPeriod(pool, await pool.currentPeriod());
+  await settleDue(pool);
 }
 
 async function memberOf(pool: HuzhuPool, account: string) {
@@ -101,6 +103,7 @@ async function memberOf(pool: HuzhuPool, account: string) {
     charged: m.charged,
     balance: m.balance,
     exitClaimBound: m.exitClaimBound,
+    lapsableAt: m.lapsableAt,
   };
 }
 
@@ -166,18 +169,10 @@ async function walletVerifiedFixture() {
 const MIN_BALANCE = 110_001n;
 const SHARE = 108_000n;
 
-/** Rewards a claim from `claimant` with the votes of `voters`, resolves and settles it. */
-async function approveAndSettle(
-  setup: Awaited<ReturnType<typeof deployPool>>,
-  claimant: HardhatEthersSigner,
-  voters: HardhatEthersSigner[],
-) {
-  const id = await submitClaim(setup, claimant, USDC(100));
-  await voteOn(
-    setup.pool,
-    id,
-    voters.map((v) => [v, true]),
-  );
+/** A claim of 100 from `claimant` approved by a drawn jury, resolved and settled. */
+async function approveAndSettle(setup: Awaited<ReturnType<typeof deployPool>>, claimant: HardhatEthersSigner) {
+  const id = await submitClaim(setup, claimant, USDC(100), `claim:${claimant.address}`);
+  await decide(setup.pool, id, true);
   await setup.pool.resolve(id);
   await settleThroughCurrent(setup.pool);
 }
@@ -188,7 +183,13 @@ async function approveAndSettle(
  * hold 0.002001 USDC, below the minimum balance, and grace 0.892 USDC.
  */
 async function underfundedFixture() {
-  const setup = await deployPool({ maxClaimsPerPeriod: 1, minBalance: MIN_BALANCE, minDeposit: MIN_BALANCE });
+  // A quorum of 2 of 3 seats: only bob, carol and dave can sit on alice's jury.
+  const setup = await deployPool({
+    maxClaimsPerPeriod: 1,
+    minBalance: MIN_BALANCE,
+    minDeposit: MIN_BALANCE,
+    quorumBps: 6_000,
+  });
   const [alice, bob, carol, dave, erin, frank, grace, heidi] = setup.members;
   for (const account of [alice, bob, carol, dave]) await join(setup, account, USDC(10));
   await time.increase(WAITING_PERIOD + DAY);
@@ -196,14 +197,14 @@ async function underfundedFixture() {
   await join(setup, erin, MIN_BALANCE);
   await join(setup, frank, MIN_BALANCE);
   await join(setup, grace, USDC(1));
-  await approveAndSettle(setup, alice, [bob, carol, dave]);
+  await approveAndSettle(setup, alice);
   return { ...setup, alice, bob, carol, dave, erin, frank, grace, heidi, outsider: setup.members[11] };
 }
 
 /** As `underfundedFixture`, but keepers missed erin and frank and a second claim (bob's) was settled. */
 async function lateKeepersFixture() {
   const f = await underfundedFixture();
-  await approveAndSettle(f, f.bob, [f.alice, f.carol, f.dave]);
+  await approveAndSettle(f, f.bob);
   return f;
 }
 
@@ -243,6 +244,7 @@ describe("MemberRegistry", function () {
         charged: 0n,
         balance: USDC(3),
         exitClaimBound: 0n,
+        lapsableAt: 0n,
       });
       expect(await pool.balanceOf(alice.address)).to.equal(USDC(3));
       expect(await pool.commitmentOwner(commitmentOf("alice"))).to.equal(alice.address);
@@ -288,15 +290,47 @@ describe("MemberRegistry", function () {
       expect(await pool.memberCount()).to.equal(1n);
     });
 
-    it("reverts when a wallet that has left joins again", async function () {
+    it("lets a wallet that exited join again with the same commitment, keeping its balance", async function () {
+      const f = await loadFixture(membersFixture);
+      const { pool, erin } = f;
+      await pool.connect(erin).requestExit();
+      await pool.completeExit(erin.address);
+      await fund(f, erin, USDC(2));
+      const t = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(t);
+      await expect(pool.connect(erin).join(USDC(2), commitmentOf(erin.address), NO_ATTESTATION))
+        .to.emit(pool, "MemberJoined")
+        .withArgs(erin.address, commitmentOf(erin.address), USDC(2), 0n, t + WAITING_PERIOD, 5n);
+      expect(await memberOf(pool, erin.address)).to.deep.include({
+        status: Status.Waiting,
+        credit: USDC(12),
+        balance: USDC(12),
+        charged: 0n,
+        exitClaimBound: 0n,
+        lapsableAt: 0n,
+      });
+      expect(await pool.jurorCount()).to.equal(5n);
+      expect(await pool.jurorAt(4n)).to.equal(erin.address);
+    });
+
+    it("reverts when a wallet that exited returns with another commitment", async function () {
       const f = await loadFixture(membersFixture);
       const { pool, erin } = f;
       await pool.connect(erin).requestExit();
       await pool.completeExit(erin.address);
       await fund(f, erin, USDC(2));
       await expect(pool.connect(erin).join(USDC(2), commitmentOf("erin-again"), NO_ATTESTATION))
-        .to.be.revertedWithCustomError(pool, "MemberAlreadyJoined")
-        .withArgs(erin.address);
+        .to.be.revertedWithCustomError(pool, "MemberCommitmentMismatch")
+        .withArgs(erin.address, commitmentOf("erin-again"));
+    });
+
+    it("reverts when a member still counted joins again", async function () {
+      const f = await loadFixture(membersFixture);
+      await f.pool.connect(f.erin).requestExit();
+      await fund(f, f.erin, USDC(2));
+      await expect(f.pool.connect(f.erin).join(USDC(2), commitmentOf(f.erin.address), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(f.pool, "MemberAlreadyJoined")
+        .withArgs(f.erin.address);
     });
 
     it("reverts when the guardian has paused the pool", async function () {
@@ -557,7 +591,8 @@ describe("MemberRegistry", function () {
 
     it("reverts when the member has lapsed", async function () {
       const f = await loadFixture(underfundedFixture);
-      await f.pool.lapse(f.erin.address);
+      await flagAndLapse(f.pool, f.erin.address);
+      await f.pool.completeExit(f.erin.address);
       await fund(f, f.erin, USDC(3));
       await expect(f.pool.connect(f.erin).topUp(USDC(3)))
         .to.be.revertedWithCustomError(f.pool, "UnexpectedMemberStatus")
@@ -638,6 +673,7 @@ describe("MemberRegistry", function () {
         charged: 0n,
         balance: USDC(10),
         exitClaimBound: 0n,
+        lapsableAt: 0n,
       });
       expect(await pool.memberCount()).to.equal(4n);
     });
@@ -652,27 +688,19 @@ describe("MemberRegistry", function () {
     });
 
     it("reverts while an earlier claim is under vote or waiting to be resolved", async function () {
-      const { pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
+      const { pool, keeper, erin } = await loadFixture(exitBoundFixture);
       await expect(pool.connect(keeper).completeExit(erin.address))
         .to.be.revertedWithCustomError(pool, "MemberExitNotReady")
         .withArgs(erin.address, 2n);
-      await voteOn(pool, 1n, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
+      await decide(pool, 1n, true);
       await expect(pool.connect(keeper).completeExit(erin.address))
         .to.be.revertedWithCustomError(pool, "MemberExitNotReady")
         .withArgs(erin.address, 2n);
     });
 
     it("reverts while an approved earlier claim is unpaid", async function () {
-      const { pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
-      await voteOn(pool, 1n, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
+      const { pool, keeper, erin } = await loadFixture(exitBoundFixture);
+      await decide(pool, 1n, true);
       await pool.resolve(1n);
       expect(await pool.state(1n)).to.equal(ClaimState.Approved);
       await expect(pool.connect(keeper).completeExit(erin.address))
@@ -681,12 +709,8 @@ describe("MemberRegistry", function () {
     });
 
     it("completes once the approved claim is paid, with the exiting member's share charged", async function () {
-      const { token, pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
-      await voteOn(pool, 1n, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
+      const { token, pool, keeper, erin } = await loadFixture(exitBoundFixture);
+      await decide(pool, 1n, true);
       await pool.resolve(1n);
       await settleThroughCurrent(pool);
       // 5 members: the claim of 1 USDC pays 5 x 0.1 = 0.5, fee 0.04, share 0.54 / 5 = 0.108 USDC.
@@ -701,12 +725,8 @@ describe("MemberRegistry", function () {
     });
 
     it("completes once the earlier claim is rejected", async function () {
-      const { pool, keeper, erin, bob, carol, dave } = await loadFixture(exitBoundFixture);
-      await voteOn(pool, 1n, [
-        [bob, false],
-        [carol, false],
-        [dave, false],
-      ]);
+      const { pool, keeper, erin } = await loadFixture(exitBoundFixture);
+      await decide(pool, 1n, false);
       await pool.resolve(1n);
       await expect(pool.connect(keeper).completeExit(erin.address))
         .to.emit(pool, "MemberLeft")
@@ -815,165 +835,256 @@ describe("MemberRegistry", function () {
     });
   });
 
-  describe("lapse", function () {
-    it("charges every counted member, latecomers included, the same share", async function () {
-      const { pool, erin, frank, grace, alice } = await loadFixture(underfundedFixture);
-      expect(await pool.chargeIndex()).to.equal(SHARE);
-      expect(await pool.balanceOf(erin.address)).to.equal(MIN_BALANCE - SHARE);
-      expect(await pool.balanceOf(frank.address)).to.equal(MIN_BALANCE - SHARE);
-      expect(await pool.balanceOf(grace.address)).to.equal(USDC(1) - SHARE);
-      expect(await pool.balanceOf(alice.address)).to.equal(USDC(10) - SHARE);
+  describe("juror set", function () {
+    it("appends every joiner, and removes a leaver by moving the last juror into its place", async function () {
+      const { pool, alice, bob, carol, dave, erin } = await loadFixture(membersFixture);
+      expect(await pool.jurorCount()).to.equal(5n);
+      const order = [alice, bob, carol, dave, erin];
+      for (let i = 0; i < 5; i++) expect(await pool.jurorAt(i)).to.equal(order[i].address);
+      await pool.connect(bob).requestExit();
+      expect(await pool.jurorCount()).to.equal(4n);
+      expect(await pool.jurorAt(1n)).to.equal(erin.address);
+      expect(await pool.jurorAt(4n)).to.equal(ethers.ZeroAddress);
+      // The last juror leaves: nothing moves.
+      await pool.connect(dave).requestExit();
+      expect(await pool.jurorCount()).to.equal(3n);
+      expect([await pool.jurorAt(0n), await pool.jurorAt(1n), await pool.jurorAt(2n)]).to.deep.equal([
+        alice.address,
+        erin.address,
+        carol.address,
+      ]);
+      // erin, moved to position 1, can still leave from there.
+      await pool.connect(erin).requestExit();
+      expect(await pool.jurorCount()).to.equal(2n);
+      expect([await pool.jurorAt(0n), await pool.jurorAt(1n)]).to.deep.equal([alice.address, carol.address]);
+      // Leaving the juror set does not stop the charges: the members are still counted.
+      expect(await pool.memberCount()).to.equal(5n);
     });
 
-    it("lets a keeper lapse a member below the minimum balance", async function () {
+    it("removes a member from the juror set when the lapse notice is served", async function () {
+      const { pool, erin } = await loadFixture(underfundedFixture);
+      expect(await pool.jurorCount()).to.equal(7n);
+      await flagAndLapse(pool, erin.address);
+      expect(await pool.jurorCount()).to.equal(6n);
+      for (let i = 0; i < 6; i++) expect(await pool.jurorAt(i)).to.not.equal(erin.address);
+      expect(await pool.memberCount()).to.equal(7n);
+    });
+  });
+
+  describe("flag", function () {
+    it("flags a member below the minimum balance and starts the grace", async function () {
       const { pool, keeper, erin } = await loadFixture(underfundedFixture);
-      await expect(pool.connect(keeper).lapse(erin.address))
-        .to.emit(pool, "MemberLeft")
-        .withArgs(erin.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 6n);
-      expect(await memberOf(pool, erin.address)).to.deep.include({
-        status: Status.Lapsed,
-        credit: MIN_BALANCE,
-        charged: SHARE,
-        balance: MIN_BALANCE - SHARE,
-      });
-      expect(await pool.memberCount()).to.equal(6n);
+      const balance = MIN_BALANCE - SHARE;
+      const t = (await time.latest()) + 10;
+      await time.setNextBlockTimestamp(t);
+      await expect(pool.connect(keeper).flag(erin.address))
+        .to.emit(pool, "MemberFlagged")
+        .withArgs(erin.address, balance, t + LAPSE_GRACE);
+      expect((await pool.member(erin.address)).lapsableAt).to.equal(t + LAPSE_GRACE);
     });
 
-    it("stops charging a lapsed member", async function () {
-      const f = await loadFixture(underfundedFixture);
-      await f.pool.lapse(f.erin.address);
-      // 6 members left: the next claim pays 0.6 USDC, fee 0.048, share 0.648 / 6 = 0.108 USDC.
-      await approveAndSettle(f, f.bob, [f.alice, f.carol, f.dave]);
-      expect(await f.pool.chargeIndex()).to.equal(2n * SHARE);
-      expect(await f.pool.balanceOf(f.erin.address)).to.equal(MIN_BALANCE - SHARE);
-      expect((await memberOf(f.pool, f.erin.address)).charged).to.equal(SHARE);
-      expect(await f.pool.balanceOf(f.frank.address)).to.equal(MIN_BALANCE - 2n * SHARE);
-    });
-
-    it("lets a lapsed member withdraw what is left", async function () {
-      const { token, pool, erin } = await loadFixture(underfundedFixture);
-      await pool.lapse(erin.address);
-      const left = MIN_BALANCE - SHARE;
-      const tx = pool.connect(erin).withdraw(left);
-      await expect(tx).to.changeTokenBalances(token, [erin, pool], [left, -left]);
-      await expect(tx).to.emit(pool, "MemberWithdrew").withArgs(erin.address, left);
-      expect(await pool.balanceOf(erin.address)).to.equal(0n);
-    });
-
-    it("reverts when the member holds the minimum balance", async function () {
-      const { pool, keeper, grace, alice } = await loadFixture(underfundedFixture);
-      await expect(pool.connect(keeper).lapse(grace.address))
+    it("reverts for a member holding the minimum balance", async function () {
+      const { pool, grace } = await loadFixture(underfundedFixture);
+      await expect(pool.flag(grace.address))
         .to.be.revertedWithCustomError(pool, "MemberFunded")
         .withArgs(grace.address, USDC(1) - SHARE, MIN_BALANCE);
-      await expect(pool.connect(keeper).lapse(alice.address))
-        .to.be.revertedWithCustomError(pool, "MemberFunded")
-        .withArgs(alice.address, USDC(10) - SHARE, MIN_BALANCE);
     });
 
-    it("reverts when the balance is exactly the minimum balance", async function () {
-      const { pool, keeper, alice } = await loadFixture(poolFixture);
-      await pool.connect(alice).join(USDC(2), commitmentOf("alice"), NO_ATTESTATION);
-      await pool.connect(alice).withdraw(USDC(1));
-      await expect(pool.connect(keeper).lapse(alice.address))
-        .to.be.revertedWithCustomError(pool, "MemberFunded")
-        .withArgs(alice.address, USDC(1), USDC(1));
+    it("reverts when the member is already flagged", async function () {
+      const { pool, erin } = await loadFixture(underfundedFixture);
+      await pool.flag(erin.address);
+      const lapsableAt = (await pool.member(erin.address)).lapsableAt;
+      await expect(pool.flag(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberAlreadyFlagged")
+        .withArgs(erin.address, lapsableAt);
     });
 
-    it("reverts for a wallet that never joined and for a member already lapsed", async function () {
-      const { pool, keeper, erin, outsider } = await loadFixture(underfundedFixture);
-      await expect(pool.connect(keeper).lapse(outsider.address))
+    it("reverts for a wallet that never joined and for a member already lapsing", async function () {
+      const { pool, erin, outsider } = await loadFixture(underfundedFixture);
+      await expect(pool.flag(outsider.address))
         .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
         .withArgs(outsider.address, Status.None);
-      await pool.connect(keeper).lapse(erin.address);
-      await expect(pool.connect(keeper).lapse(erin.address))
+      await flagAndLapse(pool, erin.address);
+      await expect(pool.flag(erin.address))
         .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
-        .withArgs(erin.address, Status.Lapsed);
+        .withArgs(erin.address, Status.Lapsing);
     });
 
-    it("lapses an underfunded member who asked to leave", async function () {
+    it("clears the flag when a top-up brings the balance back to the minimum", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { pool, erin } = f;
+      await pool.flag(erin.address);
+      await fund(f, erin, SHARE);
+      await expect(pool.connect(erin).topUp(SHARE)).to.emit(pool, "MemberFlagCleared").withArgs(erin.address);
+      expect((await pool.member(erin.address)).lapsableAt).to.equal(0n);
+      await time.increase(LAPSE_GRACE);
+      await expect(pool.lapse(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberFunded")
+        .withArgs(erin.address, MIN_BALANCE, MIN_BALANCE);
+    });
+
+    it("keeps the flag when a top-up falls short of the minimum", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { pool, erin } = f;
+      await pool.flag(erin.address);
+      const lapsableAt = (await pool.member(erin.address)).lapsableAt;
+      await fund(f, erin, SHARE - 1n);
+      await expect(pool.connect(erin).topUp(SHARE - 1n)).not.to.emit(pool, "MemberFlagCleared");
+      expect((await pool.member(erin.address)).lapsableAt).to.equal(lapsableAt);
+    });
+  });
+
+  describe("lapse", function () {
+    it("reverts for a member never flagged, and before the grace is over", async function () {
+      const { pool, erin } = await loadFixture(underfundedFixture);
+      await expect(pool.lapse(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberGraceNotOver")
+        .withArgs(erin.address, 0n);
+      await pool.flag(erin.address);
+      const lapsableAt = (await pool.member(erin.address)).lapsableAt;
+      await time.setNextBlockTimestamp(lapsableAt - 1n);
+      await expect(pool.lapse(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberGraceNotOver")
+        .withArgs(erin.address, lapsableAt);
+    });
+
+    it("serves a forced exit notice after the grace: Lapsing, still counted, out of the juror set", async function () {
       const { pool, keeper, erin } = await loadFixture(underfundedFixture);
-      await pool.connect(erin).requestExit();
+      await pool.flag(erin.address);
+      await time.increaseTo((await pool.member(erin.address)).lapsableAt);
       await expect(pool.connect(keeper).lapse(erin.address))
+        .to.emit(pool, "MemberLapsing")
+        .withArgs(erin.address, MIN_BALANCE - SHARE, 2n);
+      expect(await memberOf(pool, erin.address)).to.deep.include({
+        status: Status.Lapsing,
+        exitClaimBound: 2n,
+        lapsableAt: 0n,
+      });
+      expect(await pool.memberCount()).to.equal(7n);
+    });
+
+    it("ends the notice as Lapsed once the earlier claims are final and paid, charging what is due", async function () {
+      const { pool, keeper, erin } = await loadFixture(underfundedFixture);
+      await flagAndLapse(pool, erin.address);
+      await expect(pool.connect(keeper).completeExit(erin.address))
         .to.emit(pool, "MemberLeft")
         .withArgs(erin.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 6n);
-      // The exit bound means something only while Exiting; completeExit clears it, and so should a lapse.
-      expect(await memberOf(pool, erin.address)).to.deep.include({ status: Status.Lapsed, exitClaimBound: 0n });
+      expect(await pool.statusOf(erin.address)).to.equal(Status.Lapsed);
+      await expect(pool.connect(erin).withdraw(MIN_BALANCE - SHARE))
+        .to.emit(pool, "MemberWithdrew")
+        .withArgs(erin.address, MIN_BALANCE - SHARE);
+    });
+
+    it("holds a lapsing member's exit until a claim submitted before the notice is paid", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { pool, bob, erin } = f;
+      const id = await submitClaim(f, bob, USDC(100), "bob");
+      await flagAndLapse(pool, erin.address);
+      expect((await pool.member(erin.address)).exitClaimBound).to.equal(id + 1n);
+      await expect(pool.completeExit(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberExitNotReady")
+        .withArgs(erin.address, id + 1n);
+    });
+
+    it("reverts when a top-up during the grace restored the balance", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { pool, erin } = f;
+      await pool.flag(erin.address);
+      await time.increase(LAPSE_GRACE);
+      // A top-up to exactly the minimum clears the flag; a second flag would be needed.
+      await fund(f, erin, SHARE);
+      await pool.connect(erin).topUp(SHARE);
+      await expect(pool.lapse(erin.address))
+        .to.be.revertedWithCustomError(pool, "MemberFunded")
+        .withArgs(erin.address, MIN_BALANCE, MIN_BALANCE);
+    });
+
+    it("reverts for a member who is not counted in the juror set", async function () {
+      const { pool, erin, outsider } = await loadFixture(underfundedFixture);
+      await expect(pool.lapse(outsider.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(outsider.address, Status.None);
+      await pool.connect(erin).requestExit();
+      await expect(pool.lapse(erin.address))
+        .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
+        .withArgs(erin.address, Status.Exiting);
+    });
+
+    it("lets a lapsed wallet return with the same commitment, keeping what is left of its balance", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { pool, erin } = f;
+      await flagAndLapse(pool, erin.address);
+      await pool.completeExit(erin.address);
+      await fund(f, erin, MIN_BALANCE);
+      await expect(pool.connect(erin).join(MIN_BALANCE, commitmentOf(erin.address), NO_ATTESTATION)).to.emit(
+        pool,
+        "MemberJoined",
+      );
+      expect(await memberOf(pool, erin.address)).to.deep.include({
+        status: Status.Waiting,
+        credit: MIN_BALANCE + MIN_BALANCE - SHARE,
+        balance: MIN_BALANCE + MIN_BALANCE - SHARE,
+        charged: 0n,
+      });
+      await fund(f, f.frank, MIN_BALANCE);
+      await expect(pool.connect(erin).join(MIN_BALANCE, commitmentOf(erin.address), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberAlreadyJoined")
+        .withArgs(erin.address);
+    });
+
+    it("refuses a lapsed wallet returning with another commitment", async function () {
+      const f = await loadFixture(underfundedFixture);
+      const { pool, erin } = f;
+      await flagAndLapse(pool, erin.address);
+      await pool.completeExit(erin.address);
+      await fund(f, erin, MIN_BALANCE);
+      await expect(pool.connect(erin).join(MIN_BALANCE, commitmentOf("someone else"), NO_ATTESTATION))
+        .to.be.revertedWithCustomError(pool, "MemberCommitmentMismatch")
+        .withArgs(erin.address, commitmentOf("someone else"));
     });
   });
 
   describe("lapseBatch", function () {
-    it("lapses only the underfunded members and returns how many", async function () {
-      const { pool, keeper, erin, frank, grace, outsider } = await loadFixture(underfundedFixture);
-      const list = [erin.address, grace.address, outsider.address, frank.address];
-      expect(await pool.connect(keeper).lapseBatch.staticCall(list)).to.equal(2n);
-      const tx = pool.connect(keeper).lapseBatch(list);
-      await expect(tx)
-        .to.emit(pool, "MemberLeft")
-        .withArgs(erin.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 6n);
-      await expect(tx)
-        .to.emit(pool, "MemberLeft")
-        .withArgs(frank.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 5n);
-      expect(await pool.statusOf(erin.address)).to.equal(Status.Lapsed);
-      expect(await pool.statusOf(frank.address)).to.equal(Status.Lapsed);
-      expect(await pool.statusOf(grace.address)).to.equal(Status.Waiting);
-      expect(await pool.statusOf(outsider.address)).to.equal(Status.None);
-      expect(await pool.memberCount()).to.equal(5n);
-    });
-
-    it("skips members already lapsed, in an earlier call or earlier in the list", async function () {
-      const { pool, keeper, erin, frank } = await loadFixture(underfundedFixture);
-      await pool.connect(keeper).lapse(erin.address);
-      const list = [erin.address, frank.address, frank.address];
-      expect(await pool.connect(keeper).lapseBatch.staticCall(list)).to.equal(1n);
+    it("flags the unflagged, then lapses the flagged past their grace, and returns both counts", async function () {
+      const { pool, keeper, alice, erin, frank, grace, outsider } = await loadFixture(underfundedFixture);
+      const list = [alice.address, erin.address, outsider.address, frank.address, grace.address];
+      expect(await pool.lapseBatch.staticCall(list)).to.deep.equal([2n, 0n]);
       await expect(pool.connect(keeper).lapseBatch(list))
-        .to.emit(pool, "MemberLeft")
-        .withArgs(frank.address, Status.Lapsed, SHARE, MIN_BALANCE - SHARE, 0n, 5n);
-      expect(await pool.memberCount()).to.equal(5n);
-    });
-
-    it("returns zero and changes nothing when nobody is underfunded", async function () {
-      const { pool, keeper, alice, grace } = await loadFixture(underfundedFixture);
-      expect(await pool.connect(keeper).lapseBatch.staticCall([alice.address, grace.address])).to.equal(0n);
-      await expect(pool.connect(keeper).lapseBatch([alice.address, grace.address])).not.to.emit(pool, "MemberLeft");
-      expect(await pool.memberCount()).to.equal(7n);
+        .to.emit(pool, "MemberFlagged")
+        .and.not.to.emit(pool, "MemberLapsing");
+      // Within the grace: nothing to do.
+      expect(await pool.lapseBatch.staticCall(list)).to.deep.equal([0n, 0n]);
+      await time.increase(LAPSE_GRACE);
+      expect(await pool.lapseBatch.staticCall(list)).to.deep.equal([0n, 2n]);
+      await expect(pool.connect(keeper).lapseBatch(list))
+        .to.emit(pool, "MemberLapsing")
+        .withArgs(erin.address, MIN_BALANCE - SHARE, 2n)
+        .and.to.emit(pool, "MemberLapsing")
+        .withArgs(frank.address, MIN_BALANCE - SHARE, 2n);
+      // Already lapsing: skipped.
+      expect(await pool.lapseBatch.staticCall(list)).to.deep.equal([0n, 0n]);
+      expect(await pool.statusOf(grace.address)).to.equal(Status.Waiting);
     });
   });
 
   describe("when keepers are late", function () {
     it("lets a member's balance go negative while they stay counted", async function () {
       const { pool, erin } = await loadFixture(lateKeepersFixture);
-      expect(await pool.chargeIndex()).to.equal(2n * SHARE);
-      expect(await memberOf(pool, erin.address)).to.deep.include({
-        status: Status.Waiting,
-        credit: MIN_BALANCE,
-        charged: 2n * SHARE,
-        balance: MIN_BALANCE - 2n * SHARE,
-      });
-      await expect(pool.connect(erin).withdraw(1n))
-        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
-        .withArgs(erin.address, MIN_BALANCE - 2n * SHARE, 1n + MIN_BALANCE);
+      expect(await pool.balanceOf(erin.address)).to.equal(MIN_BALANCE - 2n * SHARE);
+      expect(await pool.statusOf(erin.address)).to.equal(Status.Waiting);
     });
 
-    it("writes a negative balance off to zero and carries the shortfall as a deficit", async function () {
-      const { pool, keeper, erin, frank } = await loadFixture(lateKeepersFixture);
+    it("writes a negative balance off to zero at the end of the lapse and carries the shortfall", async function () {
+      const { pool, keeper, erin } = await loadFixture(lateKeepersFixture);
+      await flagAndLapse(pool, erin.address);
       const shortfall = 2n * SHARE - MIN_BALANCE;
-      expect(await pool.carry()).to.deep.equal([0n, 0n]);
-      await expect(pool.connect(keeper).lapse(erin.address))
+      const [s0, d0] = await pool.carry();
+      await expect(pool.connect(keeper).completeExit(erin.address))
         .to.emit(pool, "MemberLeft")
         .withArgs(erin.address, Status.Lapsed, MIN_BALANCE, 0n, shortfall, 6n);
-      expect(await pool.carry()).to.deep.equal([0n, shortfall]);
-      expect(await memberOf(pool, erin.address)).to.deep.include({
-        status: Status.Lapsed,
-        credit: MIN_BALANCE,
-        charged: MIN_BALANCE,
-        balance: 0n,
-      });
-      expect(await pool.lapseBatch.staticCall([frank.address])).to.equal(1n);
-      await pool.connect(keeper).lapseBatch([frank.address]);
-      expect(await pool.carry()).to.deep.equal([0n, 2n * shortfall]);
-      await expect(pool.connect(erin).withdraw(1n))
-        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
-        .withArgs(erin.address, 0n, 1n);
+      const [s1, d1] = await pool.carry();
+      expect(s1 - d1).to.equal(s0 - d0 - shortfall);
+      expect(await pool.balanceOf(erin.address)).to.equal(0n);
     });
   });
 
@@ -987,6 +1098,7 @@ describe("MemberRegistry", function () {
         charged: 0n,
         balance: 0n,
         exitClaimBound: 0n,
+        lapsableAt: 0n,
       });
       expect(await pool.balanceOf(outsider.address)).to.equal(0n);
       expect(await pool.commitmentOwner(commitmentOf("nobody"))).to.equal(ethers.ZeroAddress);
@@ -996,7 +1108,9 @@ describe("MemberRegistry", function () {
       const f = await loadFixture(underfundedFixture);
       const { pool, keeper, erin, frank, heidi } = f;
       expect(await pool.memberCount()).to.equal(7n);
-      await pool.connect(keeper).lapse(erin.address);
+      await flagAndLapse(pool, erin.address);
+      expect(await pool.memberCount()).to.equal(7n);
+      await pool.connect(keeper).completeExit(erin.address);
       expect(await pool.memberCount()).to.equal(6n);
       await pool.connect(frank).requestExit();
       expect(await pool.memberCount()).to.equal(6n);
@@ -1021,7 +1135,8 @@ describe("MemberRegistry", function () {
 
     it("keeps a leaver's commitment bound to their wallet", async function () {
       const { pool, keeper, erin, frank } = await loadFixture(underfundedFixture);
-      await pool.connect(keeper).lapse(erin.address);
+      await flagAndLapse(pool, erin.address);
+      await pool.connect(keeper).completeExit(erin.address);
       await pool.connect(frank).requestExit();
       await pool.connect(keeper).completeExit(frank.address);
       expect(await pool.commitmentOwner(commitmentOf(erin.address))).to.equal(erin.address);

@@ -1,41 +1,57 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
+import type { HuzhuPool } from "../../typechain-types";
 import {
   createPool,
   defaultRules,
+  deployFactory,
   deployPool,
   endPeriod,
   join,
   submitClaim,
-  voteOn,
+  commitVote,
+  decide,
+  drawJury,
+  settledParts,
   DAY,
   USDC,
   type Roles,
   type Rules,
 } from "../helpers/fixtures";
 
-const DELAY = 14 * DAY + 3 * DAY + 2 * DAY; // one period plus both vote windows of the default rules
+// One period plus the claim timetable of the default rules: 2 rounds of 3 + 2 + 2 days.
+const TIMETABLE = 2 * (3 * DAY + 2 * DAY + 2 * DAY);
+const DELAY = 14 * DAY + TIMETABLE;
 const MONEY_RULES = { capPerMember: USDC(100), minBalance: USDC(600), minDeposit: USDC(600) };
 
 function rulesTuple(r: Rules) {
   return [
     r.asset,
+    r.randomness,
     r.waitingPeriod,
     r.periodLength,
     r.commitWindow,
+    r.revealWindow,
+    r.appealWindow,
+    r.lapseGrace,
     r.minDeposit,
     r.minBalance,
     r.maxClaimsPerPeriod,
     r.feeBps,
+    r.jurySize,
+    r.maxAppealRounds,
+    r.quorumBps,
+    r.approvalThresholdBps,
     r.maxClaimAmount,
     r.capPerMember,
-    r.revealWindow,
-    r.quorum,
-    r.approvalThresholdBps,
     r.claimBond,
+    r.appealBond,
+    r.jurorPenalty,
     r.annualChargeCap,
-  ].map((v, i) => (i === 0 ? v : BigInt(v as bigint)));
+    r.maxPayoutPerMember,
+  ].map((v, i) => (i < 2 ? v : BigInt(v as bigint)));
 }
 
 function rolesTuple(r: Roles) {
@@ -75,6 +91,17 @@ async function configFixture() {
   };
 }
 
+/** Settles every ended period and returns the figures of every part settled. */
+async function settleAndRead(pool: HuzhuPool) {
+  await endPeriod(pool, await pool.currentPeriod());
+  const parts = [];
+  for (;;) {
+    const next = await pool.nextPeriodToSettle();
+    if ((await pool.periodEnd(next)) > BigInt(await time.latest())) return parts;
+    parts.push(...(await settledParts(pool, await pool.settle(next))));
+  }
+}
+
 async function noGuardianFixture() {
   return deployPool({}, { guardian: ethers.ZeroAddress });
 }
@@ -105,16 +132,26 @@ describe("PoolConfig", function () {
       expect(await pool.startedAt()).to.equal(createdAt);
     });
 
-    it("sets the change delay to one period plus both vote windows", async function () {
+    it("sets the change delay to one period plus the claim timetable", async function () {
       const { pool, factory, token, roles } = await loadFixture(configFixture);
       expect(await pool.changeDelay()).to.equal(DELAY);
+      expect(await pool.claimTimetable()).to.equal(TIMETABLE);
 
+      // 3 rounds of 1 + 0.5 + 0.25 days: 5.25 days; with a 7-day period: 12.25 days.
       const other = await createPool(
         factory,
-        defaultRules(await token.getAddress(), { periodLength: 7 * DAY, commitWindow: DAY, revealWindow: DAY / 2 }),
+        defaultRules(await token.getAddress(), {
+          periodLength: 7 * DAY,
+          lapseGrace: 7 * DAY,
+          commitWindow: DAY,
+          revealWindow: DAY / 2,
+          appealWindow: DAY / 4,
+          maxAppealRounds: 2,
+        }),
         roles,
       );
-      expect(await other.changeDelay()).to.equal(7 * DAY + DAY + DAY / 2);
+      expect(await other.claimTimetable()).to.equal((3 * 7 * DAY) / 4);
+      expect(await other.changeDelay()).to.equal(7 * DAY + (3 * 7 * DAY) / 4);
     });
 
     it("caps the fee at 10% and has no change pending at creation", async function () {
@@ -243,19 +280,14 @@ describe("PoolConfig", function () {
       await pool.connect(operator).executeRuleChange();
 
       const id = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
+      await decide(pool, id, true);
       await pool.resolve(id);
-      const period = await pool.currentPeriod();
-      await endPeriod(pool, period);
-      for (let p = 0n; p <= period; p++) await pool.settle(p);
+      const parts = await settleAndRead(pool);
+      const paid = parts.find((p) => p.claimsPaid === 1n)!;
 
       // 200 USDC paid at the new 5% fee: 10 USDC, shared by 4 members at 52.5 USDC each.
-      expect((await pool.settlement(period)).fee).to.equal(USDC(10));
-      expect((await pool.settlement(period)).share).to.equal(USDC("52.5"));
+      expect(paid.fee).to.equal(USDC(10));
+      expect(paid.share).to.equal(USDC("52.5"));
       await expect(pool.connect(operator).withdrawFees())
         .to.be.revertedWithCustomError(pool, "ConfigUnauthorized")
         .withArgs(operator.address);
@@ -268,6 +300,38 @@ describe("PoolConfig", function () {
     });
   });
 
+  describe("fee per claim", function () {
+    it("charges each claim the fee in force at its submission, across a fee change through the timelock", async function () {
+      const setup = await loadFixture(configFixture);
+      const { pool, operator, alice, bob, carol, dave } = setup;
+      for (const m of [alice, bob, carol, dave]) await join(setup, m, USDC(1000));
+      await time.increase(91 * DAY);
+      const eta = await propose(setup, 500);
+      await time.increaseTo(eta - 60n);
+      const before = await submitClaim(setup, alice, USDC(200), "before");
+      await time.increaseTo(eta);
+      await pool.connect(operator).executeRuleChange();
+      const after = await submitClaim(setup, bob, USDC(100), "after");
+      expect((await pool.claim(before)).feeBps).to.equal(800n);
+      expect((await pool.claim(after)).feeBps).to.equal(500n);
+      // Both juries vote together: every commit, then every reveal once both are in their reveal windows.
+      const ballots: Array<[bigint, HardhatEthersSigner, string]> = [];
+      for (const id of [before, after]) {
+        for (const juror of await drawJury(pool, id))
+          ballots.push([id, juror, await commitVote(pool, juror, id, true)]);
+      }
+      await time.increaseTo((await pool.round(after, 0n)).commitEndsAt);
+      for (const [id, juror, salt] of ballots) await pool.connect(juror).revealVote(id, true, salt);
+      await time.increaseTo((await pool.claim(after)).resolvesAt);
+      await pool.resolve(after);
+      const paid = (await settleAndRead(pool)).find((p) => p.claimsPaid === 2n)!;
+      // 8% of 200 and 5% of 100: 16 + 5 = 21; (300 + 21) / 4 = 80.25 each.
+      expect(paid.fee).to.equal(USDC(21));
+      expect(paid.share).to.equal(USDC("80.25"));
+      expect(await pool.feesAccrued()).to.equal(USDC(21));
+    });
+  });
+
   describe("fees across an operator change", function () {
     it("credits the fees earned before the change to the outgoing operator's payout", async function () {
       const setup = await loadFixture(configFixture);
@@ -275,15 +339,9 @@ describe("PoolConfig", function () {
       for (const m of [alice, bob, carol, dave]) await join(setup, m, USDC(1000));
       await time.increase(91 * DAY);
       const id = await submitClaim(setup, alice, USDC(200));
-      await voteOn(pool, id, [
-        [bob, true],
-        [carol, true],
-        [dave, true],
-      ]);
+      await decide(pool, id, true);
       await pool.resolve(id);
-      const period = await pool.currentPeriod();
-      await endPeriod(pool, period);
-      for (let p = 0n; p <= period; p++) await pool.settle(p);
+      await settleAndRead(pool);
       // 8% of 200 USDC, earned while `operator` held the role.
       expect(await pool.feesAccrued()).to.equal(USDC(16));
 
@@ -421,6 +479,134 @@ describe("PoolConfig", function () {
       await expect(pool.connect(guardian).pause())
         .to.be.revertedWithCustomError(pool, "ConfigUnauthorized")
         .withArgs(guardian.address);
+    });
+  });
+  describe("rule minimums (checked by the factory before the pool exists)", function () {
+    async function rulesFixture() {
+      const factory = await deployFactory();
+      const token = await ethers.deployContract("MockERC20", ["Test USD", "TUSD", 6]);
+      const [, operator] = await ethers.getSigners();
+      const rules = defaultRules(await token.getAddress());
+      const roles: Roles = {
+        operator: operator.address,
+        verifier: ethers.ZeroAddress,
+        assessor: ethers.ZeroAddress,
+        guardian: ethers.ZeroAddress,
+      };
+      return { factory, rules, roles, token };
+    }
+
+    it("accepts the default rules", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      await expect(factory.createPool(rules, roles)).to.emit(factory, "PoolCreated");
+    });
+
+    it("requires a quorum above half of the seats and at most all of them", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      for (const quorumBps of [5_000, 10_001]) {
+        await expect(factory.createPool({ ...rules, quorumBps }, roles))
+          .to.be.revertedWithCustomError(factory, "ConfigInvalidQuorum")
+          .withArgs(quorumBps);
+      }
+      for (const quorumBps of [5_001, 10_000]) {
+        await expect(factory.createPool({ ...rules, quorumBps }, roles)).to.emit(factory, "PoolCreated");
+      }
+    });
+
+    it("requires an approval threshold above half of the revealed votes and at most all of them", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      for (const approvalThresholdBps of [5_000, 10_001]) {
+        await expect(factory.createPool({ ...rules, approvalThresholdBps }, roles))
+          .to.be.revertedWithCustomError(factory, "ConfigInvalidThreshold")
+          .withArgs(approvalThresholdBps);
+      }
+    });
+
+    it("requires an odd jury of at least 3 and at least one appeal round", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      for (const [jurySize, maxAppealRounds] of [
+        [1, 1],
+        [2, 1],
+        [4, 1],
+        [3, 0],
+      ]) {
+        await expect(factory.createPool({ ...rules, jurySize, maxAppealRounds }, roles))
+          .to.be.revertedWithCustomError(factory, "ConfigInvalidJury")
+          .withArgs(jurySize, maxAppealRounds);
+      }
+    });
+
+    it("requires the last appeal jury to fit 127 seats", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      // 3 -> 7 -> 15 -> 31 -> 63 -> 127 fits; a sixth appeal would seat 255.
+      const tall = { ...rules, maxAppealRounds: 5, waitingPeriod: 14 * DAY + 6 * 7 * DAY };
+      await expect(factory.createPool(tall, roles)).to.emit(factory, "PoolCreated");
+      const taller = { ...rules, maxAppealRounds: 6, waitingPeriod: 14 * DAY + 7 * 7 * DAY };
+      await expect(factory.createPool(taller, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidJury")
+        .withArgs(3, 6);
+      await expect(factory.createPool({ ...rules, jurySize: 65 }, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidJury")
+        .withArgs(65, 1);
+      await expect(factory.createPool({ ...rules, jurySize: 63 }, roles)).to.emit(factory, "PoolCreated");
+    });
+
+    for (const field of ["claimBond", "appealBond", "jurorPenalty"] as const) {
+      it(`requires a non-zero ${field}`, async function () {
+        const { factory, rules, roles } = await loadFixture(rulesFixture);
+        await expect(factory.createPool({ ...rules, [field]: 0 }, roles)).to.be.revertedWithCustomError(
+          factory,
+          "ConfigZeroBond",
+        );
+      });
+    }
+
+    it("requires a waiting period of at least one period plus the claim timetable", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      const required = 14 * DAY + TIMETABLE;
+      await expect(factory.createPool({ ...rules, waitingPeriod: required - 1 }, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigWaitingPeriodTooShort")
+        .withArgs(required - 1, required);
+      await expect(factory.createPool({ ...rules, waitingPeriod: required }, roles)).to.emit(factory, "PoolCreated");
+    });
+
+    it("requires a lapse grace of at least one period", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      await expect(factory.createPool({ ...rules, lapseGrace: 14 * DAY - 1 }, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigLapseGraceTooShort")
+        .withArgs(14 * DAY - 1, 14 * DAY);
+      await expect(factory.createPool({ ...rules, lapseGrace: 14 * DAY }, roles)).to.emit(factory, "PoolCreated");
+    });
+
+    it("requires a randomness source with code, or none", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      const [, , , , , eoa] = await ethers.getSigners();
+      await expect(factory.createPool({ ...rules, randomness: eoa.address }, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidRandomness")
+        .withArgs(eoa.address);
+      const vrf = await ethers.deployContract("MockJuryRandomness");
+      await expect(factory.createPool({ ...rules, randomness: await vrf.getAddress() }, roles)).to.emit(
+        factory,
+        "PoolCreated",
+      );
+    });
+
+    it("refuses amounts whose charge index could pass 88 bits within a century", async function () {
+      const { factory, rules, roles } = await loadFixture(rulesFixture);
+      // A share of 2.2 x 10^23 per 14-day period for a century (2,608 periods) passes 2^88 (about 3.1 x 10^26).
+      const cap = 2n * 10n ** 22n;
+      const largest = 10n * cap + (10n * cap) / 10n + 1n;
+      const big = {
+        ...rules,
+        capPerMember: cap,
+        maxClaimsPerPeriod: 10,
+        minBalance: largest,
+        minDeposit: largest,
+        maxClaimAmount: cap,
+      };
+      await expect(factory.createPool(big, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigAmountsTooLarge")
+        .withArgs(largest);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { createPool, defaultRules, join, USDC, type Roles, type Rules } from "../helpers/fixtures";
+import { createPool, defaultRules, deployFactory, join, USDC, type Roles, type Rules } from "../helpers/fixtures";
 
 const MAX_FEE_BPS = 1_000n;
 const BPS = 10_000n;
@@ -10,20 +10,28 @@ const BPS = 10_000n;
 function rulesTuple(r: Rules) {
   return [
     r.asset,
+    r.randomness,
     r.waitingPeriod,
     r.periodLength,
     r.commitWindow,
+    r.revealWindow,
+    r.appealWindow,
+    r.lapseGrace,
     r.minDeposit,
     r.minBalance,
     r.maxClaimsPerPeriod,
     r.feeBps,
+    r.jurySize,
+    r.maxAppealRounds,
+    r.quorumBps,
+    r.approvalThresholdBps,
     r.maxClaimAmount,
     r.capPerMember,
-    r.revealWindow,
-    r.quorum,
-    r.approvalThresholdBps,
     r.claimBond,
+    r.appealBond,
+    r.jurorPenalty,
     r.annualChargeCap,
+    r.maxPayoutPerMember,
   ];
 }
 
@@ -31,10 +39,10 @@ function rolesTuple(r: Roles) {
   return [r.operator, r.verifier, r.assessor, r.guardian];
 }
 
-/** The least minimum balance the pool accepts: every claim at its cap, the largest fee, one unit. */
+/** The least minimum balance the pool accepts: every claim at its cap, the largest fee, one unit a settle call. */
 function requiredMinBalance(maxClaims: bigint, capPerMember: bigint): bigint {
   const perPeriod = maxClaims * capPerMember;
-  return perPeriod + (perPeriod * MAX_FEE_BPS) / BPS + 1n;
+  return perPeriod + (perPeriod * MAX_FEE_BPS) / BPS + (maxClaims + 179n) / 180n;
 }
 
 /** EIP-1167 minimal proxy runtime code delegating to `implementation`. */
@@ -45,7 +53,7 @@ function minimalProxyCode(implementation: string): string {
 async function factoryFixture() {
   const [, operator, guardian, assessor, alice, bob] = await ethers.getSigners();
   const token = await ethers.deployContract("MockERC20", ["Test USD", "TUSD", 6]);
-  const factory = await ethers.deployContract("PoolFactory");
+  const factory = await deployFactory();
   const implementation = await ethers.getContractAt("HuzhuPool", await factory.implementation());
   const asset = await token.getAddress();
   const rules = defaultRules(asset);
@@ -83,7 +91,7 @@ describe("PoolFactory", function () {
       const pool = await createPool(factory, rules, roles);
 
       expect([...(await pool.rules())]).to.deep.equal(
-        rulesTuple(rules).map((v, i) => (i === 0 ? v : BigInt(v as bigint))),
+        rulesTuple(rules).map((v, i) => (i < 2 ? v : BigInt(v as bigint))),
       );
       expect([...(await pool.roles())]).to.deep.equal(rolesTuple(roles));
     });
@@ -107,13 +115,46 @@ describe("PoolFactory", function () {
     });
 
     it("does not register a pool whose rules are rejected", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
 
-      await expect(factory.createPool({ ...rules, quorum: 0 }, roles)).to.be.revertedWithCustomError(
-        implementation,
-        "ConfigZeroQuorum",
-      );
+      await expect(factory.createPool({ ...rules, quorumBps: 0 }, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidQuorum")
+        .withArgs(0);
       expect(await factory.poolCount()).to.equal(0n);
+    });
+  });
+
+  describe("open pools", function () {
+    it("creates a pool without a verifier, which reports itself open, when the factory accepts open pools", async function () {
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
+      expect(await factory.refusesOpenPools()).to.equal(false);
+      const pool = await createPool(factory, rules, roles);
+      expect(await pool.isOpenPool()).to.equal(true);
+    });
+
+    it("refuses a pool without a verifier when the factory refuses open pools", async function () {
+      const { rules, roles } = await loadFixture(factoryFixture);
+      const strict = await deployFactory(true);
+      expect(await strict.refusesOpenPools()).to.equal(true);
+      await expect(strict.createPool(rules, roles)).to.be.revertedWithCustomError(strict, "FactoryOpenPoolRefused");
+      expect(await strict.poolCount()).to.equal(0n);
+    });
+
+    it("creates a pool with a verifier when the factory refuses open pools, and it is not open", async function () {
+      const { rules, roles, alice } = await loadFixture(factoryFixture);
+      const strict = await deployFactory(true);
+      const pool = await createPool(strict, rules, { ...roles, verifier: alice.address });
+      expect(await pool.isOpenPool()).to.equal(false);
+      expect(await strict.isPool(await pool.getAddress())).to.equal(true);
+    });
+
+    it("checks the open-pool policy before the rules", async function () {
+      const { rules, roles } = await loadFixture(factoryFixture);
+      const strict = await deployFactory(true);
+      await expect(strict.createPool({ ...rules, feeBps: 1_001 }, roles)).to.be.revertedWithCustomError(
+        strict,
+        "FactoryOpenPoolRefused",
+      );
     });
   });
 
@@ -184,58 +225,62 @@ describe("PoolFactory", function () {
 
   describe("rule validation", function () {
     it("reverts when the asset is the zero address", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
 
       await expect(factory.createPool({ ...rules, asset: ethers.ZeroAddress }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigInvalidAsset")
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidAsset")
         .withArgs(ethers.ZeroAddress);
     });
 
     it("reverts when the asset is an account without code", async function () {
-      const { factory, implementation, rules, roles, alice } = await loadFixture(factoryFixture);
+      const { factory, rules, roles, alice } = await loadFixture(factoryFixture);
 
       await expect(factory.createPool({ ...rules, asset: alice.address }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigInvalidAsset")
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidAsset")
         .withArgs(alice.address);
     });
 
     it("reverts when the operator is the zero address", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
 
       await expect(factory.createPool(rules, { ...roles, operator: ethers.ZeroAddress })).to.be.revertedWithCustomError(
-        implementation,
+        factory,
         "ConfigZeroOperator",
       );
     });
 
     it("reverts when the fee is above 10%, and accepts exactly 10%", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
 
       await expect(factory.createPool({ ...rules, feeBps: 1001 }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigFeeAboveMaximum")
+        .to.be.revertedWithCustomError(factory, "ConfigFeeAboveMaximum")
         .withArgs(1001, 1000);
       await expect(factory.createPool({ ...rules, feeBps: 1000 }, roles)).to.emit(factory, "PoolCreated");
     });
 
-    for (const field of ["periodLength", "commitWindow", "revealWindow"] as const) {
+    for (const field of ["periodLength", "commitWindow", "revealWindow", "appealWindow"] as const) {
       it(`reverts when the ${field} is zero`, async function () {
-        const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+        const { factory, rules, roles } = await loadFixture(factoryFixture);
 
         await expect(factory.createPool({ ...rules, [field]: 0 }, roles)).to.be.revertedWithCustomError(
-          implementation,
+          factory,
           "ConfigZeroDuration",
         );
       });
     }
 
-    it("reverts when the approval threshold is zero or above 100%, and accepts exactly 100%", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+    it("reverts when the approval threshold is 50% or less, or above 100%, and accepts exactly 100%", async function () {
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
 
-      await expect(factory.createPool({ ...rules, approvalThresholdBps: 0 }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigInvalidThreshold")
-        .withArgs(0);
+      await expect(factory.createPool({ ...rules, approvalThresholdBps: 5_000 }, roles))
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidThreshold")
+        .withArgs(5_000);
+      await expect(factory.createPool({ ...rules, approvalThresholdBps: 5_001 }, roles)).to.emit(
+        factory,
+        "PoolCreated",
+      );
       await expect(factory.createPool({ ...rules, approvalThresholdBps: 10_001 }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigInvalidThreshold")
+        .to.be.revertedWithCustomError(factory, "ConfigInvalidThreshold")
         .withArgs(10_001);
       await expect(factory.createPool({ ...rules, approvalThresholdBps: 10_000 }, roles)).to.emit(
         factory,
@@ -243,40 +288,31 @@ describe("PoolFactory", function () {
       );
     });
 
-    it("reverts when the quorum is zero", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
-
-      await expect(factory.createPool({ ...rules, quorum: 0 }, roles)).to.be.revertedWithCustomError(
-        implementation,
-        "ConfigZeroQuorum",
-      );
-    });
-
     for (const field of ["maxClaimAmount", "capPerMember", "maxClaimsPerPeriod"] as const) {
       it(`reverts when the ${field} is zero`, async function () {
-        const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+        const { factory, rules, roles } = await loadFixture(factoryFixture);
 
         await expect(factory.createPool({ ...rules, [field]: 0 }, roles)).to.be.revertedWithCustomError(
-          implementation,
+          factory,
           "ConfigZeroClaimLimit",
         );
       });
     }
 
     it("reverts when the minimum balance is one unit below the largest share, and accepts it at the share", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
       // 5 claims x 0.1 USDC = 0.5 USDC, plus the 10% maximum fee, plus one unit.
       const required = requiredMinBalance(5n, USDC("0.1"));
       expect(required).to.equal(550_001n);
 
       await expect(factory.createPool({ ...rules, minBalance: required - 1n }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigMinBalanceTooLow")
+        .to.be.revertedWithCustomError(factory, "ConfigMinBalanceTooLow")
         .withArgs(required - 1n, required);
       await expect(factory.createPool({ ...rules, minBalance: required }, roles)).to.emit(factory, "PoolCreated");
     });
 
     it("computes the largest share with the maximum fee rounded down", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
       // 3 x 33,333 = 99,999; 10% of it is 9,999.9, rounded down to 9,999; plus one unit: 109,999.
       const required = requiredMinBalance(3n, 33_333n);
       expect(required).to.equal(109_999n);
@@ -284,7 +320,7 @@ describe("PoolFactory", function () {
       await expect(
         factory.createPool({ ...rules, maxClaimsPerPeriod: 3, capPerMember: 33_333n, minBalance: 109_998n }, roles),
       )
-        .to.be.revertedWithCustomError(implementation, "ConfigMinBalanceTooLow")
+        .to.be.revertedWithCustomError(factory, "ConfigMinBalanceTooLow")
         .withArgs(109_998n, 109_999n);
       await expect(
         factory.createPool({ ...rules, maxClaimsPerPeriod: 3, capPerMember: 33_333n, minBalance: 109_999n }, roles),
@@ -292,20 +328,20 @@ describe("PoolFactory", function () {
     });
 
     it("reverts when a raised cap per member is not matched by the minimum balance", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
       const required = requiredMinBalance(5n, USDC(100));
       expect(required).to.equal(USDC(550) + 1n);
 
       await expect(factory.createPool({ ...rules, capPerMember: USDC(100) }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigMinBalanceTooLow")
+        .to.be.revertedWithCustomError(factory, "ConfigMinBalanceTooLow")
         .withArgs(USDC(1), required);
     });
 
     it("reverts when the minimum deposit is below the minimum balance, and accepts it equal", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
 
       await expect(factory.createPool({ ...rules, minDeposit: USDC(1) - 1n, minBalance: USDC(1) }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigMinDepositTooLow")
+        .to.be.revertedWithCustomError(factory, "ConfigMinDepositTooLow")
         .withArgs(USDC(1) - 1n, USDC(1));
       await expect(factory.createPool({ ...rules, minDeposit: USDC(1), minBalance: USDC(1) }, roles)).to.emit(
         factory,
@@ -314,11 +350,11 @@ describe("PoolFactory", function () {
     });
 
     it("reverts when the annual cap is below the largest share, and accepts it at the share", async function () {
-      const { factory, implementation, rules, roles } = await loadFixture(factoryFixture);
+      const { factory, rules, roles } = await loadFixture(factoryFixture);
       const required = requiredMinBalance(5n, USDC("0.1"));
 
       await expect(factory.createPool({ ...rules, annualChargeCap: required - 1n }, roles))
-        .to.be.revertedWithCustomError(implementation, "ConfigAnnualCapTooLow")
+        .to.be.revertedWithCustomError(factory, "ConfigAnnualCapTooLow")
         .withArgs(required - 1n, required);
       await expect(factory.createPool({ ...rules, annualChargeCap: required }, roles)).to.emit(factory, "PoolCreated");
     });

@@ -198,3 +198,65 @@ export async function endPeriod(pool: HuzhuPool, period: bigint | number) {
   const end = await pool.periodEnd(period);
   if (BigInt(await time.latest()) < end) await time.increaseTo(end);
 }
+
+/** Settles every part of every period that has ended (one call per part, or per run of empty periods). */
+export async function settleDue(pool: HuzhuPool) {
+  for (;;) {
+    const next = await pool.nextPeriodToSettle();
+    if ((await pool.periodEnd(next)) > BigInt(await time.latest())) return;
+    await pool.settle(next);
+  }
+}
+
+/** The `PeriodSettled` figures of one settle transaction, one entry per part or period it settled. */
+export async function settledParts(pool: HuzhuPool, tx: { wait(): Promise<unknown> }) {
+  const receipt = (await tx.wait()) as { logs: Array<{ topics: ReadonlyArray<string>; data: string }> };
+  return receipt.logs
+    .map((log) => {
+      try {
+        return pool.interface.parseLog(log);
+      } catch {
+        return null;
+      }
+    })
+    .filter((parsed) => parsed?.name === "PeriodSettled")
+    .map((parsed) => parsed!.args.toObject() as Record<string, bigint | boolean>);
+}
+
+/** Flags a member below the minimum balance, waits out the grace and serves the lapse notice. */
+export async function flagAndLapse(pool: HuzhuPool, account: string) {
+  const m = await pool.member(account);
+  if (m.lapsableAt === 0n) await pool.flag(account);
+  await time.increaseTo((await pool.member(account)).lapsableAt);
+  await pool.lapse(account);
+}
+
+/**
+ * Approves several claims that are open together: draws every jury, has every seated juror commit
+ * yes, reveals them all once the last claim's commit window is over, and resolves them in order.
+ * `signers` maps addresses to signers for jurors outside `ethers.getSigners()`.
+ */
+export async function approveTogether(
+  pool: HuzhuPool,
+  ids: bigint[],
+  signers: Map<string, HardhatEthersSigner> = new Map(),
+) {
+  for (const s of await ethers.getSigners()) if (!signers.has(s.address)) signers.set(s.address, s);
+  const last = ids[ids.length - 1];
+  const r = await pool.round(last, 0n);
+  const now = BigInt(await ethers.provider.getBlockNumber());
+  if (now <= r.seedBlock) await mine(Number(r.seedBlock - now));
+  // Every draw first: a seed block stays readable for 256 blocks only.
+  for (const id of ids) await pool.drawJury(id);
+  const ballots: Array<[bigint, HardhatEthersSigner, string]> = [];
+  for (const id of ids) {
+    for (const juror of await pool.jury(id, 0n)) {
+      const signer = signers.get(juror)!;
+      ballots.push([id, signer, await commitVote(pool, signer, id, true)]);
+    }
+  }
+  await time.increaseTo((await pool.round(last, 0n)).commitEndsAt);
+  for (const [id, juror, salt] of ballots) await pool.connect(juror).revealVote(id, true, salt);
+  await time.increaseTo((await pool.claim(last)).resolvesAt);
+  await pool.resolve(last);
+}
