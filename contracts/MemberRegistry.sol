@@ -13,8 +13,10 @@ import {CustodialEscrow} from "./CustodialEscrow.sol";
 /// @title MemberRegistry
 /// @notice Members, their deposits, the member count and the juror set. A member's charges are
 /// `chargeIndex - chargeIndexAtJoin`, read in O(1): joining, leaving and lapsing never loop. The
-/// juror set (position -> account, swap-and-pop) holds every counted member not leaving, so that a
-/// jury is drawn in O(seats).
+/// juror set (position -> account) holds every counted member not leaving, so that a jury is drawn
+/// in O(seats). A member who gives notice leaves a hole where they were, which the next join fills:
+/// nobody else moves, so leaving after a round's seed is known cannot change whom it seats (a
+/// swap-and-pop would move the last member into the drawn position: a free re-draw).
 abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     using SafeCast for uint256;
 
@@ -31,6 +33,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     mapping(address account => uint256 claimBound) private _exitBounds;
     mapping(address account => uint256 time) private _lapsableAt;
     mapping(uint256 position => address account) private _jurorSet;
+    mapping(uint256 index => uint256 position) private _holes;
 
     constructor() EIP712("Huzhu Pool", "1") {}
 
@@ -193,6 +196,11 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     }
 
     /// @inheritdoc IMemberRegistry
+    function jurorHoles() external view returns (uint256) {
+        return _jurorHoles;
+    }
+
+    /// @inheritdoc IMemberRegistry
     function member(address account) external view returns (MemberView memory) {
         MemberRecord storage m = _members[account];
         return
@@ -203,7 +211,8 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
                 charged: _chargedOf(m),
                 balance: _balanceOf(m),
                 exitClaimBound: _exitBounds[account],
-                lapsableAt: _lapsableAt[account]
+                lapsableAt: _lapsableAt[account],
+                position: m.position
             });
     }
 
@@ -259,7 +268,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
 
         uint88 index = _chargeIndex;
         uint256 eligibleAt = block.timestamp + _rules.waitingPeriod;
-        uint256 position = _jurorCount;
+        uint256 position = _takePosition();
         _members[msg.sender] = MemberRecord({
             status: MemberStatus.Waiting,
             flagged: false,
@@ -269,7 +278,6 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
             chargeMark: index
         });
         _jurorSet[position] = msg.sender;
-        _jurorCount = uint32(position + 1);
         uint256 count = ++_memberCount;
         emit MemberJoined(msg.sender, commitment, amount, index, eligibleAt, count);
         _collect(msg.sender, amount);
@@ -314,17 +322,26 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         _exitBounds[account] = bound;
     }
 
-    /// @dev Swap-and-pop: the last member of the set takes the removed one's position.
-    function _removeJuror(uint256 position) private {
-        uint256 last = _jurorCount - 1;
-        if (position != last) {
-            address moved = _jurorSet[last];
-            _jurorSet[position] = moved;
-            // Fits: a position is below the set's size, a uint32.
-            _members[moved].position = uint32(position);
+    /// @dev A position for a joining member: the last hole, else a new one at the end. A hole is
+    /// only ever refilled by a member who joins now, unseasoned for every claim already submitted.
+    function _takePosition() private returns (uint256 position) {
+        uint256 holes = _jurorHoles;
+        if (holes == 0) {
+            position = _jurorCount;
+            _jurorCount = uint32(position + 1);
+        } else {
+            position = _holes[--holes];
+            delete _holes[holes];
+            _jurorHoles = uint32(holes);
         }
-        delete _jurorSet[last];
-        _jurorCount = uint32(last);
+    }
+
+    /// @dev Leaves a hole at `position`; the leaver's address stays there (the draw checks the
+    /// record) until a join fills it.
+    function _removeJuror(uint256 position) private {
+        uint256 holes = _jurorHoles;
+        _holes[holes] = position;
+        _jurorHoles = uint32(holes + 1);
     }
 
     /// @dev Takes a member out of the count and freezes their charges. A negative balance (keepers

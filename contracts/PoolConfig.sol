@@ -27,9 +27,10 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
     // largest share a period can charge could fill it within a century.
     uint88 internal _chargeIndex;
     uint32 internal _memberCount; // counted members: Waiting, Active, Exiting, Lapsing
-    uint32 internal _jurorCount; // members who may sit on a jury: counted and not leaving
+    uint32 internal _jurorCount; // positions of the juror set, holes included
     uint40 internal _startedAt;
     uint32 internal _nextPeriod;
+    uint32 internal _jurorHoles; // positions left by members who gave notice, to be filled by joins
 
     // Carried between settlements; at most one of them is non-zero after any call.
     uint128 internal _surplus;

@@ -49,6 +49,7 @@ interface IMemberRegistry {
         int256 balance; // credit - charged (negative only if keepers failed to lapse in time)
         uint256 exitClaimBound; // while Exiting or Lapsing: claims with a lower id must be final and paid first
         uint256 lapsableAt; // while flagged: when the member may be lapsed if still below the minimum; else 0
+        uint256 position; // the member's position in the juror set (meaningful while Waiting or Active)
     }
 
     // ------------------------------------------------------------------ errors
@@ -170,11 +171,17 @@ interface IMemberRegistry {
     /// @notice Number of counted members (Waiting, Active, Exiting and Lapsing): the N that shares are divided by.
     function memberCount() external view returns (uint256);
 
-    /// @notice Number of members in the juror set: counted and not leaving (seasoned or not).
+    /// @notice Positions of the juror set, holes included: every counted member not leaving
+    /// (seasoned or not) holds one, and a member who gave notice leaves a hole that the next join fills.
     function jurorCount() external view returns (uint256);
 
-    /// @notice The member at `position` of the juror set (zero past its end).
+    /// @notice The account at `position` of the juror set (zero past its end). At a hole, the member
+    /// who left it: a position is live when that member is Waiting or Active and `member().position`
+    /// is that position.
     function jurorAt(uint256 position) external view returns (address);
+
+    /// @notice Holes of the juror set waiting for a join.
+    function jurorHoles() external view returns (uint256);
 
     /// @notice A member's record, charges and balance.
     function member(address account) external view returns (MemberView memory);

@@ -59,8 +59,8 @@ library Juries {
 
     /// @notice Draws the current round's jury from the juror set, or re-anchors an aged-out seed.
     /// Positions are `hash(seed, claim, round, nonce) mod setSize`; a position past the set's
-    /// current end, the claimant, a member not seasoned before the claim, or one who already sat on
-    /// it is skipped, for at most `4 * seats + 16` tries, so the gas never depends on the pool's size.
+    /// current end, a hole, the claimant, a member not seasoned before the claim, or one who already
+    /// sat on it is skipped, for at most `4 * seats + 16` tries, so the gas never depends on the pool's size.
     function draw(
         Court storage court,
         mapping(address => MemberRecord) storage members,
@@ -91,7 +91,15 @@ library Juries {
             uint256 position = uint256(keccak256(abi.encode(base, nonce))) % setSize;
             if (position >= jurorCount) continue;
             address juror = jurorSet[position];
-            if (juror == claimant || members[juror].eligibleAt >= submittedAt) continue;
+            MemberRecord storage m = members[juror];
+            // A hole (its leaver is no longer Waiting, or holds another position since returning),
+            // the claimant, or a member not seasoned before the claim.
+            if (
+                m.status != IMemberRegistry.MemberStatus.Waiting ||
+                m.position != position ||
+                juror == claimant ||
+                m.eligibleAt >= submittedAt
+            ) continue;
             if (court.votes[claimId][juror] != 0) continue;
             court.votes[claimId][juror] = (uint256(IClaimVoting.JurorVote.Seated) << 8) | (r + 1);
             court.seats[claimId][first + filled] = juror;

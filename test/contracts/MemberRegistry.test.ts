@@ -836,37 +836,37 @@ describe("MemberRegistry", function () {
   });
 
   describe("juror set", function () {
-    it("appends every joiner, and removes a leaver by moving the last juror into its place", async function () {
-      const { pool, alice, bob, carol, dave, erin } = await loadFixture(membersFixture);
+    it("appends every joiner; a leaver leaves a hole that nobody moves into, and the next join fills it", async function () {
+      const { pool, token, members, alice, bob, carol, dave, erin } = await loadFixture(membersFixture);
       expect(await pool.jurorCount()).to.equal(5n);
       const order = [alice, bob, carol, dave, erin];
       for (let i = 0; i < 5; i++) expect(await pool.jurorAt(i)).to.equal(order[i].address);
       await pool.connect(bob).requestExit();
-      expect(await pool.jurorCount()).to.equal(4n);
-      expect(await pool.jurorAt(1n)).to.equal(erin.address);
-      expect(await pool.jurorAt(4n)).to.equal(ethers.ZeroAddress);
-      // The last juror leaves: nothing moves.
       await pool.connect(dave).requestExit();
-      expect(await pool.jurorCount()).to.equal(3n);
-      expect([await pool.jurorAt(0n), await pool.jurorAt(1n), await pool.jurorAt(2n)]).to.deep.equal([
-        alice.address,
-        erin.address,
-        carol.address,
-      ]);
-      // erin, moved to position 1, can still leave from there.
-      await pool.connect(erin).requestExit();
-      expect(await pool.jurorCount()).to.equal(2n);
-      expect([await pool.jurorAt(0n), await pool.jurorAt(1n)]).to.deep.equal([alice.address, carol.address]);
-      // Leaving the juror set does not stop the charges: the members are still counted.
-      expect(await pool.memberCount()).to.equal(5n);
+      // Nobody moved: positions 1 and 3 are holes, still showing their leavers.
+      expect(await pool.jurorCount()).to.equal(5n);
+      expect(await pool.jurorHoles()).to.equal(2n);
+      for (let i = 0; i < 5; i++) expect(await pool.jurorAt(i)).to.equal(order[i].address);
+      expect((await pool.member(erin.address)).position).to.equal(4n);
+      // The next join takes the last hole (dave's), the one after it bob's, then the end.
+      const [frank, grace, heidi] = members.slice(5, 8);
+      for (const m of [frank, grace, heidi]) await join({ token, pool }, m, USDC(12));
+      expect(await pool.jurorAt(3n)).to.equal(frank.address);
+      expect(await pool.jurorAt(1n)).to.equal(grace.address);
+      expect(await pool.jurorAt(5n)).to.equal(heidi.address);
+      expect(await pool.jurorHoles()).to.equal(0n);
+      expect(await pool.jurorCount()).to.equal(6n);
+      expect((await pool.member(grace.address)).position).to.equal(1n);
+      // Leaving the juror set does not stop the charges: the leavers are still counted.
+      expect(await pool.memberCount()).to.equal(8n);
     });
 
     it("removes a member from the juror set when the lapse notice is served", async function () {
       const { pool, erin } = await loadFixture(underfundedFixture);
       expect(await pool.jurorCount()).to.equal(7n);
       await flagAndLapse(pool, erin.address);
-      expect(await pool.jurorCount()).to.equal(6n);
-      for (let i = 0; i < 6; i++) expect(await pool.jurorAt(i)).to.not.equal(erin.address);
+      expect(await pool.jurorHoles()).to.equal(1n);
+      expect((await pool.member(erin.address)).status).to.equal(Status.Lapsing);
       expect(await pool.memberCount()).to.equal(7n);
     });
   });

@@ -415,6 +415,7 @@ async function checkInvariants(model: PoolModel, w: World): Promise<bigint[]> {
   expect(count, "memberCount() against the events").to.equal(w.audit.memberCount);
   expect(count, "memberCount() against the model").to.equal(model.memberCount);
   expect(jurorCount, "jurorCount()").to.equal(BigInt(model.jurorSet.length));
+  expect(await pool.jurorHoles(), "jurorHoles()").to.equal(BigInt(model.jurorHoles.length));
   expect(jurorSet, "juror set, position by position").to.deep.equal(model.jurorSet);
 
   // Invariant 6 (with the step's own check of who may reduce a balance): every balance as the model has it.

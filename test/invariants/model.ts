@@ -162,7 +162,10 @@ const masked = (c: string): bigint => BigInt(c) & ~0xffffn;
 export class PoolModel {
   readonly members = new Map<string, MemberRecord>();
   readonly commitmentOwners = new Map<string, string>();
+  /** The juror set, position by position: a notice leaves a hole (the leaver's address stays), a join fills the last hole. */
   readonly jurorSet: string[] = [];
+  readonly jurorHoles: number[] = [];
+  private readonly jurorPositions = new Map<string, number>();
   readonly claims: ClaimRecord[] = []; // claims[id - 1]
   readonly openClaims = new Map<string, bigint>();
   readonly evidenceUsed = new Set<string>();
@@ -355,10 +358,14 @@ export class PoolModel {
   }
 
   private removeJuror(account: string): void {
-    const i = this.jurorSet.indexOf(account);
-    const last = this.jurorSet.length - 1;
-    if (i !== last) this.jurorSet[i] = this.jurorSet[last];
-    this.jurorSet.pop();
+    this.jurorHoles.push(this.jurorPositions.get(account)!);
+    this.jurorPositions.delete(account);
+  }
+
+  private addJuror(account: string): void {
+    const position = this.jurorHoles.length > 0 ? this.jurorHoles.pop()! : this.jurorSet.length;
+    this.jurorSet[position] = account;
+    this.jurorPositions.set(account, position);
   }
 
   /** Takes a member out of the count; a negative balance is written off and carried as a deficit. */
@@ -400,7 +407,7 @@ export class PoolModel {
       exitBound: 0n,
       commitment,
     });
-    this.jurorSet.push(account);
+    this.addJuror(account);
     this.memberCount += 1n;
     this.tokens += amount;
     return null;
@@ -553,6 +560,7 @@ export class PoolModel {
       const position = BigInt(ethers.keccak256(coder.encode(["bytes32", "uint256"], [base, nonce]))) % round.setSize;
       if (position >= BigInt(this.jurorSet.length)) continue;
       const juror = this.jurorSet[Number(position)];
+      if (this.jurorPositions.get(juror) !== Number(position)) continue; // a hole
       if (juror === c.claimant || this.record(juror).eligibleAt >= c.submittedAt) continue;
       if (c.votes.has(juror)) continue;
       c.votes.set(juror, { round: c.round, vote: JurorVote.Seated, commitment: "", support: false, salt: "" });

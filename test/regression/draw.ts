@@ -9,17 +9,15 @@ export const seedKey = (claimId: bigint, round: bigint | number): bigint => (cla
 /**
  * The draw of `Juries.draw`, replayed off chain (V2-NOTES): position = keccak(abi.encode(base, nonce))
  * % setSize with base = keccak(abi.encode(seed, pool, claimId, round)); positions past the set's
- * current end, the claimant, members not seasoned before the claim and earlier jurors are skipped,
+ * current end, holes, the claimant, members not seasoned before the claim and earlier jurors are skipped,
  * for at most 4 * target + 16 tries.
  */
 export async function predictJury(pool: HuzhuPool, claimId: bigint, seed: string): Promise<string[]> {
   const c = await pool.claim(claimId);
   const r = await pool.round(claimId, c.round);
-  const count = Number(await pool.jurorCount());
-  const set: string[] = [];
-  for (let i = 0; i < count; i++) set.push(await pool.jurorAt(i));
+  const set = await liveSet(pool);
   const seasoned = new Map<string, boolean>();
-  for (const a of set) seasoned.set(a, (await pool.member(a)).eligibleAt < c.submittedAt);
+  for (const a of set) if (a !== "") seasoned.set(a, (await pool.member(a)).eligibleAt < c.submittedAt);
   const excluded = new Set<string>();
   for (let i = 0n; i < c.round; i++) for (const a of await pool.jury(claimId, i)) excluded.add(a);
   return replayDraw(
@@ -34,6 +32,21 @@ export async function predictJury(pool: HuzhuPool, claimId: bigint, seed: string
     seasoned,
     excluded,
   );
+}
+
+/**
+ * The juror set position by position, with "" at a hole: a position is live when the account there
+ * is Waiting or Active and its record holds that position (a notice leaves a hole, a join fills it).
+ */
+export async function liveSet(pool: HuzhuPool): Promise<string[]> {
+  const count = Number(await pool.jurorCount());
+  const set: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const a = await pool.jurorAt(i);
+    const m = await pool.member(a);
+    set.push((m.status === 1n || m.status === 2n) && m.position === BigInt(i) ? a : "");
+  }
+  return set;
 }
 
 export function replayDraw(
@@ -59,7 +72,8 @@ export function replayDraw(
     );
     if (position >= set.length) continue;
     const juror = set[position];
-    if (juror === claimant || !seasoned.get(juror) || excluded.has(juror) || seated.includes(juror)) continue;
+    if (juror === "" || juror === claimant || !seasoned.get(juror) || excluded.has(juror) || seated.includes(juror))
+      continue;
     seated.push(juror);
   }
   return seated;
@@ -75,11 +89,9 @@ export async function findSeed(
 ): Promise<{ seed: string; jury: string[] }> {
   const c = await pool.claim(claimId);
   const r = await pool.round(claimId, c.round);
-  const count = Number(await pool.jurorCount());
-  const set: string[] = [];
-  for (let i = 0; i < count; i++) set.push(await pool.jurorAt(i));
+  const set = await liveSet(pool);
   const seasoned = new Map<string, boolean>();
-  for (const a of set) seasoned.set(a, (await pool.member(a)).eligibleAt < c.submittedAt);
+  for (const a of set) if (a !== "") seasoned.set(a, (await pool.member(a)).eligibleAt < c.submittedAt);
   const excluded = new Set<string>();
   for (let i = 0n; i < c.round; i++) for (const a of await pool.jury(claimId, i)) excluded.add(a);
   const address = await pool.getAddress();

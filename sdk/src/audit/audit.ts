@@ -194,21 +194,34 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     checks.push({ name, scope, discrepancies, passed: discrepancies.length === 0 });
   const concurrency = params.concurrency ?? 16;
 
-  const [memberCount, jurorCount, chargeIndex, carry, fees, nextPeriod, nextPart, symbol, decimals, held, block] =
-    await Promise.all([
-      read(client, pool, poolAbi, "memberCount", [], toBlock),
-      read(client, pool, poolAbi, "jurorCount", [], toBlock),
-      read(client, pool, poolAbi, "chargeIndex", [], toBlock),
-      read(client, pool, poolAbi, "carry", [], toBlock),
-      read(client, pool, poolAbi, "feesAccrued", [], toBlock),
-      read(client, pool, poolAbi, "nextPeriodToSettle", [], toBlock),
-      read(client, pool, poolAbi, "nextPart", [], toBlock),
-      read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock),
-      read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock),
-      read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
-      // Statuses and claim states depend on the clock: judge them by the audited block's time.
-      client.connector.getTimestamp(toBlock),
-    ]);
+  const [
+    memberCount,
+    jurorCount,
+    jurorHoles,
+    chargeIndex,
+    carry,
+    fees,
+    nextPeriod,
+    nextPart,
+    symbol,
+    decimals,
+    held,
+    block,
+  ] = await Promise.all([
+    read(client, pool, poolAbi, "memberCount", [], toBlock),
+    read(client, pool, poolAbi, "jurorCount", [], toBlock),
+    read(client, pool, poolAbi, "jurorHoles", [], toBlock),
+    read(client, pool, poolAbi, "chargeIndex", [], toBlock),
+    read(client, pool, poolAbi, "carry", [], toBlock),
+    read(client, pool, poolAbi, "feesAccrued", [], toBlock),
+    read(client, pool, poolAbi, "nextPeriodToSettle", [], toBlock),
+    read(client, pool, poolAbi, "nextPart", [], toBlock),
+    read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock),
+    read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock),
+    read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
+    // Statuses and claim states depend on the clock: judge them by the audited block's time.
+    client.connector.getTimestamp(toBlock),
+  ]);
   const diff = (
     list: Discrepancy[],
     check: string,
@@ -224,9 +237,10 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   diff(countDiffs, "member count", "pool", ledger.memberCount, memberCount);
   check("member count matches the events", "memberCount()", countDiffs);
 
-  // The juror set, position by position, in the order the rebuild keeps it (swap-and-pop).
+  // The juror set, position by position, as the rebuild keeps it (a notice leaves a hole, a join fills the last one).
   const jurorDiffs: Discrepancy[] = [];
   diff(jurorDiffs, "juror count", "pool", ledger.jurors.size, jurorCount);
+  diff(jurorDiffs, "juror set holes", "pool", ledger.jurors.holeCount, jurorHoles);
   const size = ledger.jurors.size;
   let positions = Array.from({ length: size }, (_, i) => i);
   const wanted = params.jurorPositions ?? "all";

@@ -54,8 +54,12 @@ export interface DrawInput {
   target: bigint;
   /** The juror set's size when the round opened (positions sampled). */
   setSize: bigint;
-  /** The juror set at the draw: `at(i)` for `i < size`. */
-  set: { readonly size: number; at(position: number): Address | undefined };
+  /** The juror set at the draw: `at(i)` for `i < size`, and the live position of a member (none at a hole). */
+  set: {
+    readonly size: number;
+    at(position: number): Address | undefined;
+    positionOf(account: Address): number | undefined;
+  };
   claimant: Address;
   submittedAt: bigint;
   /** A member's `eligibleAt` at the draw. */
@@ -76,7 +80,8 @@ export function drawJury(input: DrawInput): Address[] {
     const position = drawPosition(base, nonce, input.setSize);
     if (position >= BigInt(input.set.size)) continue;
     const juror = input.set.at(Number(position));
-    if (juror === undefined) continue;
+    // A hole: its leaver is no longer in the set, or sits at another position since returning.
+    if (juror === undefined || input.set.positionOf(juror) !== Number(position)) continue;
     const key = juror.toLowerCase();
     if (key === claimant || input.eligibleAt(juror) >= input.submittedAt) continue;
     if (chosen.has(key) || input.seated(juror)) continue;
@@ -87,55 +92,62 @@ export function drawJury(input: DrawInput): Address[] {
 }
 
 /**
- * The juror set (position -> account): appended at join and return, swap-and-pop at an exit
- * request or a lapse (the last member takes the removed one's position), as `MemberRegistry` keeps it.
+ * The juror set (position -> account), as `MemberRegistry` keeps it: a joining or returning member
+ * takes the last hole, else a new position at the end; a member who gives notice (exit request or
+ * lapse) leaves a hole where they were, their address still there until a join fills it. Nobody
+ * else ever moves.
  */
 export class JurorSet {
   private readonly list: Address[] = [];
   private readonly positions = new Map<string, number>();
+  private readonly holes: number[] = [];
 
+  /** Positions, holes included (`jurorCount()`). */
   get size(): number {
     return this.list.length;
   }
 
+  /** Holes waiting for a join (`jurorHoles()`). */
+  get holeCount(): number {
+    return this.holes.length;
+  }
+
+  /** The account at a position (`jurorAt`): at a hole, the member who left it. */
   at(position: number): Address | undefined {
     return this.list[position];
   }
 
+  /** Whether the account holds a live position. */
   has(account: Address): boolean {
     return this.positions.has(account.toLowerCase());
   }
 
+  /** The account's live position, if it holds one. */
   positionOf(account: Address): number | undefined {
     return this.positions.get(account.toLowerCase());
   }
 
-  /** Appends a member (join or return); false if already there. */
+  /** Places a member (join or return) in the last hole, else at the end; false if already there. */
   add(account: Address): boolean {
     const key = account.toLowerCase();
     if (this.positions.has(key)) return false;
-    this.positions.set(key, this.list.length);
-    this.list.push(account);
+    const position = this.holes.length > 0 ? this.holes.pop()! : this.list.length;
+    this.positions.set(key, position);
+    this.list[position] = account;
     return true;
   }
 
-  /** Swap-and-pop; false if the account is not in the set. */
+  /** Leaves a hole at the member's position; false if the account holds none. */
   remove(account: Address): boolean {
     const key = account.toLowerCase();
     const position = this.positions.get(key);
     if (position === undefined) return false;
-    const last = this.list.length - 1;
-    if (position !== last) {
-      const moved = this.list[last];
-      this.list[position] = moved;
-      this.positions.set(moved.toLowerCase(), position);
-    }
-    this.list.pop();
+    this.holes.push(position);
     this.positions.delete(key);
     return true;
   }
 
-  /** The set in position order. */
+  /** The accounts at every position, in order (holes show their leaver). */
   toArray(): Address[] {
     return [...this.list];
   }
