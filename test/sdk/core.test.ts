@@ -379,17 +379,24 @@ describe("sdk core", function () {
       expect(verdictOf(1n, 1n, 2n, 6_000n)).to.equal(2);
     });
 
-    it("the juror set appends and swaps-and-pops like MemberRegistry", function () {
+    it("the juror set leaves a hole at a notice and fills the last hole at a join, like MemberRegistry", function () {
       const set = new JurorSet();
       members.slice(0, 5).forEach((m) => set.add(m));
       expect(set.remove(members[1])).to.equal(true);
-      expect(set.toArray()).to.deep.equal([members[0], members[4], members[2], members[3]]);
       expect(set.remove(members[3])).to.equal(true);
-      expect(set.toArray()).to.deep.equal([members[0], members[4], members[2]]);
+      // Nobody moved; the holes show their leavers and hold no live position.
+      expect(set.toArray()).to.deep.equal(members.slice(0, 5));
+      expect(set.holeCount).to.equal(2);
+      expect(set.positionOf(members[1])).to.equal(undefined);
       expect(set.remove(members[3])).to.equal(false);
-      set.add(members[3]);
-      expect(set.positionOf(members[3])).to.equal(3);
-      expect(set.size).to.equal(4);
+      set.add(members[5]);
+      set.add(members[6]);
+      set.add(members[7]);
+      expect([set.positionOf(members[5]), set.positionOf(members[6]), set.positionOf(members[7])]).to.deep.equal([
+        3, 1, 5,
+      ]);
+      expect(set.size).to.equal(6);
+      expect(set.holeCount).to.equal(0);
     });
 
     it("skips the claimant, unseasoned members, the seated and positions past the set", function () {
