@@ -17,4 +17,4 @@ export {
   type Deployment,
 } from "./node/deployments";
 export { parseRulesFile, readRulesFile, type RulesFile } from "./node/rulesFile";
-export { rulesToJson } from "./node/fields";
+export { fullRoles, rulesToJson } from "./node/fields";

@@ -7,6 +7,7 @@ import { deriveVoteSalt } from "../actions/deriveVoteSalt";
 import { getClaim } from "../actions/getClaim";
 import { getMemberStatement } from "../actions/getMemberStatement";
 import { getPeriod } from "../actions/getPeriod";
+import { getPermitDomain } from "../actions/getPermitDomain";
 import { getPool } from "../actions/getPool";
 import { getUnderfundedMembers } from "../actions/getUnderfundedMembers";
 import { join } from "../actions/join";
@@ -17,6 +18,7 @@ import { requestExit } from "../actions/requestExit";
 import { resolve } from "../actions/resolve";
 import { revealVote } from "../actions/revealVote";
 import { settle } from "../actions/settle";
+import { settleDue } from "../actions/settleDue";
 import { signAttestation } from "../actions/signAttestation";
 import { submitClaim } from "../actions/submitClaim";
 import { topUp } from "../actions/topUp";
@@ -31,6 +33,7 @@ import type { DeriveVoteSaltParameters } from "../actions/deriveVoteSalt";
 import type { GetClaimParameters } from "../actions/getClaim";
 import type { GetMemberStatementParameters } from "../actions/getMemberStatement";
 import type { GetPeriodParameters } from "../actions/getPeriod";
+import type { GetPermitDomainParameters } from "../actions/getPermitDomain";
 import type { GetPoolParameters } from "../actions/getPool";
 import type { GetUnderfundedMembersParameters } from "../actions/getUnderfundedMembers";
 import type { JoinParameters } from "../actions/join";
@@ -41,6 +44,7 @@ import type { RequestExitParameters } from "../actions/requestExit";
 import type { ResolveParameters } from "../actions/resolve";
 import type { RevealVoteParameters } from "../actions/revealVote";
 import type { SettleParameters } from "../actions/settle";
+import type { SettleDueParameters } from "../actions/settleDue";
 import type { SignAttestationParameters } from "../actions/signAttestation";
 import type { SubmitClaimParameters } from "../actions/submitClaim";
 import type { TopUpParameters } from "../actions/topUp";
@@ -69,6 +73,7 @@ export function createHuzhuClient(config: HuzhuClientConfig) {
     getClaim: (params: GetClaimParameters) => getClaim(config, params),
     getMemberStatement: (params: GetMemberStatementParameters) => getMemberStatement(config, params),
     getPeriod: (params: GetPeriodParameters) => getPeriod(config, params),
+    getPermitDomain: (params: GetPermitDomainParameters) => getPermitDomain(config, params),
     getPool: (params?: GetPoolParameters) => getPool(config, params),
     getUnderfundedMembers: (params?: GetUnderfundedMembersParameters) => getUnderfundedMembers(config, params),
     join: (params: JoinParameters) => join(config, params),
@@ -79,6 +84,7 @@ export function createHuzhuClient(config: HuzhuClientConfig) {
     resolve: (params: ResolveParameters) => resolve(config, params),
     revealVote: (params: RevealVoteParameters) => revealVote(config, params),
     settle: (params?: SettleParameters) => settle(config, params),
+    settleDue: (params?: SettleDueParameters) => settleDue(config, params),
     signAttestation: (params: SignAttestationParameters) => signAttestation(config, params),
     submitClaim: (params: SubmitClaimParameters) => submitClaim(config, params),
     topUp: (params: TopUpParameters) => topUp(config, params),

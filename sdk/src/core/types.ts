@@ -3,22 +3,13 @@
 export type Address = `0x${string}`;
 export type Hex = `0x${string}`;
 
-/** A membership's lifecycle, numbered as in `IMemberRegistry.MemberStatus`. */
-export const MemberStatus = { None: 0, Waiting: 1, Active: 2, Exiting: 3, Lapsed: 4, Exited: 5 } as const;
-export type MemberStatus = (typeof MemberStatus)[keyof typeof MemberStatus];
+// The contracts' enums (`MemberStatus`, `ClaimState`, and their `...Names` lists) are generated
+// from the compiler's AST by scripts/sdk-codegen.ts: a value the contracts add appears on compile.
+import { ClaimState, MemberStatus, type enumNames } from "./enums.generated";
+export * from "./enums.generated";
 
-/** A claim's lifecycle, numbered as in `IClaimVoting.ClaimState`. */
-export const ClaimState = {
-  None: 0,
-  Committing: 1,
-  Revealing: 2,
-  Resolvable: 3,
-  Approved: 4,
-  Rejected: 5,
-  NoQuorum: 6,
-  Paid: 7,
-} as const;
-export type ClaimState = (typeof ClaimState)[keyof typeof ClaimState];
+/** The name of every enum of the contracts. */
+export type EnumName = keyof typeof enumNames;
 
 /** The name of a status or state number, e.g. `nameOf(MemberStatus, 2) === "Active"`. */
 export function nameOf<T extends Record<string, number>>(table: T, value: number): keyof T & string {

@@ -5,12 +5,36 @@ import { getUnderfundedMembers, type UnderfundedScanProgress } from "../../actio
 import { lapse } from "../../actions/lapse";
 import { lapseBatch } from "../../actions/lapseBatch";
 import { settle } from "../../actions/settle";
+import { settleDue } from "../../actions/settleDue";
+import { InvalidParameterError } from "../../errors/base";
 import { checkAddress } from "../../core/units";
 import { poolAbi, read } from "../../internal/contract";
 import { handle, money, parseWhole, print, txLine, txOf } from "../output";
 import type { Session } from "../session";
 
-async function settlePeriod(session: Session, period: string | undefined): Promise<void> {
+/** `huzhu settle --all`: every ended period, oldest first, one line (or JSON entry) each. */
+async function settleAll(session: Session): Promise<void> {
+  const client = await session.writer();
+  const token = await session.token(client);
+  const settled = await settleDue(client);
+  const periods = await Promise.all(settled.map(({ period }) => getPeriod(client, { period })));
+  print(
+    session,
+    { settled: settled.map(({ receipt }, i) => ({ ...periods[i], tx: txOf(receipt) })), count: settled.length },
+    settled.length === 0
+      ? ["no ended period is left to settle"]
+      : settled.map(
+          ({ period, receipt }, i) =>
+            `settled period ${period}: ${periods[i].members} members, ${periods[i].claimsPaid} paid, share ${money(periods[i].share, token)} (tx ${receipt.hash})`,
+        ),
+  );
+}
+
+async function settlePeriod(session: Session, period: string | undefined, options: { all?: boolean }): Promise<void> {
+  if (options.all) {
+    if (period !== undefined) throw new InvalidParameterError("period", "give a period or --all, not both");
+    return settleAll(session);
+  }
   const client = await session.writer();
   const which =
     period !== undefined
@@ -91,6 +115,7 @@ export function registerKeeper(program: Command): void {
   program
     .command("settle [period]")
     .description("settle an ended period (default: the next one): pay approved claims and charge every member")
+    .option("--all", "settle every ended period, oldest first")
     .action(handle(settlePeriod));
   program
     .command("lapse [members...]")
