@@ -8,6 +8,8 @@ pragma solidity ^0.8.28;
 /// carried to the next period as a surplus. Charges accrue through one global index: no function
 /// loops over members.
 /// @dev Warning: nobody supplies N or the share; the contract computes both. Settlement cannot be paused.
+/// @dev Warning: settlement moves no tokens, so it goes on (and charges) even while the token's issuer
+/// has frozen the pool or paused the token; what it pays is owed until the freeze is lifted.
 interface ICostSharingPool {
     /// @notice The figures of one settled period, exact to the base unit:
     /// `share x members == payouts + fee + deficitIn - surplusIn + surplusOut - deficitOut`.

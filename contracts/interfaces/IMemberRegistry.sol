@@ -2,12 +2,18 @@
 pragma solidity ^0.8.28;
 
 /// @title IMemberRegistry
-/// @notice Who is in the pool. A member is one wallet bound to one identity commitment (a salted
-/// hash: no personal data goes on chain). The member count, every join and every exit live here,
-/// so nobody can inflate or deflate the count that the share is divided by.
+/// @notice Who is in the pool. A member is one wallet bound to one identity commitment,
+/// `keccak256(abi.encode(string identity, bytes32 salt))` (standard ABI encoding, not packed;
+/// the SDK's `identityCommitment`): no personal data goes on chain. The member count, every join
+/// and every exit live here, so nobody can inflate or deflate the count that the share is divided by.
 /// @dev Warning: the identity verifier can sign attestations only; it can never add or remove a member.
 /// @dev Warning: anyone can lapse a member below the minimum balance, and nobody can lapse a funded one.
 /// @dev Warning: no role can stop a member from requesting exit, leaving, or withdrawing their balance.
+/// @dev Warning: the token's issuer, outside the pool, can: blacklisting the pool's address or a
+/// member's, or pausing the token, makes joins, top-ups and withdrawals revert while it lasts.
+/// Settlement moves no tokens and goes on charging meanwhile, so a member who cannot top up may fall
+/// below the minimum balance and be lapsed; every balance stays owed and can be withdrawn once the
+/// issuer lifts the freeze.
 interface IMemberRegistry {
     /// @notice Lifecycle of a membership. `Waiting` and `Active` are counted and pay shares; so is
     /// `Exiting`, until every claim submitted before the exit request is settled or rejected.
@@ -106,7 +112,7 @@ interface IMemberRegistry {
     /// @dev The caller must have approved `amount`. The member is counted at once and shares the
     /// claims settled from now on; they may claim after the waiting period.
     /// @param amount First deposit, at least the minimum deposit.
-    /// @param commitment Salted hash of the member's identity; each commitment joins once.
+    /// @param commitment `keccak256(abi.encode(string identity, bytes32 salt))`; each commitment joins once.
     /// @param attestation The verifier's signature; empty when the pool has no verifier.
     function join(uint256 amount, bytes32 commitment, Attestation calldata attestation) external;
 

@@ -50,10 +50,11 @@ export async function joinWithPermit(
   const owner = await client.connector.getAddress();
   if (!owner) throw new MissingAccountError();
   const asset = await assetOf(client, pool);
-  const [domain, nonce, now] = await Promise.all([
-    params.permitDomain
-      ? client.connector.getChainId().then((chainId) => ({ chainId, verifyingContract: asset, ...params.permitDomain }))
-      : getPermitDomain(client, { token: asset }).then((found) => found.domain),
+  // The domain first: a token it cannot be found for may lack `nonces` too, and gets the plain error.
+  const domain = params.permitDomain
+    ? { chainId: await client.connector.getChainId(), verifyingContract: asset, ...params.permitDomain }
+    : (await getPermitDomain(client, { token: asset })).domain;
+  const [nonce, now] = await Promise.all([
     read(client, asset, erc20PermitAbi, "nonces", [owner]),
     client.connector.getTimestamp(),
   ]);

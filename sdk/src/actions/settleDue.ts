@@ -10,8 +10,8 @@ export interface SettleDueParameters {
   /** Settle at most this many periods (all that have ended by default). */
   maxPeriods?: number;
   pool?: Address;
-  /** Called after each period is settled, e.g. to log progress. */
-  onSettled?: (settled: SettledPeriod) => void;
+  /** Called (and awaited) after each period is settled, e.g. to log progress. */
+  onSettled?: (settled: SettledPeriod) => unknown;
 }
 export interface SettledPeriod {
   period: bigint;
@@ -48,7 +48,7 @@ export async function settleDue(
     try {
       const receipt = await write(client, pool, poolAbi, "settle", [period]);
       settled.push({ period, receipt });
-      params.onSettled?.({ period, receipt });
+      await params.onSettled?.({ period, receipt });
     } catch (error) {
       // Another keeper settled it first: go on with the next one.
       if (!(error instanceof PeriodNotNextError)) throw error;

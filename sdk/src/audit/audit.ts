@@ -2,7 +2,8 @@ import type { HuzhuClientConfig } from "../clients/client";
 import type { Connector, LogEntry } from "../clients/connector";
 import type { Address } from "../core/types";
 import { ClaimState, MemberStatus } from "../core/types";
-import { erc20PermitAbi, factoryAbi, findRevertData, poolAbi, poolOf, read } from "../internal/contract";
+import { erc20PermitAbi, factoryAbi, isRevert, poolAbi, poolOf, read } from "../internal/contract";
+import { tokenFreeze, type TokenFreeze } from "../internal/token";
 import { decodeEventLog } from "viem";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
@@ -45,6 +46,12 @@ export interface AuditResult {
   /** The audited block's time: whether a waiting member is active yet is judged by it. */
   timestamp: bigint;
   ledger: PoolLedger;
+  /**
+   * What the token's issuer has done to the pool at the audited block, from the token's views
+   * (`paused()`, `isBlacklisted(pool)`...; undefined when the token has no such view). A frozen pool
+   * still passes when its figures add up: settlement goes on, payouts and balances stay owed.
+   */
+  tokenFreeze: TokenFreeze;
   checks: AuditCheck[];
   passed: boolean;
   stats: { events: number; seconds: number; eventsPerSecond: number; members: number };
@@ -71,7 +78,7 @@ export function withReadRetries(connector: Connector, tries = 5, backoffMs = 200
       try {
         return await fn();
       } catch (error) {
-        if (attempt >= tries || findRevertData(error) !== undefined) throw error;
+        if (attempt >= tries || isRevert(error)) throw error;
         await sleep(backoffMs * 2 ** (attempt - 1));
       }
     }
@@ -164,7 +171,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const check = (name: string, scope: string, discrepancies: Discrepancy[]) =>
     checks.push({ name, scope, discrepancies, passed: discrepancies.length === 0 });
 
-  const [memberCount, chargeIndex, carry, fees, symbol, decimals, held, block] = await Promise.all([
+  const [memberCount, chargeIndex, carry, fees, symbol, decimals, held, block, freeze] = await Promise.all([
     read(client, pool, poolAbi, "memberCount", [], toBlock),
     read(client, pool, poolAbi, "chargeIndex", [], toBlock),
     read(client, pool, poolAbi, "carry", [], toBlock),
@@ -174,6 +181,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
     // Statuses depend on the clock: judge them by the audited block's time, not the latest.
     client.connector.getTimestamp(toBlock),
+    tokenFreeze(client, r.asset, pool, toBlock),
   ]);
   const diff = (
     list: Discrepancy[],
@@ -267,6 +275,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     toBlock,
     timestamp: block,
     ledger,
+    tokenFreeze: freeze,
     checks,
     passed: checks.every((c) => c.passed),
     stats: {

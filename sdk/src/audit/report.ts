@@ -13,6 +13,19 @@ function statusName(result: AuditResult, m: MemberLedger): string {
 }
 
 /** The period-by-period apportionment table, as mutual-aid platforms publish it, then every check. */
+/** The token issuer's freeze, when there is one: joins, claims and withdrawals fail while it lasts. */
+function tokenFreezeLines(result: AuditResult): string[] {
+  const frozen = [
+    result.tokenFreeze.paused ? "has paused the token" : undefined,
+    result.tokenFreeze.blacklisted ? "has blacklisted the pool's address" : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (frozen.length === 0) return [];
+  return [
+    `**Token frozen:** the issuer of ${result.symbol} (${result.asset}) ${frozen.join(" and ")}. Joins, top-ups, claims and every withdrawal fail until it lifts this; settlement goes on charging, and what members and claimants are owed stays owed.`,
+    "",
+  ];
+}
+
 export function auditMarkdown(result: AuditResult): string {
   const f = (v: bigint) => formatAmount(v, result.decimals);
   const lines = [
@@ -22,6 +35,7 @@ export function auditMarkdown(result: AuditResult): string {
     "",
     `**Verdict: ${result.passed ? "PASS" : "FAIL"}**`,
     "",
+    ...tokenFreezeLines(result),
     "## Apportionment by period",
     "",
     "| period | cases paid | total paid | fee | members | share per member | cut by annual cap | surplus carried | deficit carried |",
@@ -63,6 +77,7 @@ export function auditJson(result: AuditResult): string {
     fromBlock: result.fromBlock,
     toBlock: result.toBlock,
     passed: result.passed,
+    tokenFreeze: result.tokenFreeze,
     stats: result.stats,
     memberCount: l.memberCount,
     chargeIndex: l.chargeIndex,

@@ -40,6 +40,26 @@ export function findRevertData(error: unknown): Hex | undefined {
 }
 
 /**
+ * Whether a thrown error is a revert (with or without data), not a transport failure: a call to a
+ * function the contract lacks reverts with no data, and must not be retried as if the node failed.
+ */
+export function isRevert(error: unknown): boolean {
+  if (findRevertData(error) !== undefined) return true;
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (e === null || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const { code, message, shortMessage } = e as { code?: unknown; message?: unknown; shortMessage?: unknown };
+    if (code === "CALL_EXCEPTION" || code === 3) return true;
+    if (typeof (shortMessage ?? message) === "string" && /\brevert/i.test(String(shortMessage ?? message))) return true;
+    for (const key of ["cause", "error", "info"]) stack.push((e as Record<string, unknown>)[key]);
+  }
+  return false;
+}
+
+/**
  * Custom errors of widely used token code that are not in the pool's ABI (Solady's ERC20), decoded
  * into {@link TokenRevertedError} with the error's signature as the reason.
  */

@@ -52,6 +52,42 @@ async function tryView(fn: () => Promise<boolean>): Promise<boolean | undefined>
   }
 }
 
+/** What the token's issuer has done to the pool, as far as the token's views tell (undefined: no such view). */
+export interface TokenFreeze {
+  /** The token is paused: no transfer goes through. */
+  paused: boolean | undefined;
+  /** The account (the pool, say) is blacklisted: no transfer to or from it goes through. */
+  blacklisted: boolean | undefined;
+}
+
+/** Whether `account` is blacklisted by the token, through whichever blacklist view it has. */
+async function isBlacklisted(
+  client: HuzhuClientConfig,
+  asset: Address,
+  account: Address,
+  blockNumber?: bigint,
+): Promise<boolean | undefined> {
+  for (const name of ["isBlacklisted", "isBlackListed", "blacklisted"] as const) {
+    const answer = await tryView(() => read(client, asset, tokenViewsAbi, name, [account], blockNumber));
+    if (answer !== undefined) return answer;
+  }
+  return undefined;
+}
+
+/** Reads the token issuer's pause and its blacklist entry for `account` (at `blockNumber`, latest by default). */
+export async function tokenFreeze(
+  client: HuzhuClientConfig,
+  asset: Address,
+  account: Address,
+  blockNumber?: bigint,
+): Promise<TokenFreeze> {
+  const [paused, blacklisted] = await Promise.all([
+    tryView(() => read(client, asset, tokenViewsAbi, "paused", [], blockNumber)),
+    isBlacklisted(client, asset, account, blockNumber),
+  ]);
+  return { paused, blacklisted };
+}
+
 /**
  * Asks the token's views whether anything but the allowance stops `owner`'s tokens from reaching
  * the pool: a pause, a blacklisted pool or owner, a short balance. Throws the typed token error
@@ -64,21 +100,14 @@ export async function tokenObstacle(
   owner: Address,
   amount: bigint,
 ): Promise<void> {
-  const blacklisted = async (account: Address) => {
-    for (const name of ["isBlacklisted", "isBlackListed", "blacklisted"] as const) {
-      const answer = await tryView(() => read(client, asset, tokenViewsAbi, name, [account]));
-      if (answer !== undefined) return answer;
-    }
-    return false;
-  };
-  const [paused, poolBlacklisted, ownerBlacklisted, balance] = await Promise.all([
-    tryView(() => read(client, asset, tokenViewsAbi, "paused", [])),
-    blacklisted(pool),
-    blacklisted(owner),
+  const [poolFreeze, ownerBlacklisted, balance] = await Promise.all([
+    tokenFreeze(client, asset, pool),
+    isBlacklisted(client, asset, owner),
     read(client, asset, erc20PermitAbi, "balanceOf", [owner]).catch(() => undefined),
   ]);
-  if (paused) throw new TokenPausedError("paused() is true", { token: asset });
-  if (poolBlacklisted) throw new TokenBlacklistedError("the pool is blacklisted", { account: pool, token: asset });
+  if (poolFreeze.paused) throw new TokenPausedError("paused() is true", { token: asset });
+  if (poolFreeze.blacklisted)
+    throw new TokenBlacklistedError("the pool is blacklisted", { account: pool, token: asset });
   if (ownerBlacklisted) throw new TokenBlacklistedError("the sender is blacklisted", { account: owner, token: asset });
   if (balance !== undefined && balance < amount)
     throw new TokenBalanceTooLowError("balanceOf() is below the amount", {
