@@ -67,8 +67,8 @@ describe("the identity commitment's encoding", function () {
     );
   });
 
-  it("refuses an empty identity or a salt that is not 32 bytes, with InvalidParameterError", function () {
-    expect(() => identityCommitment("", salt)).to.throw(InvalidParameterError, "Invalid identity");
+  it("refuses an identity that is not a string or a salt that is not 32 bytes, with InvalidParameterError", function () {
+    expect(() => identityCommitment(42 as unknown as string, salt)).to.throw(InvalidParameterError, "Invalid identity");
     expect(() => identityCommitment("x", "0x1234")).to.throw(
       InvalidParameterError,
       'Invalid salt: "0x1234" is not 32 bytes of hex',

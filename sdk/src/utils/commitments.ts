@@ -12,13 +12,12 @@ import { InvalidParameterError } from "../errors/base";
  * commitment later.
  * @param identity The identity as text (hashed as its UTF-8 bytes).
  * @param salt 32 random bytes, as hex.
- * @throws InvalidParameterError for an empty identity or a salt that is not 32 bytes of hex.
+ * @throws InvalidParameterError for an identity that is not a string or a salt that is not 32 bytes of hex.
  * @example
  * const commitment = identityCommitment("CN-ID:110101199001011234", salt);
  */
 export function identityCommitment(identity: string, salt: Hex): Hex {
-  if (typeof identity !== "string" || identity.length === 0)
-    throw new InvalidParameterError("identity", "must be a non-empty string");
+  if (typeof identity !== "string") throw new InvalidParameterError("identity", "must be a string");
   const checked = checkBytes32(salt, "salt");
   return keccak256(encodeAbiParameters([{ type: "string" }, { type: "bytes32" }], [identity, checked]));
 }
