@@ -19,7 +19,7 @@ import { ethers, network } from "hardhat";
 import type { Address } from "../sdk/src";
 import { createPool, createHuzhuClient, fromEthers } from "../sdk/src";
 import { addPool, deployHuzhu, writeDeployment } from "../sdk/src/node";
-import { readRulesFile } from "../sdk/src/node";
+import { readRulesFile, fullRoles } from "../sdk/src/node";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -43,11 +43,16 @@ async function main() {
       console.log(`test token ${rules.asset}`);
     }
     const client = createHuzhuClient({ connector: fromEthers(deployer), factory: deployment.factory.address });
-    const { pool, receipt: created } = await createPool(client, {
+    const poolRoles = fullRoles({ ...roles, operator: roles.operator ?? (deployer.address as Address) });
+    const { pool, receipt: created } = await createPool(client, { rules, roles: poolRoles });
+    // The roles and the creation block go into the file: a keeper or auditor reads them from there.
+    deployment = addPool(deployment, {
+      name: "default",
+      address: pool,
+      block: created.blockNumber,
       rules,
-      roles: { ...roles, operator: roles.operator ?? (deployer.address as Address) },
+      roles: poolRoles,
     });
-    deployment = addPool(deployment, { name: "default", address: pool, block: created.blockNumber, rules });
     console.log(`pool ${pool} (block ${created.blockNumber})`);
   }
   console.log(`wrote ${writeDeployment(deployment, dir)}`);

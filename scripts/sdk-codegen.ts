@@ -2,8 +2,13 @@
  * Writes the SDK's generated sources from the compiled artifacts, after every compile:
  * - sdk/src/abi/generated.ts: the ABIs `as const`, for viem's types;
  * - sdk/src/errors/generated.ts: one error class per custom error of the pool and the factory,
- *   with the error's arguments as readonly fields and the interface's NatSpec as its message.
- * Both are build output (git-ignored), never edited by hand.
+ *   with the error's arguments as readonly fields and the interface's NatSpec as its message;
+ * - sdk/src/core/enums.generated.ts: every enum declared in contracts/ (mocks aside), read from the
+ *   compiler's AST, as a name-to-number map and a number-to-name list (`MemberStatus`,
+ *   `MemberStatusNames`), so that a value the contracts add shows up without a hand edit;
+ * - sdk/abi/<Contract>.json: the plain JSON ABIs (and sdk/abi/enums.json, the enum names by number)
+ *   that the package ships at `@huzhu/sdk/abi/<Contract>.json` for clients in any language.
+ * All are build output (git-ignored), never edited by hand.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -20,6 +25,13 @@ interface AbiItem {
   name?: string;
   inputs?: AbiParam[];
 }
+
+/** The JSON ABIs the package ships, by file name (`@huzhu/sdk/abi/<name>.json`). */
+const JSON_ABIS: Record<string, string> = {
+  HuzhuPool: "contracts/HuzhuPool.sol:HuzhuPool",
+  PoolFactory: "contracts/PoolFactory.sol:PoolFactory",
+  ERC20Permit: "@openzeppelin/contracts/token/ERC20/extensions/ERC20Permit.sol:ERC20Permit",
+};
 
 const SOURCES: Record<string, string> = {
   poolAbi: "contracts/HuzhuPool.sol:HuzhuPool",
@@ -79,6 +91,58 @@ async function userdocErrors(hre: HardhatRuntimeEnvironment, fqn: string): Promi
   return notices;
 }
 
+interface AstNode {
+  nodeType?: string;
+  name?: string;
+  canonicalName?: string;
+  members?: AstNode[];
+  nodes?: AstNode[];
+}
+
+/** Every enum declared under contracts/ (test mocks aside), by name, with its members in order. */
+async function contractEnums(
+  hre: HardhatRuntimeEnvironment,
+): Promise<Map<string, { canonical: string; members: string[] }>> {
+  const enums = new Map<string, { canonical: string; members: string[] }>();
+  for (const fqn of await hre.artifacts.getAllFullyQualifiedNames()) {
+    const [source] = fqn.split(":");
+    if (!source.startsWith("contracts/") || source.startsWith("contracts/mocks/")) continue;
+    const buildInfo = await hre.artifacts.getBuildInfo(fqn);
+    const ast = buildInfo?.output.sources[source]?.ast as AstNode | undefined;
+    const visit = (node: AstNode) => {
+      if (node.nodeType === "EnumDefinition" && node.name) {
+        const canonical = node.canonicalName ?? node.name;
+        const seen = enums.get(node.name);
+        if (seen && seen.canonical !== canonical)
+          throw new Error(`sdk-codegen: two enums named ${node.name} (${seen.canonical}, ${canonical}): rename one`);
+        enums.set(node.name, { canonical, members: (node.members ?? []).map((m) => m.name!) });
+      }
+      for (const child of node.nodes ?? []) visit(child);
+    };
+    if (ast) visit(ast);
+  }
+  return new Map([...enums.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function enumSources(enums: Map<string, { canonical: string; members: string[] }>): string {
+  const parts = [HEADER];
+  for (const [name, { canonical, members }] of enums) {
+    parts.push(
+      `/** \`${canonical}\`: each name's number, as the contracts return it. */\n` +
+        `export const ${name} = { ${members.map((m, i) => `${m}: ${i}`).join(", ")} } as const;\n` +
+        `export type ${name} = (typeof ${name})[keyof typeof ${name}];\n` +
+        `/** \`${canonical}\`: each number's name, e.g. \`${name}Names[${Math.min(1, members.length - 1)}] === "${members[Math.min(1, members.length - 1)]}"\`. */\n` +
+        `export const ${name}Names = ${JSON.stringify(members)} as const;\n`,
+    );
+  }
+  parts.push(
+    `/** Every enum of the contracts: its members' names, by number. */\nexport const enumNames = {\n${[...enums.keys()]
+      .map((n) => `  ${n}: ${n}Names,`)
+      .join("\n")}\n} as const;\n`,
+  );
+  return parts.join("\n");
+}
+
 export async function writeSdkSources(hre: HardhatRuntimeEnvironment): Promise<void> {
   const root = hre.config.paths.root;
   const abis: string[] = [HEADER];
@@ -116,4 +180,16 @@ export async function writeSdkSources(hre: HardhatRuntimeEnvironment): Promise<v
       .join("\n")}\n} as const;\n\nexport type ContractErrorName = keyof typeof contractErrors;\n`,
   );
   writeFileSync(path.join(root, "sdk/src/errors/generated.ts"), classes.join("\n"));
+
+  const enums = await contractEnums(hre);
+  writeFileSync(path.join(root, "sdk/src/core/enums.generated.ts"), enumSources(enums));
+
+  const jsonDir = path.join(root, "sdk/abi");
+  mkdirSync(jsonDir, { recursive: true });
+  for (const [file, fqn] of Object.entries(JSON_ABIS)) {
+    const artifact = await hre.artifacts.readArtifact(fqn);
+    writeFileSync(path.join(jsonDir, `${file}.json`), `${JSON.stringify(artifact.abi, null, 2)}\n`);
+  }
+  const enumTable = Object.fromEntries([...enums].map(([name, { members }]) => [name, members]));
+  writeFileSync(path.join(jsonDir, "enums.json"), `${JSON.stringify(enumTable, null, 2)}\n`);
 }

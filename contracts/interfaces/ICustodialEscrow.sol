@@ -6,6 +6,9 @@ pragma solidity ^0.8.28;
 /// balance, a claimant's pulled payout (approved claims and refunded bonds), and the operator's
 /// accrued fee, which the code caps. There is no sweep, rescue or owner withdrawal.
 /// @dev Warning: no role, the operator included, can move member funds anywhere else.
+/// @dev Warning: the token's issuer can freeze the escrow (blacklist the pool's address, pause the
+/// token): payouts, fees and balances then cannot be withdrawn, but stay owed in full; Huzhu
+/// cannot prevent it.
 /// @dev Payouts are pulled, never pushed: a claimant whom the token refuses cannot block anyone.
 interface ICustodialEscrow {
     /// @notice The token moved in is not the amount asked for (fee-on-transfer or rebasing token).

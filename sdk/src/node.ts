@@ -19,6 +19,6 @@ export {
   type Deployment,
 } from "./node/deployments";
 export { parseRulesFile, readRulesFile, type RulesFile } from "./node/rulesFile";
-export { rulesToJson } from "./node/fields";
+export { fullRoles, rulesToJson } from "./node/fields";
 export { deployHuzhu, type DeployHuzhuOptions, type DeployHuzhuResult } from "./node/deploy";
 export { compilerSettingsOf } from "./node/build";

@@ -99,6 +99,18 @@ describe("the main job and the deployment", function () {
       expect(file.refusesOpenPools).to.equal(false);
       expect(file.pools).to.have.length(1);
       expect(file.pools[0].rules.feeBps).to.equal(800);
+      // Each pool's roles and creation block are recorded: a keeper or auditor needs no other source.
+      const ZERO = "0x0000000000000000000000000000000000000000";
+      expect(file.pools[0].roles).to.deep.equal({
+        operator: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+        verifier: ZERO,
+        assessor: ZERO,
+        guardian: ZERO,
+      });
+      const verify = new JsonRpcProvider(RPC);
+      const created = await verify.getLogs({ address: file.factory.address, fromBlock: 0, toBlock: "latest" });
+      verify.destroy();
+      expect(created.map((log) => log.blockNumber)).to.include(file.pools[0].block);
 
       const show = await run(
         process.execPath,

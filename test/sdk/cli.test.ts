@@ -517,6 +517,24 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(await json(["statement", alice.address, "--history"])).to.deep.equal(history);
   });
 
+  it("settle --all settles every ended period in order, then finds none left", async function () {
+    const poolContract = new Contract(
+      pool,
+      ["function periodEnd(uint256) view returns (uint256)", "function nextPeriodToSettle() view returns (uint256)"],
+      provider,
+    );
+    const next = await poolContract.nextPeriodToSettle();
+    const end = Number(await poolContract.periodEnd(next + 1n));
+    await increaseTime(end - (await provider.getBlock("latest"))!.timestamp);
+    const out = await json(["settle", "--all"], { key: dave.privateKey });
+    expect(out.count).to.equal(2);
+    expect(out.settled.map((p: { period: string }) => p.period)).to.deep.equal([String(next), String(next + 1n)]);
+    expect(out.settled.every((p: { settled: boolean }) => p.settled)).to.equal(true);
+    expect(await poolContract.nextPeriodToSettle()).to.equal(next + 2n);
+    expect(await json(["settle", "--all"], { key: dave.privateKey })).to.deep.equal({ settled: [], count: 0 });
+    expect(await failure(["settle", "3", "--all"], { key: dave.privateKey })).to.match(/give a period or --all/);
+  });
+
   it("a bad key fails on one line and is never echoed", async function () {
     const [stderr, verbose, fromEnv] = await Promise.all([
       failure(["topup", "--amount", "1"], { key: "0xdeadbeefcafe" }),

@@ -142,6 +142,52 @@ export const wrong: string = ({} as MemberStatement).balance;
 `;
 }
 
+/** The JSON ABIs the package ships for clients in any language, with the enum names. */
+const JSON_ABIS = ["HuzhuPool", "PoolFactory", "ERC20Permit", "enums"];
+
+// A plain client: only the shipped JSON ABI and enum names, through require and require.resolve.
+const ABI_CJS_SCRIPT = `
+const { readFileSync } = require("node:fs");
+const { Contract, JsonRpcProvider } = require("ethers");
+const poolAbi = require("@huzhu/sdk/abi/HuzhuPool.json");
+const enums = require("@huzhu/sdk/abi/enums.json");
+const resolved = require.resolve("@huzhu/sdk/abi/PoolFactory.json");
+const factoryAbi = JSON.parse(readFileSync(resolved, "utf8"));
+
+async function main() {
+  const { HUZHU_RPC_URL, HUZHU_POOL, HUZHU_MEMBER } = process.env;
+  const provider = new JsonRpcProvider(HUZHU_RPC_URL, undefined, { pollingInterval: 100 });
+  const pool = new Contract(HUZHU_POOL, poolAbi, provider);
+  const status = Number(await pool.statusOf(HUZHU_MEMBER));
+  console.log(JSON.stringify({
+    resolved,
+    factoryFunctions: factoryAbi.filter((i) => i.type === "function").map((i) => i.name).sort(),
+    memberCount: (await pool.memberCount()).toString(),
+    status: enums.MemberStatus[status],
+  }));
+  provider.destroy();
+}
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
+`;
+
+// The same from an ES module: a JSON import needs the import attribute.
+const ABI_ESM_SCRIPT = `
+import poolAbi from "@huzhu/sdk/abi/HuzhuPool.json" with { type: "json" };
+import permitAbi from "@huzhu/sdk/abi/ERC20Permit.json" with { type: "json" };
+import enums from "@huzhu/sdk/abi/enums.json" with { type: "json" };
+import { MemberStatusNames, ClaimStateNames, poolAbi as constAbi } from "@huzhu/sdk";
+console.log(JSON.stringify({
+  sameAsSdk: JSON.stringify(poolAbi) === JSON.stringify(constAbi),
+  permit: permitAbi.some((i) => i.name === "permit"),
+  enums,
+  sdkEnums: { MemberStatus: MemberStatusNames, ClaimState: ClaimStateNames },
+  resolved: import.meta.resolve("@huzhu/sdk/abi/HuzhuPool.json"),
+}));
+`;
+
 const TS_OPTIONS = { strict: true, noEmit: true, target: "es2022", lib: ["es2022", "dom"], skipLibCheck: true };
 const TS_CONFIGS: Record<string, { compilerOptions: object; files: string[] }> = {
   // Vite, Next.js, esbuild and other bundlers.
@@ -191,6 +237,8 @@ describe("@huzhu/sdk packed and installed into a fresh project @json-rpc", funct
     );
     writeFileSync(path.join(project, "join-viem.mjs"), ESM_SCRIPT);
     writeFileSync(path.join(project, "join-ethers.cjs"), CJS_SCRIPT);
+    writeFileSync(path.join(project, "abi-plain.cjs"), ABI_CJS_SCRIPT);
+    writeFileSync(path.join(project, "abi-plain.mjs"), ABI_ESM_SCRIPT);
 
     node = await startHardhatNode(PORT);
     const deployer = node.wallet(0);
@@ -230,14 +278,20 @@ describe("@huzhu/sdk packed and installed into a fresh project @json-rpc", funct
     const builds = ["index", "node", "typechain"].flatMap((e) =>
       ["js", "mjs", "d.ts", "d.mts"].map((x) => `dist/${e}.${x}`),
     );
-    const required = ["README.md", "package.json", ...builds, ...(HAS_CLI ? ["dist/cli.js"] : [])];
+    const abis = JSON_ABIS.map((name) => `abi/${name}.json`);
+    const required = ["README.md", "package.json", ...builds, ...abis, ...(HAS_CLI ? ["dist/cli.js"] : [])];
     // Code and declarations shared by several entries go to hashed chunks (one copy of each error class).
     const chunk = /^dist\/[A-Za-z]+-[A-Za-z0-9_-]{8}\.(js|mjs|d\.ts|d\.mts)$/;
     expect(required.filter((f) => !files.includes(f))).to.deep.equal([]);
     expect(files.filter((f) => !required.includes(f) && !chunk.test(f))).to.deep.equal([]);
     const pkg = JSON.parse(readFileSync(path.join(SDK, "package.json"), "utf8"));
     const named = pathsNamedBy(pkg).filter((p) => p !== "dist/cli.js" || HAS_CLI);
-    expect(named.filter((p) => !files.includes(p))).to.deep.equal([]);
+    // A subpath pattern ("./abi/*.json") must match at least one packed file.
+    const matches = (p: string) =>
+      p.includes("*")
+        ? files.some((f) => new RegExp(`^${p.replace(/[.]/g, "\\.").replace("*", "[^/]+")}$`).test(f))
+        : files.includes(p);
+    expect(named.filter((p) => !matches(p))).to.deep.equal([]);
     expect(packed.size).to.be.below(512 * 1024);
   });
 
@@ -277,6 +331,28 @@ describe("@huzhu/sdk packed and installed into a fresh project @json-rpc", funct
     expect(out.statement.balance).to.equal("1000000000");
     expect(out.memberCount).to.equal("2");
     expect(await HuzhuPool__factory.connect(pool, node.provider()).memberCount()).to.equal(2n);
+  });
+
+  it("ships the JSON ABIs at @huzhu/sdk/abi/<Contract>.json: a plain ethers client reads the pool through require and require.resolve", async function () {
+    const { stdout } = await sh("node", ["abi-plain.cjs"], project, {
+      ...env(2),
+      HUZHU_MEMBER: new Wallet(hardhatKey(2)).address,
+    });
+    const out = lastJson(stdout);
+    expect(out.resolved).to.equal(path.join(project, "node_modules/@huzhu/sdk/abi/PoolFactory.json"));
+    expect(out.factoryFunctions).to.include.members(["createPool", "implementation", "isPool"]);
+    expect(out.memberCount).to.equal("2");
+    expect(out.status).to.equal("Waiting");
+  });
+
+  it("ships the same JSON ABIs and enum names to an ES module (import with { type: 'json' })", async function () {
+    const { stdout } = await sh("node", ["abi-plain.mjs"], project);
+    const out = lastJson(stdout);
+    expect(out.sameAsSdk).to.equal(true);
+    expect(out.permit).to.equal(true);
+    expect(out.enums).to.deep.equal(out.sdkEnums);
+    expect(out.enums.MemberStatus).to.deep.equal(["None", "Waiting", "Active", "Exiting", "Lapsed", "Exited"]);
+    expect(out.resolved).to.equal(`file://${path.join(project, "node_modules/@huzhu/sdk/abi/HuzhuPool.json")}`);
   });
 
   it("gives TypeScript the package's types through import and require, under bundler, node16 and node10 resolution", async function () {

@@ -16,7 +16,7 @@ export interface Attestation {
 export interface JoinParameters {
   /** First deposit in base units, at least the pool's minimum deposit. */
   amount: bigint;
-  /** Salted hash of the member's identity (see `identityCommitment`). */
+  /** `keccak256(abi.encode(string identity, bytes32 salt))`: see `identityCommitment`. */
   commitment: Hex;
   /** Required when the pool has an identity verifier. */
   attestation?: Attestation;

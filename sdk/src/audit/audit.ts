@@ -1,7 +1,8 @@
 import type { HuzhuClientConfig } from "../clients/client";
 import type { Connector, LogEntry } from "../clients/connector";
 import type { Address, Hex } from "../core/types";
-import { erc20PermitAbi, factoryAbi, findRevertData, poolAbi, poolOf, read } from "../internal/contract";
+import { erc20PermitAbi, factoryAbi, findRevertData, isRevert, poolAbi, poolOf, read } from "../internal/contract";
+import { tokenFreeze, type TokenFreeze } from "../internal/token";
 import { decodeEventLog } from "viem";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
@@ -56,6 +57,12 @@ export interface AuditResult {
   ledger: PoolLedger;
   /** The pool has no identity verifier (roles.verifier is zero): anyone may join with any commitment. */
   openPool: boolean;
+  /**
+   * What the token's issuer has done to the pool at the audited block, from the token's views
+   * (`paused()`, `isBlacklisted(pool)`...; undefined when the token has no such view). A frozen pool
+   * still passes when its figures add up: settlement goes on, payouts and balances stay owed.
+   */
+  tokenFreeze: TokenFreeze;
   checks: AuditCheck[];
   passed: boolean;
   stats: { events: number; seconds: number; eventsPerSecond: number; members: number };
@@ -82,7 +89,7 @@ export function withReadRetries(connector: Connector, tries = 5, backoffMs = 200
       try {
         return await fn();
       } catch (error) {
-        if (attempt >= tries || findRevertData(error) !== undefined) throw error;
+        if (attempt >= tries || isRevert(error)) throw error;
         await sleep(backoffMs * 2 ** (attempt - 1));
       }
     }
@@ -207,6 +214,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     decimals,
     held,
     block,
+    freeze,
   ] = await Promise.all([
     read(client, pool, poolAbi, "memberCount", [], toBlock),
     read(client, pool, poolAbi, "jurorCount", [], toBlock),
@@ -221,6 +229,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
     // Statuses and claim states depend on the clock: judge them by the audited block's time.
     client.connector.getTimestamp(toBlock),
+    tokenFreeze(client, r.asset, pool, toBlock),
   ]);
   const diff = (
     list: Discrepancy[],
@@ -399,6 +408,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     timestamp: block,
     ledger,
     openPool: BigInt(roles.verifier) === 0n,
+    tokenFreeze: freeze,
     checks,
     passed: checks.every((c) => c.passed),
     stats: {

@@ -42,6 +42,19 @@ function juryLines(result: AuditResult, c: ClaimLedger): string[] {
   });
 }
 
+/** The token issuer's freeze, when there is one: joins, claims and withdrawals fail while it lasts. */
+function tokenFreezeLines(result: AuditResult): string[] {
+  const frozen = [
+    result.tokenFreeze.paused ? "has paused the token" : undefined,
+    result.tokenFreeze.blacklisted ? "has blacklisted the pool's address" : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (frozen.length === 0) return [];
+  return [
+    `**Token frozen:** the issuer of ${result.symbol} (${result.asset}) ${frozen.join(" and ")}. Joins, top-ups, claims and every withdrawal fail until it lifts this; settlement goes on charging, and what members and claimants are owed stays owed.`,
+    "",
+  ];
+}
+
 /** The period-by-period apportionment table, as mutual-aid platforms publish it, the juries, then every check. */
 export function auditMarkdown(result: AuditResult): string {
   const f = (v: bigint) => formatAmount(v, result.decimals);
@@ -60,6 +73,7 @@ export function auditMarkdown(result: AuditResult): string {
   lines.push(
     `**Verdict: ${result.passed ? "PASS" : "FAIL"}**`,
     "",
+    ...tokenFreezeLines(result),
     "## Apportionment by period",
     "",
     "One row per settle call: a period paid over several calls has one row per part (part 0, 1, ...; the last marked closed). Fees are charged per claim, at the rate in force at its submission.",
@@ -110,6 +124,7 @@ export function auditJson(result: AuditResult): string {
     toBlock: result.toBlock,
     passed: result.passed,
     openPool: result.openPool,
+    tokenFreeze: result.tokenFreeze,
     stats: result.stats,
     memberCount: l.memberCount,
     jurorSet: l.jurors.toArray(),

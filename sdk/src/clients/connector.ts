@@ -30,7 +30,7 @@ export interface TxReceipt {
 
 /** EIP-712 typed data, without the `EIP712Domain` type. */
 export interface TypedDataRequest {
-  domain: { name?: string; version?: string; chainId?: bigint | number; verifyingContract?: Address };
+  domain: { name?: string; version?: string; chainId?: bigint | number; verifyingContract?: Address; salt?: Hex };
   types: Record<string, Array<{ name: string; type: string }>>;
   primaryType: string;
   message: Record<string, unknown>;

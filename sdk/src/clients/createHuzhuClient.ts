@@ -11,6 +11,7 @@ import { getClaim } from "../actions/getClaim";
 import { getJuryDuties } from "../actions/getJuryDuties";
 import { getMemberStatement } from "../actions/getMemberStatement";
 import { getPeriod } from "../actions/getPeriod";
+import { getPermitDomain } from "../actions/getPermitDomain";
 import { getPool } from "../actions/getPool";
 import { getRound } from "../actions/getRound";
 import { getUnderfundedMembers } from "../actions/getUnderfundedMembers";
@@ -42,6 +43,7 @@ import type { GetClaimParameters } from "../actions/getClaim";
 import type { GetJuryDutiesParameters } from "../actions/getJuryDuties";
 import type { GetMemberStatementParameters } from "../actions/getMemberStatement";
 import type { GetPeriodParameters } from "../actions/getPeriod";
+import type { GetPermitDomainParameters } from "../actions/getPermitDomain";
 import type { GetPoolParameters } from "../actions/getPool";
 import type { GetRoundParameters } from "../actions/getRound";
 import type { GetUnderfundedMembersParameters } from "../actions/getUnderfundedMembers";
@@ -87,6 +89,7 @@ export function createHuzhuClient(config: HuzhuClientConfig) {
     getJuryDuties: (params?: GetJuryDutiesParameters) => getJuryDuties(config, params),
     getMemberStatement: (params: GetMemberStatementParameters) => getMemberStatement(config, params),
     getPeriod: (params: GetPeriodParameters) => getPeriod(config, params),
+    getPermitDomain: (params: GetPermitDomainParameters) => getPermitDomain(config, params),
     getPool: (params?: GetPoolParameters) => getPool(config, params),
     getRound: (params: GetRoundParameters) => getRound(config, params),
     getUnderfundedMembers: (params?: GetUnderfundedMembersParameters) => getUnderfundedMembers(config, params),

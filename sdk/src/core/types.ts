@@ -3,39 +3,13 @@
 export type Address = `0x${string}`;
 export type Hex = `0x${string}`;
 
-/** A membership's lifecycle, numbered as in `IMemberRegistry.MemberStatus`. */
-export const MemberStatus = {
-  None: 0,
-  Waiting: 1,
-  Active: 2,
-  Exiting: 3,
-  /** Lapsed for an unfunded balance: a forced exit notice, still counted until the claims before it are paid. */
-  Lapsing: 4,
-  Lapsed: 5,
-  Exited: 6,
-} as const;
-export type MemberStatus = (typeof MemberStatus)[keyof typeof MemberStatus];
+// The contracts' enums (`MemberStatus`, `ClaimState`, and their `...Names` lists) are generated
+// from the compiler's AST by scripts/sdk-codegen.ts: a value the contracts add appears on compile.
+import { ClaimState, MemberStatus, type enumNames } from "./enums.generated";
+export * from "./enums.generated";
 
-/** A claim's lifecycle, numbered as in `IClaimVoting.ClaimState`. */
-export const ClaimState = {
-  None: 0,
-  /** The current round's jury is not drawn yet (`drawJury`). */
-  Drawing: 1,
-  Committing: 2,
-  Revealing: 3,
-  /** The reveal window is over: `tally` closes the round. */
-  Tallying: 4,
-  /** A verdict stands and may be appealed (`appeal`). */
-  Appealable: 5,
-  /** The verdict stands (or no round reached quorum); waiting for the end of the timetable. */
-  Decided: 6,
-  Resolvable: 7,
-  Approved: 8,
-  Rejected: 9,
-  NoQuorum: 10,
-  Paid: 11,
-} as const;
-export type ClaimState = (typeof ClaimState)[keyof typeof ClaimState];
+/** The name of every enum of the contracts. */
+export type EnumName = keyof typeof enumNames;
 
 /** A round's verdict, numbered as in `IClaimVoting.Verdict`. */
 export const Verdict = { None: 0, Approve: 1, Reject: 2 } as const;

@@ -1,5 +1,6 @@
 import {
   decodeErrorResult,
+  parseAbi,
   decodeFunctionResult,
   encodeFunctionData,
   type Abi,
@@ -16,6 +17,7 @@ import {
   UnknownRevertError,
 } from "../errors/base";
 import { contractErrors } from "../errors/generated";
+import { PanicError, TokenRevertedError, tokenError, tokenProblemOf } from "../errors/token";
 import type { Address, Hex } from "../core/types";
 import type { HuzhuClientConfig } from "../clients/client";
 import type { TxReceipt } from "../clients/connector";
@@ -37,7 +39,48 @@ export function findRevertData(error: unknown): Hex | undefined {
   return undefined;
 }
 
-/** Turns a thrown revert into the typed SDK error for its custom error (or passes other errors on). */
+/**
+ * Whether a thrown error is a revert (with or without data), not a transport failure: a call to a
+ * function the contract lacks reverts with no data, and must not be retried as if the node failed.
+ */
+export function isRevert(error: unknown): boolean {
+  if (findRevertData(error) !== undefined) return true;
+  const seen = new Set<unknown>();
+  const stack: unknown[] = [error];
+  while (stack.length > 0) {
+    const e = stack.pop();
+    if (e === null || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const { code, message, shortMessage } = e as { code?: unknown; message?: unknown; shortMessage?: unknown };
+    if (code === "CALL_EXCEPTION" || code === 3) return true;
+    if (typeof (shortMessage ?? message) === "string" && /\brevert/i.test(String(shortMessage ?? message))) return true;
+    for (const key of ["cause", "error", "info"]) stack.push((e as Record<string, unknown>)[key]);
+  }
+  return false;
+}
+
+/**
+ * Custom errors of widely used token code that are not in the pool's ABI (Solady's ERC20), decoded
+ * into {@link TokenRevertedError} with the error's signature as the reason.
+ */
+const tokenErrorAbi = parseAbi([
+  "error InsufficientAllowance()",
+  "error InsufficientBalance()",
+  "error PermitExpired()",
+  "error InvalidPermit()",
+  "error TotalSupplyOverflow()",
+]);
+const TOKEN_ERROR_PROBLEMS = { InsufficientAllowance: "allowance", InsufficientBalance: "balance" } as const;
+
+/**
+ * Turns a thrown revert into a typed SDK error (or passes other errors on):
+ * - the pool's, the factory's and OpenZeppelin 5's custom errors: their generated classes;
+ * - `Error(string)`: Huzhu's contracts never revert with a string, so it is the token's, as a
+ *   {@link TokenRevertedError} (or its subclass for the problem: blacklisted, paused, balance, allowance);
+ * - `Panic(uint256)`: {@link PanicError};
+ * - known token custom errors (Solady's): {@link TokenRevertedError};
+ * - anything else: {@link UnknownRevertError} with the data.
+ */
 export function toHuzhuError(error: unknown): Error {
   if (error instanceof HuzhuError) return error;
   const data = findRevertData(error);
@@ -46,13 +89,24 @@ export function toHuzhuError(error: unknown): Error {
   }
   try {
     const decoded = decodeErrorResult({ abi: errorAbi, data });
+    // viem decodes Solidity's own `Error(string)` and `Panic(uint256)` too (they are not in the ABI's types).
+    const builtin = decoded as unknown as { errorName: string; args: readonly unknown[] };
+    if (builtin.errorName === "Error") return tokenError(builtin.args[0] as string, { data, cause: error });
+    if (builtin.errorName === "Panic") return new PanicError(builtin.args[0] as bigint, error);
     const item = errorAbi.find((e) => e.name === decoded.errorName);
     const args: Record<string, unknown> = {};
     item?.inputs.forEach((input, i) => (args[input.name] = (decoded.args ?? [])[i]));
     const ErrorClass = contractErrors[decoded.errorName as keyof typeof contractErrors];
     if (ErrorClass) return new (ErrorClass as new (a: Record<string, unknown>, c?: unknown) => Error)(args, error);
   } catch {
-    // Not one of ours: fall through.
+    // Not one of ours: try the tokens'.
+  }
+  try {
+    const { errorName } = decodeErrorResult({ abi: tokenErrorAbi, data });
+    const problem = TOKEN_ERROR_PROBLEMS[errorName as keyof typeof TOKEN_ERROR_PROBLEMS] ?? tokenProblemOf(errorName);
+    return new TokenRevertedError(`${errorName}()`, { problem, data, cause: error });
+  } catch {
+    // Nobody's we know.
   }
   return new UnknownRevertError(data, error);
 }

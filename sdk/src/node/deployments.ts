@@ -51,6 +51,11 @@ export interface DeployedPool {
   /** The block the pool was created in: where event scans start. */
   block: bigint;
   rules: Rules;
+  /**
+   * The pool's role holders at creation (operator, verifier, assessor, guardian; the zero address
+   * for a role the pool does not use). `scripts/deploy.ts` and `huzhu pool create` always write them;
+   * files written before they did may lack them (read the pool's `roles()` view then).
+   */
   roles?: Roles;
 }
 

@@ -1,0 +1,135 @@
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import hre, { ethers } from "hardhat";
+import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  ClaimState,
+  ClaimStateNames,
+  InvalidParameterError,
+  MemberStatus,
+  MemberStatusNames,
+  enumNames,
+  identityCommitment,
+  type Hex,
+} from "../../sdk/src";
+import { endPeriod } from "../helpers/fixtures";
+import { KINDS, clientFor, membersFixture } from "./helpers";
+
+const ROOT = path.join(__dirname, "..", "..");
+
+interface AstNode {
+  nodeType?: string;
+  canonicalName?: string;
+  members?: Array<{ name: string }>;
+  nodes?: AstNode[];
+}
+
+/** The enums of a contract source, read from the compiler's AST here, independently of the codegen. */
+async function enumsOf(source: string, contract: string): Promise<Record<string, string[]>> {
+  const buildInfo = await hre.artifacts.getBuildInfo(`${source}:${contract}`);
+  const found: Record<string, string[]> = {};
+  const visit = (node: AstNode) => {
+    if (node.nodeType === "EnumDefinition") found[node.canonicalName!] = node.members!.map((m) => m.name);
+    node.nodes?.forEach(visit);
+  };
+  visit(buildInfo!.output.sources[source].ast as AstNode);
+  return found;
+}
+
+describe("enum names for plain clients", function () {
+  it("MemberStatus and ClaimState, both ways, are the contracts' enums as compiled", async function () {
+    const registry = await enumsOf("contracts/interfaces/IMemberRegistry.sol", "IMemberRegistry");
+    const voting = await enumsOf("contracts/interfaces/IClaimVoting.sol", "IClaimVoting");
+    expect([...MemberStatusNames]).to.deep.equal(registry["IMemberRegistry.MemberStatus"]);
+    expect([...ClaimStateNames]).to.deep.equal(voting["IClaimVoting.ClaimState"]);
+    MemberStatusNames.forEach((name, i) => expect(MemberStatus[name]).to.equal(i));
+    ClaimStateNames.forEach((name, i) => expect(ClaimState[name]).to.equal(i));
+    expect(enumNames).to.deep.equal({ ClaimState: ClaimStateNames, MemberStatus: MemberStatusNames });
+  });
+
+  it("the package's abi/enums.json holds the same names", function () {
+    const json = JSON.parse(readFileSync(path.join(ROOT, "sdk/abi/enums.json"), "utf8"));
+    expect(json).to.deep.equal({ ClaimState: [...ClaimStateNames], MemberStatus: [...MemberStatusNames] });
+  });
+});
+
+describe("the identity commitment's encoding", function () {
+  const salt = `0x${"ab".repeat(32)}` as Hex;
+  const FORMULA = "keccak256(abi.encode(string identity, bytes32 salt))";
+
+  it("identityCommitment is keccak256(abi.encode(string identity, bytes32 salt)), not the packed hash", function () {
+    const identity = "CN-ID:110101199001011234 张三";
+    const encoded = ethers.AbiCoder.defaultAbiCoder().encode(["string", "bytes32"], [identity, salt]);
+    expect(identityCommitment(identity, salt)).to.equal(ethers.keccak256(encoded));
+    expect(identityCommitment(identity, salt)).not.to.equal(
+      ethers.solidityPackedKeccak256(["string", "bytes32"], [identity, salt]),
+    );
+  });
+
+  it("refuses an identity that is not a string or a salt that is not 32 bytes, with InvalidParameterError", function () {
+    expect(() => identityCommitment(42 as unknown as string, salt)).to.throw(InvalidParameterError, "Invalid identity");
+    expect(() => identityCommitment("x", "0x1234")).to.throw(
+      InvalidParameterError,
+      'Invalid salt: "0x1234" is not 32 bytes of hex',
+    );
+  });
+
+  it("README, SDK README, TSDoc and NatSpec give the one exact formula, and none gives another", function () {
+    const files = [
+      "README.md",
+      "sdk/README.md",
+      "sdk/src/utils/commitments.ts",
+      "contracts/interfaces/IMemberRegistry.sol",
+    ];
+    for (const file of files) {
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      expect(text, file).to.include(FORMULA);
+      expect(text, file).not.to.match(/keccak256\(identity, salt\)/);
+    }
+  });
+});
+
+for (const kind of KINDS) {
+  describe(`settleDue with a ${kind} client`, function () {
+    it("settles every ended period in order, one transaction each, then finds none left", async function () {
+      const f = await loadFixture(membersFixture);
+      const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+      expect(await keeper.settleDue()).to.deep.equal([]);
+      await endPeriod(f.pool, 2);
+      const seen: bigint[] = [];
+      const settled = await keeper.settleDue({ onSettled: ({ period }) => seen.push(period) });
+      expect(settled.map((s) => s.period)).to.deep.equal([0n, 1n, 2n]);
+      expect(seen).to.deep.equal([0n, 1n, 2n]);
+      expect(settled.every((s) => s.receipt.status === "success")).to.equal(true);
+      expect(await f.pool.nextPeriodToSettle()).to.equal(3n);
+      for (const p of [0n, 1n, 2n]) expect((await f.pool.settlement(p)).members).to.equal(5n);
+      expect(await keeper.settleDue()).to.deep.equal([]);
+    });
+
+    it("stops at maxPeriods, and skips a period another keeper settles meanwhile", async function () {
+      const f = await loadFixture(membersFixture);
+      const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+      await endPeriod(f.pool, 3);
+      expect((await keeper.settleDue({ maxPeriods: 1 })).map((s) => s.period)).to.deep.equal([0n]);
+      // Another keeper settles period 2 right after this one settles period 1.
+      const rival = f.pool.connect(f.operator);
+      const settled = await keeper.settleDue({
+        onSettled: async ({ period }) => {
+          if (period === 1n) await rival.settle(2n);
+        },
+      });
+      expect(settled.map((s) => s.period)).to.deep.equal([1n, 3n]);
+      expect(await f.pool.nextPeriodToSettle()).to.equal(4n);
+    });
+
+    it("refuses a maxPeriods that is not a positive integer", async function () {
+      const f = await loadFixture(membersFixture);
+      const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
+      await expect(keeper.settleDue({ maxPeriods: 0 })).to.be.rejectedWith(
+        InvalidParameterError,
+        "Invalid maxPeriods: must be a positive integer.",
+      );
+    });
+  });
+}
