@@ -6,13 +6,14 @@ import type { HuzhuPool, MockERC20 } from "../../typechain-types";
 import {
   commitmentOf,
   createPool,
+  decide,
   defaultRules,
+  deployFactory,
   deployPool,
   endPeriod,
   fund,
   join,
   submitClaim,
-  voteOn,
   DAY,
   NO_ATTESTATION,
   USDC,
@@ -24,24 +25,25 @@ const MONEY_RULES = { capPerMember: USDC(100), minBalance: USDC(600), minDeposit
 
 // MemberStatus and ClaimState as the contracts number them.
 const NONE = 0;
-const EXITED = 5;
-const APPROVED = 4;
+const EXITED = 6;
+const APPROVED = 8;
 
-const EVIDENCE = ethers.keccak256(ethers.toUtf8Bytes("evidence"));
+// An evidence digest no fixture claim used: each digest is accepted once per pool.
+const EVIDENCE = ethers.keccak256(ethers.toUtf8Bytes("fresh evidence"));
 
-// The member record keeps credit in 104 bits: 2^104 is the first deposit that does not fit.
-const CREDIT_LIMIT = 2n ** 104n;
+// The member record keeps credit in 88 bits: 2^88 is the first deposit that does not fit.
+const CREDIT_LIMIT = 2n ** 88n;
 
-/** Settles every period from the next one to `last`, once `last` has ended. */
+/** Settles every period from the next one to `last`, once `last` has ended (one call may close several). */
 async function settleThrough(pool: HuzhuPool, last: bigint) {
   await endPeriod(pool, last);
-  for (let p = await pool.nextPeriodToSettle(); p <= last; p++) await pool.settle(p);
+  for (let p = await pool.nextPeriodToSettle(); p <= last; p = await pool.nextPeriodToSettle()) await pool.settle(p);
 }
 
 /** A pool holding `asset` (a hostile token), created through a fresh factory. */
 async function poolOn(asset: string, ruleOverrides: Partial<Rules> = {}) {
   const [, operator, guardian, assessor, keeper, ...members] = await ethers.getSigners();
-  const factory = await ethers.deployContract("PoolFactory");
+  const factory = await deployFactory();
   const pool = await createPool(factory, defaultRules(asset, ruleOverrides), {
     operator: operator.address,
     verifier: ethers.ZeroAddress,
@@ -73,8 +75,8 @@ async function poolState({ pool, token }: Watched, accounts: HardhatEthersSigner
 
 /**
  * A pool on a token its issuer can pause. Six members joined with 1,000 each; alice's 200 claim
- * was paid in period `first` (36 a head: balances 964, alice's payout 205, fee 16); carol's 200
- * claim is in its commit window. Grace holds 1,000 approved to join, erin 50 to top up, dave a
+ * was decided by its drawn jury and paid (36 a head: balances 964, alice's payout 205, fee 16);
+ * carol's 200 claim is open, its jury not drawn yet. Grace holds 1,000 approved to join, erin 50 to top up, dave a
  * bond. Then the issuer paused the token. The pool holds 6,000 + two bonds = 6,010.
  */
 async function pausableFixture() {
@@ -88,15 +90,12 @@ async function pausableFixture() {
   await time.increase(91 * DAY);
   const first = await pool.currentPeriod();
   await settleThrough(pool, first - 1n);
-  const paidId = await submitClaim(setup, alice, USDC(200));
-  await voteOn(pool, paidId, [
-    [bob, true],
-    [carol, true],
-    [dave, true],
-  ]);
+  const paidId = await submitClaim(setup, alice, USDC(200), "alice");
+  await decide(pool, paidId, true);
   await pool.resolve(paidId);
-  await settleThrough(pool, first);
-  const openId = await submitClaim(setup, carol, USDC(200));
+  // The claim's timetable ends in the next period: it is paid there.
+  await settleThrough(pool, await pool.currentPeriod());
+  const openId = await submitClaim(setup, carol, USDC(200), "carol");
   await fund(setup, grace, USDC(1000));
   await fund(setup, erin, USDC(50));
   await fund(setup, dave, USDC(5));
@@ -117,7 +116,7 @@ async function maxSupplyFixture() {
   return { ...setup, alice, bob, carol, dave, erin, whale };
 }
 
-/** As `maxSupplyFixture`, with alice joined at the largest deposit the 104-bit credit holds. */
+/** As `maxSupplyFixture`, with alice joined at the largest deposit the 88-bit credit holds. */
 async function whaleJoinedFixture() {
   const f = await maxSupplyFixture();
   await f.pool.connect(f.alice).join(CREDIT_LIMIT - 1n, commitmentOf("alice"), NO_ATTESTATION);
@@ -136,15 +135,13 @@ async function blacklistFixture() {
   const [alice, bob, carol, dave, erin, frank] = members;
   for (const m of [alice, bob, carol, dave, erin, frank]) await join(setup, m, USDC(1000));
   await time.increase(91 * DAY);
+  await settleThrough(pool, (await pool.currentPeriod()) - 1n);
+  const claimId = await submitClaim(setup, alice, USDC(200));
+  await decide(pool, claimId, true);
+  await pool.resolve(claimId);
+  // The timetable ended in this period: the claim is paid when it is settled.
   const claimPeriod = await pool.currentPeriod();
   await settleThrough(pool, claimPeriod - 1n);
-  const claimId = await submitClaim(setup, alice, USDC(200));
-  await voteOn(pool, claimId, [
-    [bob, true],
-    [carol, true],
-    [dave, true],
-  ]);
-  await pool.resolve(claimId);
   await pool.connect(frank).requestExit();
   await token.setBlacklisted(frank.address, true);
   await token.setBlacklisted(operator.address, true);
@@ -153,10 +150,12 @@ async function blacklistFixture() {
 
 /**
  * A pool on a token with a transfer hook, default rules. Alice, bob, carol and dave joined with
- * 100 each; alice's 0.3 claim was approved and paid (no cap: 0.3 + 8% fee = 0.324, shared by N),
- * so alice has 5.3 to withdraw (payout and bond) and the operator 0.024 of fee. The token contract
- * holds 10 and has approved the pool, so that its hook can call the pool as a wallet would; when
- * `tokenJoins`, it joined with those 10 before the claim (N = 5), otherwise it is no member (N = 4).
+ * 100 each; alice's 0.3 claim was approved by its jury (bob, carol and dave: the only seasoned
+ * members besides her) and paid (no cap: 0.3 + 8% fee = 0.324, shared by N), so alice has 5.3 to
+ * withdraw (payout and bond) and the operator 0.024 of fee. The token contract holds 10 and has
+ * approved the pool, so that its hook can call the pool as a wallet would; when `tokenJoins`, it
+ * joined with those 10 just before the claim (N = 5; too fresh to sit on its jury), otherwise it
+ * is no member (N = 4).
  */
 async function reentrantPool(tokenJoins: boolean) {
   const token = await ethers.deployContract("ReentrantToken");
@@ -172,23 +171,19 @@ async function reentrantPool(tokenJoins: boolean) {
   await fireHook();
   await token.mint(tokenAddress, USDC(10));
   const hookedJoin = pool.interface.encodeFunctionData("join", [USDC(10), commitmentOf("token"), NO_ATTESTATION]);
-  if (tokenJoins) {
-    await token.setHook(poolAddress, hookedJoin);
-    await fireHook();
-  }
   await token.setHook(ethers.ZeroAddress, "0x");
   for (const m of [alice, bob, carol, dave]) await join(setup, m, USDC(100));
   await time.increase(91 * DAY);
-  const claimPeriod = await pool.currentPeriod();
-  await settleThrough(pool, claimPeriod - 1n);
+  await settleThrough(pool, (await pool.currentPeriod()) - 1n);
+  if (tokenJoins) {
+    await token.setHook(poolAddress, hookedJoin);
+    await fireHook();
+    await token.setHook(ethers.ZeroAddress, "0x");
+  }
   const claimId = await submitClaim(setup, alice, USDC("0.3"));
-  await voteOn(pool, claimId, [
-    [bob, true],
-    [carol, true],
-    [dave, true],
-  ]);
+  await decide(pool, claimId, true);
   await pool.resolve(claimId);
-  await settleThrough(pool, claimPeriod);
+  await settleThrough(pool, await pool.currentPeriod());
   await fund(setup, bob, USDC(5)); // a bond for a second claim
   const hookedWithdraw = pool.interface.encodeFunctionData("withdraw", [USDC(1)]);
   return { token, pool, operator, alice, bob, eve, tokenAddress, poolAddress, hookedJoin, hookedWithdraw, fireHook };
@@ -263,16 +258,13 @@ describe("Hostile tokens", function () {
     it("keeps votes, resolution, settlement and exits going while the token is paused, and pays everything after", async function () {
       const f = await loadFixture(pausableFixture);
       const { token, pool, operator, keeper, alice, bob, carol, dave, erin, openId } = f;
-      const period = await pool.currentPeriod();
-
-      await voteOn(pool, openId, [
-        [alice, true],
-        [bob, true],
-        [dave, true],
-      ]);
+      // The jury is drawn, votes and is tallied while the token is paused.
+      await decide(pool, openId, true);
       await expect(pool.resolve(openId))
         .to.emit(pool, "ClaimResolved")
-        .withArgs(openId, carol.address, APPROVED, 3, 0, USDC(5), 0);
+        .withArgs(openId, carol.address, APPROVED, USDC(5), 0);
+      const period = await pool.currentPeriod();
+      await settleThrough(pool, period - 1n);
       await expect(pool.connect(erin).requestExit())
         .to.emit(pool, "MemberExitRequested")
         .withArgs(erin.address, openId + 1n);
@@ -280,7 +272,7 @@ describe("Hostile tokens", function () {
       // 6 members, 200 paid, 16 fee: 36 a head, the index at 72.
       await expect(pool.connect(keeper).settle(period))
         .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 6, 1, USDC(200), USDC(16), 0, 0, 0, USDC(36), 0, 0, USDC(72));
+        .withArgs(period, 0, 6, 1, USDC(200), USDC(16), 0, 0, 0, USDC(36), 0, 0, USDC(72), true);
       await expect(pool.connect(keeper).completeExit(erin.address))
         .to.emit(pool, "MemberLeft")
         .withArgs(erin.address, EXITED, USDC(72), USDC(928), 0, 5);
@@ -359,15 +351,15 @@ describe("Hostile tokens", function () {
   });
 
   describe("a token at the maximum supply", function () {
-    it("reverts a deposit above the 104-bit credit limit with SafeCast's error, and changes nothing", async function () {
+    it("reverts a deposit above the 88-bit credit limit with SafeCast's error, and changes nothing", async function () {
       const { token, pool, alice, whale } = await loadFixture(maxSupplyFixture);
 
       await expect(pool.connect(alice).join(CREDIT_LIMIT, commitmentOf("alice"), NO_ATTESTATION))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
-        .withArgs(104, CREDIT_LIMIT);
+        .withArgs(88, CREDIT_LIMIT);
       await expect(pool.connect(alice).join(whale, commitmentOf("alice"), NO_ATTESTATION))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
-        .withArgs(104, whale);
+        .withArgs(88, whale);
       expect(await pool.memberCount()).to.equal(0n);
       expect(await pool.statusOf(alice.address)).to.equal(NONE);
       expect(await pool.commitmentOwner(commitmentOf("alice"))).to.equal(ethers.ZeroAddress);
@@ -383,12 +375,12 @@ describe("Hostile tokens", function () {
       ).to.changeTokenBalances(token, [alice, pool], [-(CREDIT_LIMIT - 1n), CREDIT_LIMIT - 1n]);
       await expect(pool.connect(alice).topUp(1n))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
-        .withArgs(104, CREDIT_LIMIT);
-      // A top-up of everything alice still holds is refused the same way: the amount alone passes the limit.
+        .withArgs(88, CREDIT_LIMIT);
+      // A top-up of everything alice still holds is refused the same way: credit plus amount passes the limit.
       const rest = whale - (CREDIT_LIMIT - 1n);
       await expect(pool.connect(alice).topUp(rest))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
-        .withArgs(104, rest);
+        .withArgs(88, whale);
       expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
       expect((await pool.member(alice.address)).credit).to.equal(CREDIT_LIMIT - 1n);
       expect(await token.balanceOf(alice.address)).to.equal(rest);
@@ -399,21 +391,19 @@ describe("Hostile tokens", function () {
       const { token, pool, alice, bob, carol, dave, erin } = f;
       for (const m of [bob, carol, dave, erin]) await join(f, m, USDC(10));
       await time.increase(91 * DAY);
+      await settleThrough(pool, (await pool.currentPeriod()) - 1n);
+      const claimId = await submitClaim(f, bob, USDC(1));
+      // The whale may sit on the jury like anyone: three of alice, carol, dave and erin approve.
+      await decide(pool, claimId, true);
+      await pool.resolve(claimId);
       const period = await pool.currentPeriod();
       await settleThrough(pool, period - 1n);
-      const claimId = await submitClaim(f, bob, USDC(1));
-      await voteOn(pool, claimId, [
-        [alice, true],
-        [carol, true],
-        [dave, true],
-      ]);
-      await pool.resolve(claimId);
       await endPeriod(pool, period);
 
       // 5 members: the claim pays 5 x 0.1 = 0.5, fee 0.04, share 0.108, whale or not.
       await expect(pool.settle(period))
         .to.emit(pool, "PeriodSettled")
-        .withArgs(period, 5, 1, USDC("0.5"), USDC("0.04"), 0, 0, 0, USDC("0.108"), 0, 0, USDC("0.108"));
+        .withArgs(period, 0, 5, 1, USDC("0.5"), USDC("0.04"), 0, 0, 0, USDC("0.108"), 0, 0, USDC("0.108"), true);
       const balance = CREDIT_LIMIT - 1n - USDC("0.108");
       expect(await pool.balanceOf(alice.address)).to.equal(balance);
       const takeOut = balance - USDC(1); // keeps the minimum balance
@@ -446,13 +436,17 @@ describe("Hostile tokens", function () {
         .withArgs(alice.address, CREDIT_LIMIT - 1n, ethers.MaxUint256);
     });
 
-    it("reverts a top-up of nearly 2^256 with SafeCast's error rather than an overflow panic", async function () {
-      const { pool, alice } = await loadFixture(whaleJoinedFixture);
+    it("refuses a top-up of nearly 2^256 and changes nothing (v2: with an overflow panic, not SafeCast's error)", async function () {
+      const { token, pool, alice } = await loadFixture(whaleJoinedFixture);
+      const held = await token.balanceOf(await pool.getAddress());
 
-      // `credit + amount` would overflow uint256: the amount is cast to 104 bits first.
-      await expect(pool.connect(alice).topUp(ethers.MaxUint256 - 1n))
-        .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
-        .withArgs(104, ethers.MaxUint256 - 1n);
+      // FINDING (v2 regression, reported): v1 cast the amount to the credit width before adding it,
+      // so bad input got SafeCast's clear error. v2's topUp computes `uint256(m.credit) + amount`
+      // in checked arithmetic first, which overflows uint256 for amounts above 2^256 - 2^88 and
+      // reverts with Panic(0x11). The top-up is still refused and nothing moves.
+      await expect(pool.connect(alice).topUp(ethers.MaxUint256 - 1n)).to.be.revertedWithPanic(0x11);
+      expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
+      expect(await token.balanceOf(await pool.getAddress())).to.equal(held);
     });
   });
 
@@ -465,7 +459,7 @@ describe("Hostile tokens", function () {
       // Frank is counted and charged like everyone: 6 members, 36 a head.
       await expect(pool.connect(keeper).settle(claimPeriod))
         .to.emit(pool, "PeriodSettled")
-        .withArgs(claimPeriod, 6, 1, USDC(200), USDC(16), 0, 0, 0, USDC(36), 0, 0, USDC(36));
+        .withArgs(claimPeriod, 0, 6, 1, USDC(200), USDC(16), 0, 0, 0, USDC(36), 0, 0, USDC(36), true);
       await expect(pool.connect(keeper).completeExit(frank.address))
         .to.emit(pool, "MemberLeft")
         .withArgs(frank.address, EXITED, USDC(36), USDC(964), 0, 5);
@@ -637,6 +631,46 @@ describe("Hostile tokens", function () {
         expect(await pool.statusOf(tokenAddress)).to.equal(NONE);
         expect(await pool.claimCount()).to.equal(1n);
       });
+    });
+  });
+
+  describe("a token that returns nothing from transfer and transferFrom", function () {
+    it("moves every deposit and withdrawal exactly, and passes the token's own refusals up", async function () {
+      const token = await ethers.deployContract("NoReturnToken");
+      const { pool, keeper, members } = await poolOn(await token.getAddress());
+      const [alice] = members;
+      const poolAddress = await pool.getAddress();
+      await token.mint(alice.address, USDC(100));
+      await token.connect(alice).approve(poolAddress, USDC(10));
+
+      await expect(
+        pool.connect(alice).join(USDC(20), commitmentOf("alice"), NO_ATTESTATION),
+      ).to.be.revertedWithCustomError(token, "InsufficientAllowance");
+      expect(await pool.memberCount()).to.equal(0n);
+      await expect(pool.connect(alice).join(USDC(10), commitmentOf("alice"), NO_ATTESTATION)).to.changeTokenBalances(
+        token,
+        [alice, poolAddress],
+        [-USDC(10), USDC(10)],
+      );
+      await expect(pool.connect(alice).topUp(USDC(1))).to.be.revertedWithCustomError(token, "InsufficientAllowance");
+      await expect(pool.connect(alice).withdraw(USDC(9))).to.changeTokenBalances(
+        token,
+        [alice, poolAddress],
+        [USDC(9), -USDC(9)],
+      );
+      await expect(pool.connect(alice).withdraw(1n))
+        .to.be.revertedWithCustomError(pool, "MemberInsufficientBalance")
+        .withArgs(alice.address, USDC(1), USDC(1) + 1n);
+      await pool.connect(alice).requestExit();
+      await pool.connect(keeper).completeExit(alice.address);
+      await expect(pool.connect(alice).withdraw(USDC(1))).to.changeTokenBalances(
+        token,
+        [alice, poolAddress],
+        [USDC(1), -USDC(1)],
+      );
+      expect(await pool.balanceOf(alice.address)).to.equal(0n);
+      expect(await token.balanceOf(poolAddress)).to.equal(0n);
+      expect(await token.balanceOf(alice.address)).to.equal(USDC(100));
     });
   });
 
