@@ -92,43 +92,32 @@ describe("the identity commitment's encoding", function () {
 
 for (const kind of KINDS) {
   describe(`settleDue with a ${kind} client`, function () {
-    it("settles every ended period in order, one transaction each, then finds none left", async function () {
+    it("settles every ended period in order (empty ones in one call), then finds none left", async function () {
       const f = await loadFixture(membersFixture);
       const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
-      expect(await keeper.settleDue()).to.deep.equal([]);
+      expect((await keeper.settleDue()).parts).to.deep.equal([]);
       await endPeriod(f.pool, 2);
       const seen: bigint[] = [];
-      const settled = await keeper.settleDue({ onSettled: ({ period }) => seen.push(period) });
-      expect(settled.map((s) => s.period)).to.deep.equal([0n, 1n, 2n]);
+      const settled = await keeper.settleDue({ onPart: (parts) => seen.push(...parts.map((p) => p.period)) });
+      expect(settled.parts.map((p) => [p.period, p.part, p.closed])).to.deep.equal([
+        [0n, 0n, true],
+        [1n, 0n, true],
+        [2n, 0n, true],
+      ]);
       expect(seen).to.deep.equal([0n, 1n, 2n]);
-      expect(settled.every((s) => s.receipt.status === "success")).to.equal(true);
+      expect(settled.receipts).to.have.length(1);
+      expect(settled.nextPeriodToSettle).to.equal(3n);
       expect(await f.pool.nextPeriodToSettle()).to.equal(3n);
-      for (const p of [0n, 1n, 2n]) expect((await f.pool.settlement(p)).members).to.equal(5n);
-      expect(await keeper.settleDue()).to.deep.equal([]);
+      for (const p of [0n, 1n, 2n]) expect((await f.pool.settlement(p, 0)).members).to.equal(5n);
+      expect((await keeper.settleDue()).parts).to.deep.equal([]);
     });
 
-    it("stops at maxPeriods, and skips a period another keeper settles meanwhile", async function () {
+    it("refuses a maxCalls that is not a positive integer", async function () {
       const f = await loadFixture(membersFixture);
       const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
-      await endPeriod(f.pool, 3);
-      expect((await keeper.settleDue({ maxPeriods: 1 })).map((s) => s.period)).to.deep.equal([0n]);
-      // Another keeper settles period 2 right after this one settles period 1.
-      const rival = f.pool.connect(f.operator);
-      const settled = await keeper.settleDue({
-        onSettled: async ({ period }) => {
-          if (period === 1n) await rival.settle(2n);
-        },
-      });
-      expect(settled.map((s) => s.period)).to.deep.equal([1n, 3n]);
-      expect(await f.pool.nextPeriodToSettle()).to.equal(4n);
-    });
-
-    it("refuses a maxPeriods that is not a positive integer", async function () {
-      const f = await loadFixture(membersFixture);
-      const keeper = clientFor(kind, f.keeper, { pool: f.poolAddress });
-      await expect(keeper.settleDue({ maxPeriods: 0 })).to.be.rejectedWith(
+      await expect(keeper.settleDue({ maxCalls: 0 })).to.be.rejectedWith(
         InvalidParameterError,
-        "Invalid maxPeriods: must be a positive integer.",
+        "Invalid maxCalls: must be a positive integer.",
       );
     });
   });

@@ -186,7 +186,7 @@ for (const kind of KINDS) {
         await expect(client.withdraw({ amount: USD("10") })).to.be.rejectedWith(TokenBlacklistedError, /blacklisted/);
         await endPeriod(f.usdc.pool, 1);
         const settled = await client.settleDue();
-        expect(settled.map((s) => s.period)).to.deep.equal([0n, 1n]);
+        expect(settled.parts.map((p) => p.period)).to.deep.equal([0n, 1n]);
         const reader = createHuzhuClient({ connector: readOnlyConnectorFor(kind), pool: f.usdc.poolAddress });
         const result = await audit(reader, {});
         expect(result.passed).to.equal(true);

@@ -1,3 +1,4 @@
+import { InvalidParameterError } from "../errors/base";
 import type { HuzhuClientConfig } from "../clients/client";
 import type { TxReceipt } from "../clients/connector";
 import type { Address } from "../core/types";
@@ -34,6 +35,8 @@ export async function settleDue(
 ): Promise<SettleDueReturnType> {
   const pool = poolOf(client, params.pool);
   const maxCalls = params.maxCalls ?? 1_000;
+  if (!Number.isInteger(maxCalls) || maxCalls < 1)
+    throw new InvalidParameterError("maxCalls", "must be a positive integer");
   const receipts: TxReceipt[] = [];
   const parts: SettledPart[] = [];
   for (;;) {
