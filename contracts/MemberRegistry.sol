@@ -83,7 +83,8 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (amount == 0) revert MemberZeroAmount();
         MemberRecord storage m = _members[msg.sender];
         if (!_isCounted(m.status)) revert UnexpectedMemberStatus(msg.sender, _statusOf(m));
-        m.credit = (uint256(m.credit) + amount).toUint88();
+        // The amount is cast first, so that no input overflows before SafeCast can name it.
+        m.credit = (uint256(m.credit) + amount.toUint88()).toUint88();
         emit MemberToppedUp(msg.sender, amount);
         if (m.flagged && _balanceOf(m) >= int256(uint256(_rules.minBalance))) {
             m.flagged = false;

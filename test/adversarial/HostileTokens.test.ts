@@ -376,11 +376,12 @@ describe("Hostile tokens", function () {
       await expect(pool.connect(alice).topUp(1n))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
         .withArgs(88, CREDIT_LIMIT);
-      // A top-up of everything alice still holds is refused the same way: credit plus amount passes the limit.
+      // A top-up of everything alice still holds is refused the same way: the amount alone passes the
+      // credit's 88 bits, and is named before it is added.
       const rest = whale - (CREDIT_LIMIT - 1n);
       await expect(pool.connect(alice).topUp(rest))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
-        .withArgs(88, whale);
+        .withArgs(88, rest);
       expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
       expect((await pool.member(alice.address)).credit).to.equal(CREDIT_LIMIT - 1n);
       expect(await token.balanceOf(alice.address)).to.equal(rest);
@@ -436,15 +437,13 @@ describe("Hostile tokens", function () {
         .withArgs(alice.address, CREDIT_LIMIT - 1n, ethers.MaxUint256);
     });
 
-    it("refuses a top-up of nearly 2^256 and changes nothing (v2: with an overflow panic, not SafeCast's error)", async function () {
+    it("refuses a top-up of nearly 2^256 with SafeCast's error and changes nothing", async function () {
       const { token, pool, alice } = await loadFixture(whaleJoinedFixture);
       const held = await token.balanceOf(await pool.getAddress());
-
-      // FINDING (v2 regression, reported): v1 cast the amount to the credit width before adding it,
-      // so bad input got SafeCast's clear error. v2's topUp computes `uint256(m.credit) + amount`
-      // in checked arithmetic first, which overflows uint256 for amounts above 2^256 - 2^88 and
-      // reverts with Panic(0x11). The top-up is still refused and nothing moves.
-      await expect(pool.connect(alice).topUp(ethers.MaxUint256 - 1n)).to.be.revertedWithPanic(0x11);
+      // The amount is cast to the credit's 88 bits before it is added: no overflow panic.
+      await expect(pool.connect(alice).topUp(ethers.MaxUint256 - 1n))
+        .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
+        .withArgs(88, ethers.MaxUint256 - 1n);
       expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
       expect(await token.balanceOf(await pool.getAddress())).to.equal(held);
     });
