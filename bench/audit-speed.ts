@@ -25,11 +25,22 @@ import {
   fromViem,
   poolAbi,
   PoolLedger,
+  type AuditRules,
   type Connector,
   type HuzhuClientConfig,
 } from "../sdk/src";
 import { encodeFunctionData } from "viem";
-import { Chain, DAY, PoolDriver, deploy, httpRpc, memberAddress, startNode, usdc } from "../test/audit/scenario";
+import {
+  Chain,
+  DAY,
+  PoolDriver,
+  deploy,
+  demoRules,
+  httpRpc,
+  memberAddress,
+  startNode,
+  usdc,
+} from "../test/audit/scenario";
 
 const MEMBERS = Number(process.env.HUZHU_BENCH_MEMBERS ?? 10_000);
 const PERIODS = BigInt(process.env.HUZHU_BENCH_PERIODS ?? 50);
@@ -63,24 +74,24 @@ async function naive(connector: Connector, pool: `0x${string}`, members: string[
 }
 
 /** The event phase alone: fetch in 10,000-block ranges, decode, replay with the pure core. */
-async function eventPhase(connector: Connector, pool: `0x${string}`, fromBlock: bigint, toBlock: bigint) {
+async function eventPhase(
+  connector: Connector,
+  pool: `0x${string}`,
+  rules: AuditRules,
+  fromBlock: bigint,
+  toBlock: bigint,
+) {
   const fetchStarted = Date.now();
   const logs = await fetchLogs(connector, { address: pool, fromBlock, toBlock });
   const fetchSeconds = seconds(fetchStarted);
   const replayStarted = Date.now();
   const decode = createPoolEventDecoder();
-  const rules = {
-    feeBps: 800n,
-    capPerMember: usdc(2),
-    maxClaimsPerPeriod: 4n,
-    quorum: 5n,
-    approvalThresholdBps: 6_000n,
-  };
-  const ledger = new PoolLedger({ ...rules, annualChargeCap: 0n, periodLength: 14n * DAY, minBalance: usdc(10) });
+  const ledger = new PoolLedger(rules);
   for (const entry of logs) {
     const event = decode(entry);
     if (event) ledger.apply(event);
   }
+  ledger.finish();
   const replaySeconds = seconds(replayStarted);
   if (ledger.discrepancies.length > 0) throw new Error(JSON.stringify(ledger.discrepancies.slice(0, 5)));
   return {
@@ -109,26 +120,44 @@ async function main() {
     const counted = await p.view("memberCount");
     if (counted !== BigInt(MEMBERS)) throw new Error(`${counted} members counted, ${MEMBERS} expected`);
 
-    // The life: after the 90-day wait, every period an approved claim; every fourth a rejected one
-    // too, every sixth one without quorum.
+    // The life: after 91 days (v1's wait, kept so the life has the same shape; v2 waits 30), every
+    // period an approved claim decided by a drawn jury; every fourth a rejected one too, every sixth
+    // one without quorum (one juror of three votes in each of its two rounds). Claims resolve one
+    // round-timetable (14 days) after submission, so each period's claims are paid in the next.
     const lifeStarted = Date.now();
     await chain.increase(91n * DAY);
     await p.settleDue();
-    const voters = [1, 2, 3, 4, 5].map(memberAddress);
     let claimant = 10;
     let claims = 0;
+    type Vote = { id: bigint; round: bigint; juror: string; support: boolean };
+    const votes = (id: bigint, round: bigint, jurors: string[], plan: boolean[]): Vote[] =>
+      plan.map((support, i) => ({ id, round, juror: jurors[i], support }));
     for (let period = await p.view("nextPeriodToSettle"); period < PERIODS; period++) {
-      const plan: boolean[][] = [[true, true, true, true, true]];
-      if (period % 4n === 0n) plan.push([true, false, false, false, false]);
-      if (period % 6n === 0n) plan.push([true, true]);
-      const ids: bigint[] = [];
-      for (let c = 0; c < plan.length; c++)
-        ids.push(await p.claim(memberAddress(claimant++), usdc(1_000), `e-${period}-${c}`));
-      for (let c = 0; c < plan.length; c++) await p.commit(ids[c], voters, plan[c]);
-      await chain.increase(3n * DAY);
-      for (let c = 0; c < plan.length; c++) await p.reveal(ids[c], voters, plan[c]);
-      await chain.increase(2n * DAY);
-      await p.pool(d.keeper, "resolve", [ids[ids.length - 1]]);
+      const plan: boolean[][] = [[true, true, true]];
+      if (period % 4n === 0n) plan.push([true, false, false]);
+      if (period % 6n === 0n) plan.push([true]);
+      const ids = await p.claims(
+        plan.map((_, c) => ({ member: claimant++, amount: usdc(1_000), label: `e-${period}-${c}` })),
+      );
+      const juries = await p.draw(ids);
+      const round0 = ids.flatMap((id, c) => votes(id, 0n, juries[c], plan[c]));
+      await p.commit(round0);
+      const r0 = await p.view("round", [ids[0], 0n]);
+      await chain.increaseTo(r0.commitEndsAt);
+      await p.reveal(round0);
+      await chain.increaseTo(r0.revealEndsAt);
+      if (period % 6n === 0n) {
+        // Short of quorum: the tally opens a fresh jury, which again falls short.
+        const id = ids[ids.length - 1];
+        await p.pool(d.keeper, "tally", [id], 1_000_000n);
+        const [jury1] = await p.draw([id]);
+        const round1 = votes(id, 1n, jury1, [true]);
+        await p.commit(round1);
+        await chain.increaseTo((await p.view("round", [id, 1n])).commitEndsAt);
+        await p.reveal(round1);
+      }
+      await chain.increaseTo((await p.view("claim", [ids[ids.length - 1]])).resolvesAt);
+      await p.pool(d.keeper, "resolve", [ids[ids.length - 1]], 29_000_000n);
       await chain.increaseTo(await p.periodEnd(period));
       await p.settleDue();
       claims += ids.length;
@@ -160,7 +189,30 @@ async function main() {
     ];
 
     // Through viem: cold (the node's and the decoder's first pass), then warm, after the audits.
-    const coldEvents = await eventPhase(viem.connector, pool, d.firstBlock, toBlock);
+    const r = demoRules(d.token);
+    const rules: AuditRules = {
+      pool,
+      randomness: r.randomness as `0x${string}`,
+      feeBps: r.feeBps,
+      capPerMember: r.capPerMember,
+      maxClaimsPerPeriod: r.maxClaimsPerPeriod,
+      jurySize: r.jurySize,
+      maxAppealRounds: r.maxAppealRounds,
+      quorumBps: r.quorumBps,
+      approvalThresholdBps: r.approvalThresholdBps,
+      annualChargeCap: r.annualChargeCap,
+      maxPayoutPerMember: r.maxPayoutPerMember,
+      periodLength: r.periodLength,
+      commitWindow: r.commitWindow,
+      revealWindow: r.revealWindow,
+      appealWindow: r.appealWindow,
+      minBalance: r.minBalance,
+      claimBond: r.claimBond,
+      appealBond: r.appealBond,
+      jurorPenalty: r.jurorPenalty,
+      startedAt: await p.view("startedAt"),
+    };
+    const coldEvents = await eventPhase(viem.connector, pool, rules, d.firstBlock, toBlock);
     log(
       `events: ${coldEvents.events} fetched in ${coldEvents.fetchSeconds} s, replayed in ${coldEvents.replaySeconds} s`,
     );
@@ -195,7 +247,7 @@ async function main() {
       );
     }
 
-    const warmEvents = await eventPhase(viem.connector, pool, d.firstBlock, toBlock);
+    const warmEvents = await eventPhase(viem.connector, pool, rules, d.firstBlock, toBlock);
     log(`events again: fetched in ${warmEvents.fetchSeconds} s, replayed in ${warmEvents.replaySeconds} s`);
 
     const members = Array.from({ length: MEMBERS }, (_, i) => memberAddress(i));
