@@ -129,7 +129,8 @@ interface IMemberRegistry {
     /// @dev The caller must have approved `amount`. The member is counted at once and shares the
     /// claims settled from now on; they may claim after the waiting period.
     /// @param amount First deposit, at least the minimum deposit.
-    /// @param commitment `identityCommitment(identity, salt)`; each commitment belongs to one wallet.
+    /// @param commitment `identityCommitment(identity, salt)` =
+    /// `keccak256(abi.encode(string identity, bytes32 salt))`; each commitment belongs to one wallet.
     /// @param attestation The verifier's signature; empty when the pool has no verifier.
     function join(uint256 amount, bytes32 commitment, Attestation calldata attestation) external;
 
@@ -195,7 +196,8 @@ interface IMemberRegistry {
     /// @notice The wallet that joined with `commitment`, or zero.
     function commitmentOwner(bytes32 commitment) external view returns (address);
 
-    /// @notice The identity commitment of `identity` under `salt`: `keccak256(abi.encode(identity, salt))`.
+    /// @notice The identity commitment of `identity` under `salt`:
+    /// `keccak256(abi.encode(string identity, bytes32 salt))`.
     function identityCommitment(string calldata identity, bytes32 salt) external pure returns (bytes32);
 
     /// @notice The EIP-712 digest the verifier signs for an attestation.

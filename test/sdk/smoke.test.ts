@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
-import { time } from "@nomicfoundation/hardhat-network-helpers";
+import { mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import { createPublicClient, createWalletClient, custom } from "viem";
 import {
   createHuzhuClient,
@@ -11,13 +11,13 @@ import {
   MemberDepositTooLowError,
   ClaimState,
 } from "../../sdk/src";
-import { defaultRules, DAY } from "../helpers/fixtures";
+import { defaultRules, DAY, deployFactory } from "../helpers/fixtures";
 
 describe("sdk smoke", function () {
   it("runs a pool through ethers and viem clients", async function () {
     const [deployer, operator, alice, bob, carol, dave] = await ethers.getSigners();
     const token = await ethers.deployContract("MockERC20", ["Test USD", "TUSD", 6]);
-    const factory = await ethers.deployContract("PoolFactory");
+    const factory = await deployFactory();
     const rules = defaultRules(await token.getAddress(), {
       capPerMember: parseAmount("100", 6),
       minBalance: parseAmount("600", 6),
@@ -69,10 +69,14 @@ describe("sdk smoke", function () {
       amount: parseAmount("200", 6),
       evidenceDigest: ethers.id("e") as `0x${string}`,
     });
+    // A jury of 3 is drawn from the three other members (the claimant is never seated).
+    await mine(2); // the seed block, and one after it for the simulation to see it
+    await clients[3].drawJury({ claimId });
+    const round = await clients[0].getRound({ claimId, round: 0n });
     for (const c of clients.slice(1)) await c.commitVote({ claimId, support: true });
-    await time.increase(3 * DAY);
+    await time.increaseTo(round.commitEndsAt);
     for (const c of clients.slice(1)) await c.revealVote({ claimId, support: true });
-    await time.increase(2 * DAY);
+    await time.increaseTo((await clients[0].getClaim({ claimId })).resolvesAt);
     await clients[3].resolve({ claimId });
     expect((await clients[3].getClaim({ claimId })).state).to.equal(ClaimState.Approved);
     const pi = await clients[0].getPool();

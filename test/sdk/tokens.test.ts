@@ -21,7 +21,7 @@ import {
   type Address,
   type Hex,
 } from "../../sdk/src";
-import { createPool, endPeriod } from "../helpers/fixtures";
+import { createPool, endPeriod, deployFactory } from "../helpers/fixtures";
 import { KINDS, USD, ZERO_ADDRESS, clientFor, readOnlyConnectorFor, rulesFor, sentBy } from "./helpers";
 import { createHuzhuClient } from "../../sdk/src";
 
@@ -39,7 +39,7 @@ async function tokensFixture() {
   const [, operator] = signers;
   const members = signers.slice(6, 10);
   const poor = signers[10];
-  const factory = await ethers.deployContract("PoolFactory");
+  const factory = await deployFactory();
   const usdc = await ethers.deployContract("FiatTokenLike");
   const oz4 = await ethers.deployContract("OZ4StyleToken");
   const silent = await ethers.deployContract("SilentToken", [0]);
