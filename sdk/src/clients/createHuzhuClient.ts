@@ -20,6 +20,7 @@ import { settle } from "../actions/settle";
 import { signAttestation } from "../actions/signAttestation";
 import { submitClaim } from "../actions/submitClaim";
 import { topUp } from "../actions/topUp";
+import { waitForTransaction } from "../actions/waitForTransaction";
 import { withdraw } from "../actions/withdraw";
 import { withdrawFees } from "../actions/withdrawFees";
 import { withdrawPayout } from "../actions/withdrawPayout";
@@ -44,6 +45,7 @@ import type { SettleParameters } from "../actions/settle";
 import type { SignAttestationParameters } from "../actions/signAttestation";
 import type { SubmitClaimParameters } from "../actions/submitClaim";
 import type { TopUpParameters } from "../actions/topUp";
+import type { WaitForTransactionParameters } from "../actions/waitForTransaction";
 import type { WithdrawParameters } from "../actions/withdraw";
 import type { WithdrawFeesParameters } from "../actions/withdrawFees";
 import type { WithdrawPayoutParameters } from "../actions/withdrawPayout";
@@ -82,6 +84,7 @@ export function createHuzhuClient(config: HuzhuClientConfig) {
     signAttestation: (params: SignAttestationParameters) => signAttestation(config, params),
     submitClaim: (params: SubmitClaimParameters) => submitClaim(config, params),
     topUp: (params: TopUpParameters) => topUp(config, params),
+    waitForTransaction: (params: WaitForTransactionParameters) => waitForTransaction(config, params),
     withdraw: (params: WithdrawParameters) => withdraw(config, params),
     withdrawFees: (params?: WithdrawFeesParameters) => withdrawFees(config, params),
     withdrawPayout: (params?: WithdrawPayoutParameters) => withdrawPayout(config, params),
