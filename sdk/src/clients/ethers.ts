@@ -2,6 +2,7 @@ import type { Provider, Signer } from "ethers";
 import { MissingAccountError, HuzhuError } from "../errors/base";
 import type { Address, Hex } from "../core/types";
 import type { Connector, LogEntry } from "./connector";
+import { retryUnavailable } from "../internal/retry";
 import { fromRpcReceipt, fromRpcTransaction, type RpcReceipt, type RpcTransaction } from "./rpcFormat";
 
 function isSigner(runner: Signer | Provider): runner is Signer {
@@ -66,9 +67,28 @@ export function fromEthers(runner: Signer | Provider): Connector {
     },
     ...(signer && holdsKey(signer)
       ? {
+          // Step by step rather than `populateTransaction`, so that the SDK can repeat each request
+          // alone when the node does not answer.
           async signTransaction(tx, nonce) {
-            const populated = await signer.populateTransaction({ to: tx.to, data: tx.data, nonce });
-            return (await signer.signTransaction(populated)) as Hex;
+            const from = await signer.getAddress();
+            const [network, gasLimit, fees] = await Promise.all([
+              retryUnavailable(() => provider.getNetwork()),
+              retryUnavailable(() => provider.estimateGas({ from, to: tx.to, data: tx.data })),
+              retryUnavailable(() => provider.getFeeData()),
+            ]);
+            const pricing =
+              fees.maxFeePerGas !== null && fees.maxPriorityFeePerGas !== null
+                ? { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas }
+                : { type: 0, gasPrice: fees.gasPrice };
+            return (await signer.signTransaction({
+              from,
+              to: tx.to,
+              data: tx.data,
+              nonce,
+              gasLimit,
+              chainId: network.chainId,
+              ...pricing,
+            })) as Hex;
           },
         }
       : {}),

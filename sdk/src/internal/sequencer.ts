@@ -20,6 +20,7 @@ import type { HuzhuClientConfig } from "../clients/client";
 import type { Connector, TxInfo, TxReceipt, TxRequest } from "../clients/connector";
 import type { Address, Hex } from "../core/types";
 import { HuzhuError } from "../errors/base";
+import { UNAVAILABLE_ATTEMPTS, backoff, retryUnavailable } from "./retry";
 import {
   InsufficientFundsError,
   NonceConflictError,
@@ -37,28 +38,17 @@ import {
 export const DEFAULT_RECEIPT_TIMEOUT_MS = 180_000;
 /** Rounds of "re-read the nonce and try again" when another sender takes ours. */
 const CONFLICT_ROUNDS = 5;
-/** Attempts of a request the node did not answer (reads, and resending the same signed bytes). */
-const UNAVAILABLE_ATTEMPTS = 4;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Runs a request that is safe to repeat, again after a short pause when the node did not answer. */
-export async function retryUnavailable<T>(request: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      if (attempt >= UNAVAILABLE_ATTEMPTS || classifyRpcFailure(error) !== "unavailable") throw error;
-      await sleep(100 * 2 ** (attempt - 1));
-    }
-  }
-}
+export { retryUnavailable };
 
 interface AllowanceState {
   /** What the allowance will be once every transaction this lane has sent is mined; unknown when idle. */
   projected?: bigint;
   /** Reserved by actions that have their allowance but are not sent yet. */
   reserved: bigint;
+  /** Needed by actions waiting to approve: the first approval covers them all. */
+  wanted: bigint;
 }
 
 /** One account's queue on one chain. */
@@ -172,7 +162,7 @@ async function broadcastSigned(
       // The node holds these very bytes: an earlier attempt (ours, or the library's own retry) got through.
       if (kind === "known") return { hash };
       if (kind === "unavailable" && attempt < UNAVAILABLE_ATTEMPTS) {
-        await sleep(100 * 2 ** (attempt - 1));
+        await sleep(backoff(attempt));
         continue;
       }
       if ((kind === "nonce-low" || kind === "underpriced") && attempt > 1) {
@@ -297,16 +287,17 @@ export interface AllowanceReservation {
 
 async function allowanceState(lane: Lane, key: string, read: () => Promise<bigint>): Promise<AllowanceState> {
   let state = lane.allowances.get(key);
-  if (!state) lane.allowances.set(key, (state = { reserved: 0n }));
+  if (!state) lane.allowances.set(key, (state = { reserved: 0n, wanted: 0n }));
   if (lane.inflight.size === 0 || state.projected === undefined) state.projected = await retryUnavailable(read);
   return state;
 }
 
 /**
  * Reserves `amount` of allowance for an action. When what is left after the actions already
- * pending falls short, approves the projected allowance plus `amount` (it never lowers what an
- * earlier approval of this process granted for a pending action) and returns the approval's hash,
- * which the caller waits for. `approve(total)` sends the approval from inside the lane.
+ * pending falls short and `approve` is given, approves the projected allowance plus what every
+ * action waiting to approve needs (it never lowers what an earlier approval granted to an action
+ * still pending, and one approval serves many actions started together) and returns the
+ * approval's hash, which the caller waits for. `approve(total)` sends from inside the lane.
  */
 export async function reserveAllowance(
   lane: Lane,
@@ -315,20 +306,27 @@ export async function reserveAllowance(
   read: () => Promise<bigint>,
   approve?: (total: bigint) => Promise<Hex>,
 ): Promise<{ reservation?: AllowanceReservation; approval?: Hex }> {
-  return lane.exclusive(async () => {
-    const state = await allowanceState(lane, key, read);
-    const reservation: AllowanceReservation = { lane, key, amount, read, done: false };
-    if (state.projected! - state.reserved >= amount) {
-      state.reserved += amount;
-      return { reservation };
-    }
-    if (!approve) return {};
-    const total = state.projected! + amount;
-    const approval = await approve(total);
-    state.projected = total;
-    state.reserved += amount;
-    return { reservation, approval };
-  });
+  let state = lane.allowances.get(key);
+  if (!state) lane.allowances.set(key, (state = { reserved: 0n, wanted: 0n }));
+  if (approve) state.wanted += amount;
+  try {
+    return await lane.exclusive(async () => {
+      const current = await allowanceState(lane, key, read);
+      const reservation: AllowanceReservation = { lane, key, amount, read, done: false };
+      if (current.projected! - current.reserved >= amount) {
+        current.reserved += amount;
+        return { reservation };
+      }
+      if (!approve) return {};
+      const total = current.projected! + current.wanted;
+      const approval = await approve(total);
+      current.projected = total;
+      current.reserved += amount;
+      return { reservation, approval };
+    });
+  } finally {
+    if (approve) state.wanted -= amount;
+  }
 }
 
 /**
