@@ -194,7 +194,8 @@ export function classifyRpcFailure(error: unknown): RpcFailureKind {
     )
   )
     return "underpriced";
-  if (/insufficient funds|insufficient_funds/.test(text)) return "funds";
+  if (/insufficient funds|insufficient_funds|insufficientfundserror|exceeds the balance of the account/.test(text))
+    return "funds";
   if (/user rejected|user denied|userrejectedrequesterror|action_rejected/.test(text)) return "rejected";
   if (
     /econnrefused|econnreset|etimedout|enotfound|eai_again|socket hang up|fetch failed|network_error|server_error|httprequesterror|timeouterror|request timed out|service unavailable|bad gateway|gateway time-?out|too many requests|\b50[234]\b|\b429\b|rate limit/.test(
