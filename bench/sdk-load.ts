@@ -151,7 +151,9 @@ async function main() {
       figures.sequentialTxPerSecond[library] = Math.round((SEQUENTIAL / seconds) * 10) / 10;
       figures.txSentPerAction[library] = Math.round((sent / SEQUENTIAL) * 100) / 100;
       log(`${library}: ${SEQUENTIAL} sequential top-ups in ${seconds.toFixed(2)} s, ${sent} transactions sent`);
-      log(`${library}: requests per sequential top-up: ${[...proxy.counts].map(([m, n]) => `${m} ${n / SEQUENTIAL}`).join(", ")}`);
+      log(
+        `${library}: requests per sequential top-up: ${[...proxy.counts].map(([m, n]) => `${m} ${n / SEQUENTIAL}`).join(", ")}`,
+      );
     }
 
     const file = path.join(__dirname, "results.json");
