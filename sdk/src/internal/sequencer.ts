@@ -202,8 +202,16 @@ export async function sendHeld(
   let conflict: unknown;
   let nonce = lane.next;
   for (let round = 0; round < CONFLICT_ROUNDS; round++) {
-    nonce = await nextNonce(client, lane, tx.from);
-    await simulateAfterInflight(client, lane, options.simulate);
+    if (lane.inflight.size === 0) {
+      // Nothing in flight: the nonce and the simulation (on the latest block) do not depend on each other.
+      [nonce] = await Promise.all([
+        nextNonce(client, lane, tx.from),
+        simulateAfterInflight(client, lane, options.simulate),
+      ]);
+    } else {
+      nonce = await nextNonce(client, lane, tx.from);
+      await simulateAfterInflight(client, lane, options.simulate);
+    }
     await options.beforeSend?.();
     const sent = client.connector.signTransaction
       ? await broadcastSigned(client.connector, tx, nonce)
