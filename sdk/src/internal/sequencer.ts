@@ -43,8 +43,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export { retryUnavailable };
 
 interface AllowanceState {
-  /** What the allowance will be once every transaction this lane has sent is mined; unknown when idle. */
+  /** What the allowance will be once every transaction this lane has sent is mined. */
   projected?: bigint;
+  /** `Lane.sent` when `projected` was last read from the chain. */
+  readAt: number;
   /** Reserved by actions that have their allowance but are not sent yet. */
   reserved: bigint;
   /** Needed by actions waiting to approve: the first approval covers them all. */
@@ -57,6 +59,8 @@ export class Lane {
   next = 0;
   /** Sent, receipt not seen yet. */
   readonly inflight = new Set<Hex>();
+  /** Transactions sent so far. */
+  sent = 0;
   /** Set when the node refuses `eth_call` at "pending": simulate at "latest" once the lane is idle instead. */
   pendingUnsupported = false;
   readonly allowances = new Map<string, AllowanceState>();
@@ -69,10 +73,9 @@ export class Lane {
     return run;
   }
 
-  /** A receipt was seen (or the wait ended): once nothing is in flight, the chain is the truth again. */
+  /** A receipt was seen (or the wait ended). Only the lane's own section changes the allowance projections. */
   settle(hash: Hex): void {
-    if (!this.inflight.delete(hash)) return;
-    if (this.inflight.size === 0) for (const state of this.allowances.values()) state.projected = undefined;
+    this.inflight.delete(hash);
   }
 }
 
@@ -224,6 +227,7 @@ export async function sendHeld(
       continue;
     }
     lane.inflight.add(sent.hash);
+    lane.sent++;
     lane.next = nonce + 1;
     options.onSent?.();
     return sent.hash;
@@ -293,10 +297,22 @@ export interface AllowanceReservation {
   done: boolean;
 }
 
-async function allowanceState(lane: Lane, key: string, read: () => Promise<bigint>): Promise<AllowanceState> {
+function stateOf(lane: Lane, key: string): AllowanceState {
   let state = lane.allowances.get(key);
-  if (!state) lane.allowances.set(key, (state = { reserved: 0n, wanted: 0n }));
-  if (lane.inflight.size === 0 || state.projected === undefined) state.projected = await retryUnavailable(read);
+  if (!state) lane.allowances.set(key, (state = { reserved: 0n, wanted: 0n, readAt: -1 }));
+  return state;
+}
+
+/**
+ * The allowance projection, inside the lane: read from the chain when the lane has sent something
+ * since the last read and all of it is mined (or on first use); otherwise projected.
+ */
+async function allowanceState(lane: Lane, key: string, read: () => Promise<bigint>): Promise<AllowanceState> {
+  const state = stateOf(lane, key);
+  if (state.projected === undefined || (lane.inflight.size === 0 && state.readAt !== lane.sent)) {
+    state.projected = await retryUnavailable(read);
+    state.readAt = lane.sent;
+  }
   return state;
 }
 
@@ -314,8 +330,7 @@ export async function reserveAllowance(
   read: () => Promise<bigint>,
   approve?: (total: bigint) => Promise<Hex>,
 ): Promise<{ reservation?: AllowanceReservation; approval?: Hex }> {
-  let state = lane.allowances.get(key);
-  if (!state) lane.allowances.set(key, (state = { reserved: 0n, wanted: 0n }));
+  const state = stateOf(lane, key);
   if (approve) state.wanted += amount;
   try {
     return await lane.exclusive(async () => {
@@ -338,12 +353,12 @@ export async function reserveAllowance(
 }
 
 /**
- * Before the reserved action goes out (inside the lane): the lane may have gone idle since the
- * reservation, so read the chain's allowance while it does not include this transaction yet.
+ * Before the reserved action goes out (inside the lane): if everything the lane sent since the last
+ * read is mined, re-read the chain's allowance now, while it does not include this transaction yet.
+ * (Receipts arrive outside the lane, so this must happen in the same section as the send.)
  */
 export async function readyReservation(reservation: AllowanceReservation): Promise<void> {
-  const state = reservation.lane.allowances.get(reservation.key)!;
-  if (state.projected === undefined) state.projected = await retryUnavailable(reservation.read);
+  await allowanceState(reservation.lane, reservation.key, reservation.read);
 }
 
 /** The action was sent: its allowance is spent (once mined). Call inside the lane, after `readyReservation`. */
@@ -352,7 +367,7 @@ export function spendReservation(reservation: AllowanceReservation): void {
   reservation.done = true;
   const state = reservation.lane.allowances.get(reservation.key)!;
   state.reserved -= reservation.amount;
-  state.projected = (state.projected ?? 0n) - reservation.amount;
+  state.projected! -= reservation.amount;
 }
 
 /** The action will not be sent: give its allowance back to the others. */
