@@ -7,15 +7,25 @@ export * from "./core/apportion";
 export * from "./errors/base";
 export * from "./errors/generated";
 export * from "./errors/token";
+export * from "./errors/transaction";
 export * from "./abi/generated";
 export * from "./utils/commitments";
-export type { Connector, TxReceipt, TxRequest, LogEntry, LogFilter, TypedDataRequest } from "./clients/connector";
+export type {
+  Connector,
+  TxInfo,
+  TxReceipt,
+  TxRequest,
+  LogEntry,
+  LogFilter,
+  TypedDataRequest,
+} from "./clients/connector";
 export type { HuzhuClientConfig } from "./clients/client";
 export { fromEthers } from "./clients/ethers";
 export { fromViem, type FromViemParameters } from "./clients/viem";
 export { createHuzhuClient, type HuzhuClient } from "./clients/createHuzhuClient";
 export { toHuzhuError } from "./internal/contract";
 export * from "./actions/appeal";
+export { DEFAULT_RECEIPT_TIMEOUT_MS } from "./internal/sequencer";
 export * from "./actions/attachReview";
 export * from "./actions/commitVote";
 export * from "./actions/completeExit";
@@ -44,6 +54,7 @@ export * from "./actions/signAttestation";
 export * from "./actions/submitClaim";
 export * from "./actions/tally";
 export * from "./actions/topUp";
+export * from "./actions/waitForTransaction";
 export * from "./actions/withdraw";
 export * from "./actions/withdrawFees";
 export * from "./actions/withdrawPayout";

@@ -56,9 +56,11 @@ export async function join(client: HuzhuClientConfig, params: JoinParameters): P
   const member = await client.connector.getAddress();
   if (!member) throw new MissingAccountError();
   const attestation = params.attestation ?? NO_ATTESTATION;
-  if (params.approve !== false)
-    await ensureAllowance(client, pool, member, amount, () =>
-      simulate(client, pool, poolAbi, "join", [amount, commitment, attestation]),
-    );
-  return write(client, pool, poolAbi, "join", [amount, commitment, attestation]);
+  const allowance =
+    params.approve === false
+      ? undefined
+      : await ensureAllowance(client, pool, member, amount, () =>
+          simulate(client, pool, poolAbi, "join", [amount, commitment, attestation]),
+        );
+  return write(client, pool, poolAbi, "join", [amount, commitment, attestation], { allowance });
 }

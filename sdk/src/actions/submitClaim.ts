@@ -40,13 +40,16 @@ export async function submitClaim(
   const evidenceDigest = checkBytes32(params.evidenceDigest, "evidenceDigest");
   const member = await client.connector.getAddress();
   if (!member) throw new MissingAccountError();
+  let allowance;
   if (params.approve !== false) {
     const { claimBond } = await read(client, pool, poolAbi, "rules", []);
-    await ensureAllowance(client, pool, member, claimBond, () =>
+    allowance = await ensureAllowance(client, pool, member, claimBond, () =>
       simulate(client, pool, poolAbi, "submitClaim", [amount, evidenceDigest, params.uri ?? ""]),
     );
   }
-  const receipt = await write(client, pool, poolAbi, "submitClaim", [amount, evidenceDigest, params.uri ?? ""]);
+  const receipt = await write(client, pool, poolAbi, "submitClaim", [amount, evidenceDigest, params.uri ?? ""], {
+    allowance,
+  });
   const event = findEvent(receipt, poolAbi, "ClaimSubmitted");
   return { claimId: event!.args.claimId, receipt };
 }

@@ -28,7 +28,9 @@ export async function topUp(client: HuzhuClientConfig, params: TopUpParameters):
   const amount = checkAmount(params.amount);
   const member = await client.connector.getAddress();
   if (!member) throw new MissingAccountError();
-  if (params.approve !== false)
-    await ensureAllowance(client, pool, member, amount, () => simulate(client, pool, poolAbi, "topUp", [amount]));
-  return write(client, pool, poolAbi, "topUp", [amount]);
+  const allowance =
+    params.approve === false
+      ? undefined
+      : await ensureAllowance(client, pool, member, amount, () => simulate(client, pool, poolAbi, "topUp", [amount]));
+  return write(client, pool, poolAbi, "topUp", [amount], { allowance });
 }

@@ -8,4 +8,12 @@ export interface HuzhuClientConfig {
   pool?: Address;
   /** The factory `createPool` uses. */
   factory?: Address;
+  /**
+   * How long an action waits for its transaction's receipt before throwing
+   * `TransactionTimeoutError` (the transaction may still be mined: `waitForTransaction` resumes).
+   * Default 180,000 ms (3 minutes).
+   */
+  receiptTimeoutMs?: number;
+  /** How often to poll for a receipt; default: the client library's polling interval. */
+  pollingIntervalMs?: number;
 }

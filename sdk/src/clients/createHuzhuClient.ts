@@ -28,6 +28,7 @@ import { signAttestation } from "../actions/signAttestation";
 import { submitClaim } from "../actions/submitClaim";
 import { tally } from "../actions/tally";
 import { topUp } from "../actions/topUp";
+import { waitForTransaction } from "../actions/waitForTransaction";
 import { withdraw } from "../actions/withdraw";
 import { withdrawFees } from "../actions/withdrawFees";
 import { withdrawPayout } from "../actions/withdrawPayout";
@@ -60,6 +61,7 @@ import type { SignAttestationParameters } from "../actions/signAttestation";
 import type { SubmitClaimParameters } from "../actions/submitClaim";
 import type { TallyParameters } from "../actions/tally";
 import type { TopUpParameters } from "../actions/topUp";
+import type { WaitForTransactionParameters } from "../actions/waitForTransaction";
 import type { WithdrawParameters } from "../actions/withdraw";
 import type { WithdrawFeesParameters } from "../actions/withdrawFees";
 import type { WithdrawPayoutParameters } from "../actions/withdrawPayout";
@@ -106,6 +108,7 @@ export function createHuzhuClient(config: HuzhuClientConfig) {
     submitClaim: (params: SubmitClaimParameters) => submitClaim(config, params),
     tally: (params: TallyParameters) => tally(config, params),
     topUp: (params: TopUpParameters) => topUp(config, params),
+    waitForTransaction: (params: WaitForTransactionParameters) => waitForTransaction(config, params),
     withdraw: (params: WithdrawParameters) => withdraw(config, params),
     withdrawFees: (params?: WithdrawFeesParameters) => withdrawFees(config, params),
     withdrawPayout: (params?: WithdrawPayoutParameters) => withdrawPayout(config, params),

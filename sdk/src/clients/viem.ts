@@ -1,7 +1,8 @@
 import type { Account, Chain, PublicClient, Transport, WalletClient } from "viem";
 import { MissingAccountError } from "../errors/base";
 import type { Address, Hex } from "../core/types";
-import type { Connector, LogEntry, TxReceipt } from "./connector";
+import type { Connector, LogEntry } from "./connector";
+import { fromRpcReceipt, fromRpcTransaction, type RpcReceipt, type RpcTransaction } from "./rpcFormat";
 
 export interface FromViemParameters {
   publicClient: PublicClient<Transport, Chain | undefined>;
@@ -52,27 +53,53 @@ export function fromViem({ publicClient, walletClient }: FromViemParameters): Co
         to: tx.to,
         data: tx.data,
         account: tx.from,
-        blockNumber: tx.blockNumber,
+        ...(tx.blockNumber !== undefined ? { blockNumber: tx.blockNumber } : { blockTag: tx.blockTag ?? "latest" }),
       });
       return data ?? "0x";
     },
+    async getTransactionCount(address, blockTag) {
+      return publicClient.getTransactionCount({ address, blockTag });
+    },
+    // Only a local account (a key in this process) signs here; a JSON-RPC account (a browser wallet)
+    // chooses its own nonces through sendTransaction.
+    ...(walletClient?.account?.type === "local"
+      ? {
+          async signTransaction(tx, nonce) {
+            const from = walletClient.account!;
+            const chain = walletClient.chain ?? null;
+            const request = await walletClient.prepareTransactionRequest({
+              account: from,
+              to: tx.to,
+              data: tx.data,
+              nonce,
+              chain,
+            });
+            return walletClient.signTransaction({ ...request, account: from, chain } as never);
+          },
+        }
+      : {}),
+    async sendRawTransaction(raw) {
+      if (!walletClient) throw new MissingAccountError();
+      await walletClient.sendRawTransaction({ serializedTransaction: raw });
+    },
     async sendTransaction(tx) {
       const from = await account();
-      const hash = await walletClient!.sendTransaction({
+      return walletClient!.sendTransaction({
         to: tx.to,
         data: tx.data,
         account: from,
         chain: walletClient!.chain ?? null,
       });
-      const receipt = await publicClient.waitForTransactionReceipt({ hash });
-      return {
-        hash,
-        blockNumber: receipt.blockNumber,
-        status: receipt.status,
-        gasUsed: receipt.gasUsed,
-        logs: receipt.logs.map(toLog),
-      } satisfies TxReceipt;
     },
+    async getTransactionReceipt(hash) {
+      const receipt = await publicClient.request({ method: "eth_getTransactionReceipt", params: [hash] });
+      return fromRpcReceipt(hash, receipt as RpcReceipt | null);
+    },
+    async getTransaction(hash) {
+      const tx = await publicClient.request({ method: "eth_getTransactionByHash", params: [hash] });
+      return fromRpcTransaction(hash, tx as RpcTransaction | null);
+    },
+    pollingInterval: publicClient.pollingInterval,
     async getLogs(filter) {
       const logs = await publicClient.request({
         method: "eth_getLogs",

@@ -9,18 +9,25 @@ import {
   type ContractFunctionReturnType,
 } from "viem";
 import { erc20PermitAbi, factoryAbi, poolAbi } from "../abi/generated";
-import {
-  HuzhuError,
-  MissingAccountError,
-  MissingAddressError,
-  TransactionFailedError,
-  UnknownRevertError,
-} from "../errors/base";
+import { HuzhuError, MissingAccountError, MissingAddressError, UnknownRevertError } from "../errors/base";
 import { contractErrors } from "../errors/generated";
 import { PanicError, TokenRevertedError, tokenError, tokenProblemOf } from "../errors/token";
+import { RpcRequestError, TransactionRevertedError, classifyRpcFailure, toRpcError } from "../errors/transaction";
 import type { Address, Hex } from "../core/types";
 import type { HuzhuClientConfig } from "../clients/client";
-import type { TxReceipt } from "../clients/connector";
+import type { TxReceipt, TxRequest } from "../clients/connector";
+import {
+  laneOf,
+  readyReservation,
+  releaseReservation,
+  retryUnavailable,
+  send,
+  sendHeld,
+  spendReservation,
+  waitForReceipt,
+  type AllowanceReservation,
+  type Lane,
+} from "./sequencer";
 
 const errorAbi = [...poolAbi, ...factoryAbi, ...erc20PermitAbi].filter((item) => item.type === "error");
 
@@ -111,6 +118,15 @@ export function toHuzhuError(error: unknown): Error {
   return new UnknownRevertError(data, error);
 }
 
+/**
+ * What the SDK's calls throw: the typed error of a revert, else the SDK error for the failed
+ * request (`RpcUnavailableError`, `RpcRequestError`), never a client library's raw error.
+ */
+export function toSdkError(error: unknown): HuzhuError {
+  const e = toHuzhuError(error);
+  return e instanceof HuzhuError ? e : toRpcError(e);
+}
+
 export function poolOf(client: HuzhuClientConfig, pool?: Address): Address {
   const address = pool ?? client.pool;
   if (!address) throw new MissingAddressError("pool");
@@ -138,51 +154,136 @@ export async function read<
 ): Promise<ContractFunctionReturnType<abi, "view" | "pure", name, args>> {
   const data = encodeFunctionData({ abi, functionName, args } as never);
   try {
-    const result = await client.connector.call({ to: address, data, blockNumber });
+    const result = await retryUnavailable(() => client.connector.call({ to: address, data, blockNumber }));
     return decodeFunctionResult({ abi, functionName, data: result, args } as never) as never;
   } catch (error) {
-    throw toHuzhuError(error);
+    throw toSdkError(error);
   }
 }
 
 /** Encodes a transaction from the client's account. */
 async function prepare(client: HuzhuClientConfig, address: Address, abi: Abi, functionName: string, args: unknown) {
-  const from = await client.connector.getAddress();
+  const from = await retryUnavailable(() => client.connector.getAddress());
   if (!from) throw new MissingAccountError();
   return { to: address, data: encodeFunctionData({ abi, functionName, args } as never), from };
 }
 
-/** Simulates a transaction with `eth_call` from the client's account; a revert throws the typed error. */
+/** `eth_call` of a transaction at a block tag; a revert throws its typed error. */
+async function simulateAt(client: HuzhuClientConfig, tx: TxRequest, blockTag: "latest" | "pending") {
+  try {
+    await retryUnavailable(() => client.connector.call({ ...tx, blockTag }));
+  } catch (error) {
+    throw toSdkError(error);
+  }
+}
+
+/**
+ * Simulates a transaction with `eth_call` from the client's account; a revert throws the typed
+ * error. While the account has transactions in flight, on the node's pending state (after them).
+ */
 export async function simulate<
   const abi extends Abi,
   name extends ContractFunctionName<abi, "nonpayable">,
   const args extends ContractFunctionArgs<abi, "nonpayable", name>,
 >(client: HuzhuClientConfig, address: Address, abi: abi, functionName: name, args: args): Promise<void> {
-  const tx = await prepare(client, address, abi, functionName, args);
+  let tx;
+  let lane;
   try {
-    await client.connector.call(tx);
+    tx = await prepare(client, address, abi, functionName, args);
+    lane = await laneOf(client.connector, tx.from);
   } catch (error) {
-    throw toHuzhuError(error);
+    throw toSdkError(error);
+  }
+  if (lane.inflight.size === 0 || lane.pendingUnsupported) return simulateAt(client, tx, "latest");
+  try {
+    await simulateAt(client, tx, "pending");
+  } catch (error) {
+    if (!(error instanceof RpcRequestError && classifyRpcFailure(error.cause) === "unsupported")) throw error;
+    await simulateAt(client, tx, "latest");
   }
 }
 
 /**
- * Sends a transaction to a contract. It is simulated first, so that a revert comes back as the
- * contract's typed error before any gas is spent.
+ * Replays a mined, reverted transaction as a call to learn why: on the state before its block, then
+ * after it (a transaction earlier in the same block may be the reason). Best effort.
+ */
+async function explainRevert(client: HuzhuClientConfig, receipt: TxReceipt): Promise<HuzhuError | undefined> {
+  const tx = await client.connector.getTransaction(receipt.hash).catch(() => null);
+  if (!tx?.to) return undefined;
+  for (const blockNumber of [receipt.blockNumber - 1n, receipt.blockNumber]) {
+    try {
+      await client.connector.call({ to: tx.to, data: tx.data, from: tx.from, blockNumber });
+    } catch (error) {
+      const decoded = toHuzhuError(error);
+      if (findRevertData(error) !== undefined && decoded instanceof HuzhuError) return decoded;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Waits for a sent transaction's receipt (up to the client's `receiptTimeoutMs`) and checks it: a
+ * mined revert throws `TransactionRevertedError` with the contract's error as `reason`.
+ */
+export async function confirm(client: HuzhuClientConfig, hash: Hex, timeoutMs?: number): Promise<TxReceipt> {
+  const receipt = await waitForReceipt(client, hash, timeoutMs);
+  if (receipt.status === "success") return receipt;
+  throw new TransactionRevertedError(receipt, await explainRevert(client, receipt));
+}
+
+export interface WriteOptions {
+  /** Allowance reserved for this action by `ensureAllowance`: spent when it is sent, released otherwise. */
+  allowance?: AllowanceReservation;
+}
+
+/**
+ * Sends a transaction to a contract through its account's queue (see `sequencer.ts`): simulated on
+ * the state the account's earlier transactions leave, so that a revert comes back as the
+ * contract's typed error before any gas is spent; then waits for the receipt.
  */
 export async function write<
   const abi extends Abi,
   name extends ContractFunctionName<abi, "nonpayable">,
   const args extends ContractFunctionArgs<abi, "nonpayable", name>,
->(client: HuzhuClientConfig, address: Address, abi: abi, functionName: name, args: args): Promise<TxReceipt> {
-  const tx = await prepare(client, address, abi, functionName, args);
+>(
+  client: HuzhuClientConfig,
+  address: Address,
+  abi: abi,
+  functionName: name,
+  args: args,
+  options: WriteOptions = {},
+): Promise<TxReceipt> {
+  const { allowance } = options;
   try {
-    await client.connector.call(tx);
-    const receipt = await client.connector.sendTransaction(tx);
-    if (receipt.status !== "success") throw new TransactionFailedError(receipt.hash);
-    return receipt;
+    const tx = await prepare(client, address, abi, functionName, args);
+    const { lane, hash } = await send(client, tx, {
+      simulate: (blockTag) => simulateAt(client, tx, blockTag),
+      beforeSend: allowance ? () => readyReservation(allowance) : undefined,
+      onSent: allowance ? () => spendReservation(allowance) : undefined,
+    });
+    try {
+      return await confirm(client, hash);
+    } finally {
+      lane.settle(hash);
+    }
   } catch (error) {
-    throw toHuzhuError(error);
+    throw toSdkError(error);
+  } finally {
+    releaseReservation(allowance);
+  }
+}
+
+/** Sends a transaction from a lane whose `exclusive` section the caller holds; returns its hash. */
+export async function writeHeld<
+  const abi extends Abi,
+  name extends ContractFunctionName<abi, "nonpayable">,
+  const args extends ContractFunctionArgs<abi, "nonpayable", name>,
+>(client: HuzhuClientConfig, lane: Lane, address: Address, abi: abi, functionName: name, args: args): Promise<Hex> {
+  try {
+    const tx = await prepare(client, address, abi, functionName, args);
+    return await sendHeld(client, lane, tx, { simulate: (blockTag) => simulateAt(client, tx, blockTag) });
+  } catch (error) {
+    throw toSdkError(error);
   }
 }
 

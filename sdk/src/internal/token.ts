@@ -9,7 +9,8 @@ import {
   TokenPausedError,
   TokenRevertedError,
 } from "../errors/token";
-import { erc20PermitAbi, poolAbi, read, write } from "./contract";
+import { confirm, erc20PermitAbi, poolAbi, read, toSdkError, writeHeld } from "./contract";
+import { laneOf, releaseReservation, reserveAllowance, type AllowanceReservation } from "./sequencer";
 
 /** The pool's asset. */
 export async function assetOf(client: HuzhuClientConfig, pool: Address): Promise<Address> {
@@ -119,12 +120,17 @@ export async function tokenObstacle(
 }
 
 /**
- * Approves the pool for `amount` of its asset when the allowance is short, but only when the
- * action would otherwise succeed: `simulate` runs the action first, and a revert for any other
- * reason (already a member, deposit too low, paused pool, a token that names a blacklist or a pause)
- * is thrown before an approval is sent. When the token's revert does not say why (empty data,
- * `false`, an unknown error, or an allowance message that hides a pause), the token's views decide
- * ({@link tokenObstacle}).
+ * Makes sure the pool may pull `amount` of its asset for one action, and reserves it for that
+ * action (pass the reservation to `write`). Actions of one account in this process share the
+ * allowance: each reserves its amount from what is left after the actions already pending; when
+ * that falls short, the pool is approved for the projected allowance plus `amount`, so an approval
+ * never takes away what an earlier one granted to an action still pending.
+ *
+ * It approves only when the action would otherwise succeed: `simulate` runs the action first, and
+ * a revert for any other reason (already a member, deposit too low, paused pool, a token that names
+ * a blacklist or a pause) is thrown before an approval is sent. When the token's revert does not say
+ * why (empty data, `false`, an unknown error, or an allowance message that hides a pause), the
+ * token's views decide ({@link tokenObstacle}).
  */
 export async function ensureAllowance(
   client: HuzhuClientConfig,
@@ -132,16 +138,32 @@ export async function ensureAllowance(
   owner: Address,
   amount: bigint,
   simulate: () => Promise<void>,
-): Promise<void> {
-  if (amount === 0n) return;
+): Promise<AllowanceReservation | undefined> {
+  if (amount === 0n) return undefined;
   const asset = await assetOf(client, pool);
-  const allowance = await read(client, asset, erc20PermitAbi, "allowance", [owner, pool]);
-  if (allowance >= amount) return;
+  const lane = await laneOf(client.connector, owner);
+  const key = `${asset.toLowerCase()}:${pool.toLowerCase()}`;
+  const allowance = () => read(client, asset, erc20PermitAbi, "allowance", [owner, pool]);
+  const covered = await reserveAllowance(lane, key, amount, allowance);
+  if (covered.reservation) return covered.reservation;
   try {
     await simulate();
   } catch (error) {
     if (!mayBeAllowance(error)) throw error;
     await tokenObstacle(client, asset, pool, owner, amount);
   }
-  await write(client, asset, erc20PermitAbi, "approve", [pool, amount]);
+  const { reservation, approval } = await reserveAllowance(lane, key, amount, allowance, (total) =>
+    writeHeld(client, lane, asset, erc20PermitAbi, "approve", [pool, total]),
+  );
+  if (approval) {
+    try {
+      await confirm(client, approval);
+    } catch (error) {
+      releaseReservation(reservation);
+      throw toSdkError(error);
+    } finally {
+      lane.settle(approval);
+    }
+  }
+  return reservation;
 }
