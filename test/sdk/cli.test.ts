@@ -471,7 +471,8 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     const run = await huzhu(["audit", "--out", out]);
     expect(run.stderr).to.equal("");
     expect(run.code).to.equal(0);
-    expect(run.stdout).to.include("| 2 | 1 | 20 | 1 | 4 | 5.25 | 0 | 0 | 0 |");
+    // One row per settle call (part), with the part number and whether it closed the period.
+    expect(run.stdout).to.include("| 2 | 0 | 1 | 20 | 1 | 4 | 5.25 | 0 | 0 | 0 | yes |");
     expect(run.stdout).to.include("PASS: ");
     const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
     expect(report.passed).to.equal(true);
@@ -512,8 +513,9 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     const period0 = history.periods.find((p: { period: string }) => p.period === "2");
     expect(period0).to.deep.include({ share: "5250000", members: "4" });
     expect(period0.claims).to.have.length(1);
-    // The share of 5.25 pays 20 of payouts plus a fee of 1: a member's part of the claim is 5.25 * 20 / 21.
-    expect(period0.claims[0].memberPart).to.equal("5000000");
+    // Fees are charged per claim (at its own feeBps): a member's part of a claim is the share split over
+    // the settlement's payouts plus fees, pro rata to the claim's paid + fee. One claim: 5.25 * (20 + 1) / 21.
+    expect(period0.claims[0]).to.deep.include({ paid: "20000000", fee: "1000000", memberPart: "5250000" });
     expect(await json(["statement", alice.address, "--history"])).to.deep.equal(history);
   });
 
@@ -527,11 +529,20 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     const end = Number(await poolContract.periodEnd(next + 1n));
     await increaseTime(end - (await provider.getBlock("latest"))!.timestamp);
     const out = await json(["settle", "--all"], { key: dave.privateKey });
-    expect(out.count).to.equal(2);
-    expect(out.settled.map((p: { period: string }) => p.period)).to.deep.equal([String(next), String(next + 1n)]);
-    expect(out.settled.every((p: { settled: boolean }) => p.settled)).to.equal(true);
+    // One entry per settlement part (PeriodSettled event): two empty periods, one part each, both closed.
+    expect(
+      out.parts.map((p: { period: string; part: string; closed: boolean }) => [p.period, p.part, p.closed]),
+    ).to.deep.equal([
+      [String(next), "0", true],
+      [String(next + 1n), "0", true],
+    ]);
+    expect(out.nextPeriodToSettle).to.equal(String(next + 2n));
     expect(await poolContract.nextPeriodToSettle()).to.equal(next + 2n);
-    expect(await json(["settle", "--all"], { key: dave.privateKey })).to.deep.equal({ settled: [], count: 0 });
+    expect(await json(["settle", "--all"], { key: dave.privateKey })).to.deep.equal({
+      parts: [],
+      nextPeriodToSettle: String(next + 2n),
+      txs: [],
+    });
     expect(await failure(["settle", "3", "--all"], { key: dave.privateKey })).to.match(/give a period or --all/);
   });
 

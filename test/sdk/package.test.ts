@@ -178,12 +178,12 @@ const ABI_ESM_SCRIPT = `
 import poolAbi from "@huzhu/sdk/abi/HuzhuPool.json" with { type: "json" };
 import permitAbi from "@huzhu/sdk/abi/ERC20Permit.json" with { type: "json" };
 import enums from "@huzhu/sdk/abi/enums.json" with { type: "json" };
-import { MemberStatusNames, ClaimStateNames, poolAbi as constAbi } from "@huzhu/sdk";
+import { MemberStatusNames, ClaimStateNames, VerdictNames, JurorVoteNames, poolAbi as constAbi } from "@huzhu/sdk";
 console.log(JSON.stringify({
   sameAsSdk: JSON.stringify(poolAbi) === JSON.stringify(constAbi),
   permit: permitAbi.some((i) => i.name === "permit"),
   enums,
-  sdkEnums: { MemberStatus: MemberStatusNames, ClaimState: ClaimStateNames },
+  sdkEnums: { MemberStatus: MemberStatusNames, ClaimState: ClaimStateNames, Verdict: VerdictNames, JurorVote: JurorVoteNames },
   resolved: import.meta.resolve("@huzhu/sdk/abi/HuzhuPool.json"),
 }));
 `;
@@ -281,7 +281,8 @@ describe("@huzhu/sdk packed and installed into a fresh project @json-rpc", funct
     const abis = JSON_ABIS.map((name) => `abi/${name}.json`);
     const required = ["README.md", "package.json", ...builds, ...abis, ...(HAS_CLI ? ["dist/cli.js"] : [])];
     // Code and declarations shared by several entries go to hashed chunks (one copy of each error class).
-    const chunk = /^dist\/[A-Za-z]+-[A-Za-z0-9_-]{8}\.(js|mjs|d\.ts|d\.mts)$/;
+    // Chunks are named after a module they hold, e.g. dist/Juries__factory-3P22COHF.js (TypeChain's names have "__").
+    const chunk = /^dist\/[A-Za-z_]+-[A-Za-z0-9_-]{8}\.(js|mjs|d\.ts|d\.mts)$/;
     expect(required.filter((f) => !files.includes(f))).to.deep.equal([]);
     expect(files.filter((f) => !required.includes(f) && !chunk.test(f))).to.deep.equal([]);
     const pkg = JSON.parse(readFileSync(path.join(SDK, "package.json"), "utf8"));
@@ -351,7 +352,19 @@ describe("@huzhu/sdk packed and installed into a fresh project @json-rpc", funct
     expect(out.sameAsSdk).to.equal(true);
     expect(out.permit).to.equal(true);
     expect(out.enums).to.deep.equal(out.sdkEnums);
-    expect(out.enums.MemberStatus).to.deep.equal(["None", "Waiting", "Active", "Exiting", "Lapsed", "Exited"]);
+    // Every enum of the contracts, generated from the compiled AST: v2 added Lapsing, Verdict and JurorVote.
+    expect(Object.keys(out.enums).sort()).to.deep.equal(["ClaimState", "JurorVote", "MemberStatus", "Verdict"]);
+    expect(out.enums.MemberStatus).to.deep.equal([
+      "None",
+      "Waiting",
+      "Active",
+      "Exiting",
+      "Lapsing",
+      "Lapsed",
+      "Exited",
+    ]);
+    expect(out.enums.Verdict).to.deep.equal(["None", "Approve", "Reject"]);
+    expect(out.enums.JurorVote).to.deep.equal(["None", "Seated", "Committed", "Approved", "Rejected"]);
     expect(out.resolved).to.equal(`file://${path.join(project, "node_modules/@huzhu/sdk/abi/HuzhuPool.json")}`);
   });
 

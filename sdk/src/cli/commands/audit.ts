@@ -123,7 +123,7 @@ export async function history(session: Session, member: string): Promise<void> {
     `member ${s.member} (${s.status}), joined in block ${s.joinedBlock}`,
     `deposits ${f(s.deposits)}, withdrawals ${f(s.withdrawals)}, charged ${f(s.charged)}, balance ${f(s.balance)}, payout due ${f(s.payoutDue)}`,
     ...s.periods.flatMap((p) => [
-      `period ${p.period}: share ${f(p.share)} (${p.members} members)`,
+      `period ${p.period}${p.part > 0n ? ` part ${p.part}` : ""}: share ${f(p.share)} (${p.members} members)`,
       ...p.claims.map((c) => `  claim #${c.claimId} paid ${f(c.paid)}: your part ${f(c.memberPart)}`),
     ]),
   ]);
