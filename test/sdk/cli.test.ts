@@ -484,8 +484,9 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
       share: "5250000",
     });
     const rows = readFileSync(join(out, "statements.csv"), "utf8").trim().split("\n");
+    // v2's auditor adds how many times a member rejoined (returns) and the juror penalties it paid.
     expect(rows[0]).to.equal(
-      "member,status,joined_block,deposits,withdrawals,charged,shortfall,balance,payout_due,periods_shared",
+      "member,status,joined_block,returns,deposits,withdrawals,penalties,charged,shortfall,balance,payout_due,periods_shared",
     );
     expect(rows).to.have.length(1 + 4);
     expect(readFileSync(join(out, "report.md"), "utf8")).to.include("**Verdict: PASS**");
