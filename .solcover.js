@@ -7,5 +7,8 @@ module.exports = {
   irMinimum: true,
   // Suites tagged @json-rpc run against a `hardhat node` of their own, which coverage does not
   // instrument (and the instrumented build exceeds its contract size limit): they add no coverage.
-  mocha: { timeout: 600000, grep: "@json-rpc", invert: true },
+  // Tests tagged @heavy (181 claims settled in two parts) overflow the coverage collector's hit
+  // records (it ran out of a 4 GB heap, and with more heap dropped every earlier suite's hits); they
+  // run in `npm test`.
+  mocha: { timeout: 600000, grep: "@json-rpc|@heavy", invert: true },
 };

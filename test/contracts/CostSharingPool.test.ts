@@ -194,7 +194,7 @@ describe("CostSharingPool", function () {
       ]);
     });
 
-    it("takes several parts, each with exact figures, when more than MAX_CLAIMS_PER_SETTLE claims are payable", async function () {
+    it("takes several parts, each with exact figures, when more than MAX_CLAIMS_PER_SETTLE claims are payable @heavy", async function () {
       this.timeout(600_000);
       // 181 claimants at 0.0001 USDC a head: each claim of 100 units pays 100 units plus an 8 unit fee.
       const CLAIMS = 181;
