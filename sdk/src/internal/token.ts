@@ -2,6 +2,7 @@ import type { HuzhuClientConfig } from "../clients/client";
 import type { Address } from "../core/types";
 import { parseAbi } from "viem";
 import { ContractRevertError, HuzhuError, UnknownRevertError } from "../errors/base";
+import { RpcRequestError } from "../errors/transaction";
 import {
   PanicError,
   TokenBalanceTooLowError,
@@ -31,7 +32,9 @@ function mayBeAllowance(error: unknown): boolean {
   if (error instanceof ContractRevertError) return ALLOWANCE_ERRORS.has(error.errorName);
   if (error instanceof PanicError) return error.code === 0x11n;
   if (error instanceof UnknownRevertError) return true;
-  // A revert without data (a token that reverts with nothing) comes through as the library's error.
+  // A revert without data (a token that reverts with nothing) comes through as the node's refusal
+  // of the call, wrapped (RpcRequestError) or not.
+  if (error instanceof RpcRequestError) return /revert/i.test(`${error.details ?? ""} ${String(error.cause)}`);
   return !(error instanceof HuzhuError);
 }
 
