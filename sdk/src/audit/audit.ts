@@ -257,10 +257,13 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     positions = Array.from({ length: wanted }, (_, i) => Math.floor((i * size) / wanted));
     if (size > 0) positions.push(size - 1);
   }
+  // Read concurrently, compared in position order, so that the report does not depend on timing.
+  const onChain = new Map<number, string>();
   await mapLimit(positions, concurrency, async (i) => {
-    const at = await read(client, pool, poolAbi, "jurorAt", [BigInt(i)], toBlock);
-    diff(jurorDiffs, "juror at position", `position ${i}`, ledger.jurors.at(i)!, at);
+    onChain.set(i, await read(client, pool, poolAbi, "jurorAt", [BigInt(i)], toBlock));
   });
+  for (const i of positions)
+    diff(jurorDiffs, "juror at position", `position ${i}`, ledger.jurors.at(i)!, onChain.get(i)!);
   check("the juror set matches the events, in order", `${positions.length} of ${size} positions`, jurorDiffs);
 
   const memberDiffs: Discrepancy[] = [];
