@@ -729,7 +729,21 @@ const NAMES: Record<string, string> = {
   lapseBatch10: "lapseBatch (10)",
 };
 /** Floors re-derived for v2's storage; the others print n/a (the v1 derivations no longer hold). */
-const V2_FLOORS: string[] = [];
+const V2_FLOORS: string[] = [
+  "join",
+  "joinWithPermit",
+  "topUp",
+  "withdraw",
+  "requestExit",
+  "completeExit",
+  "submitClaim",
+  "commitVote",
+  "revealVote",
+  "appeal",
+  "settle",
+  "withdrawPayout",
+  "withdrawFees",
+];
 /** Must not depend on the member count (issue 10): max / min <= 1.01. */
 const FLAT = ["join", "topUp", "requestExit", "commitVote", "revealVote", "drawJury3", "drawJury7"];
 
@@ -777,7 +791,7 @@ async function main() {
         ratio: floor && values.length ? Number((Math.max(...values) / floor.gas).toFixed(3)) : null,
         flatness: values.length ? Number((Math.max(...values) / Math.min(...values)).toFixed(4)) : null,
         mustBeFlat: FLAT.includes(key),
-        derivation: floor ? floor.derivation : "n/a: not re-derived for v2 (bench/floors.ts)",
+        derivation: floor ? floor.derivation : "n/a: no floor derived (bench/floors.ts)",
         ...(notes.length ? { notes: notes.join("; ") } : {}),
       };
     });
@@ -875,13 +889,13 @@ function markdown(r: Results): string {
       .join(
         ", ",
       )}). Gas used per transaction on Hardhat's EVM (Cancun), at pools of ${sizes.map(fmt).join(", ")} members.`,
-    "Flatness = max / min across the member counts; * marks the operations that must be flat (<= 1.01, issue 10). Floors: n/a, the v1 derivations in bench/floors.ts do not describe v2's storage (juror set, flags, rounds, yearly payouts) and have not been re-derived.",
+    "Flatness = max / min across the member counts; * marks the operations that must be flat (<= 1.01, issue 10). Floor: the least the EVM charges for what the operation must store, read, log and transfer (bench/floors.ts, v2 storage); ratio = the largest measured / floor. n/a: not derived (keeper-only operations and createPool).",
     "",
-    `| operation | ${sizes.map((n) => `gas at ${fmt(n)}`).join(" | ")} | floor | flatness |`,
-    `| --- | ${sizes.map(() => "---:").join(" | ")} | ---: | ---: |`,
+    `| operation | ${sizes.map((n) => `gas at ${fmt(n)}`).join(" | ")} | floor | ratio | flatness |`,
+    `| --- | ${sizes.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
     ...ops.map(
       (o) =>
-        `| ${o.name}${o.mustBeFlat ? " *" : ""} | ${sizes.map((n) => fmt(o.gas[n])).join(" | ")} | ${fmt(o.floor)} | ${o.flatness ?? "n/a"} |`,
+        `| ${o.name}${o.mustBeFlat ? " *" : ""} | ${sizes.map((n) => fmt(o.gas[n])).join(" | ")} | ${fmt(o.floor)} | ${o.ratio ?? "n/a"} | ${o.flatness ?? "n/a"} |`,
     ),
     "",
     "n/a at 10 members: flag, lapse and lapseBatch (the pool has no 11 underfunded members to spare) and the 180-claim part (10 members cannot file 180 claims in one period).",
