@@ -31,12 +31,12 @@ import { MockERC20__factory } from "../typechain-types";
 import { deployHuzhu } from "../sdk/src/node";
 import { hardhatKey, startHardhatNode } from "../test/helpers/hardhatNode";
 import { startRpcProxy } from "../test/helpers/rpcProxy";
+import { loadTestRules } from "../test/helpers/loadRules";
 
 const PORT = Number(process.env.HUZHU_BENCH_PORT ?? 8652);
 const PARALLEL = 50;
 const SEQUENTIAL = 20;
 const DEADLINE_MS = 180_000;
-const DAY = 24 * 60 * 60;
 const USD = (amount: string) => parseAmount(amount, 6);
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -60,31 +60,7 @@ async function main() {
     const asset = (await token.getAddress()) as Address;
     const admin = createHuzhuClient({ connector: fromEthers(deployer), factory });
     const { pool } = await admin.createPool({
-      rules: {
-        asset,
-        waitingPeriod: 90 * DAY,
-        periodLength: 14 * DAY,
-        commitWindow: 3 * DAY,
-        minDeposit: USD("600"),
-        minBalance: USD("600"),
-        maxClaimsPerPeriod: 5,
-        feeBps: 800,
-        maxClaimAmount: USD("300000"),
-        capPerMember: USD("100"),
-        revealWindow: 2 * DAY,
-        appealWindow: 2 * DAY,
-        lapseGrace: 14 * DAY,
-        randomness: "0x0000000000000000000000000000000000000000",
-        jurySize: 3,
-        maxAppealRounds: 1,
-        quorumBps: 6_000,
-        approvalThresholdBps: 6_000,
-        claimBond: USD("5"),
-        appealBond: USD("10"),
-        jurorPenalty: USD("1"),
-        annualChargeCap: 0n,
-        maxPayoutPerMember: 0n,
-      },
+      rules: loadTestRules(asset),
       roles: { operator: node.wallet(1).address as Address },
     });
 

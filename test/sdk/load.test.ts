@@ -24,6 +24,7 @@ import {
 import { HuzhuPool__factory, MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
 import { startRpcProxy, type RpcProxy } from "../helpers/rpcProxy";
+import { loadTestRules } from "../helpers/loadRules";
 
 const PORT = 8636;
 const DAY = 24 * 60 * 60;
@@ -125,31 +126,7 @@ describe("sdk under load: one wallet's parallel actions over HTTP @json-rpc", fu
     const deployer = node.wallet(0);
     token = await new MockERC20__factory(deployer).deploy("Test USD", "TUSD", 6);
     const factory = (await deployHuzhu(deployer)).deployment.factory.address;
-    rules = {
-      asset: (await token.getAddress()) as Address,
-      waitingPeriod: 90 * DAY,
-      periodLength: 14 * DAY,
-      commitWindow: 3 * DAY,
-      minDeposit: USD("600"),
-      minBalance: USD("600"),
-      maxClaimsPerPeriod: 5,
-      feeBps: 800,
-      maxClaimAmount: USD("300000"),
-      capPerMember: USD("100"),
-      revealWindow: 2 * DAY,
-      appealWindow: 2 * DAY,
-      lapseGrace: 14 * DAY,
-      randomness: "0x0000000000000000000000000000000000000000",
-      jurySize: 3,
-      maxAppealRounds: 1,
-      quorumBps: 6_000,
-      approvalThresholdBps: 6_000,
-      claimBond: USD("5"),
-      appealBond: USD("10"),
-      jurorPenalty: USD("1"),
-      annualChargeCap: 0n,
-      maxPayoutPerMember: 0n,
-    };
+    rules = loadTestRules((await token.getAddress()) as Address);
     const admin = createHuzhuClient({ connector: fromEthers(deployer), factory });
     ({ pool } = await admin.createPool({
       rules,
