@@ -22,3 +22,4 @@ export { parseRulesFile, readRulesFile, type RulesFile } from "./node/rulesFile"
 export { fullRoles, rulesToJson } from "./node/fields";
 export { deployHuzhu, type DeployHuzhuOptions, type DeployHuzhuResult } from "./node/deploy";
 export { compilerSettingsOf } from "./node/build";
+export * from "./keeper";

@@ -1,0 +1,302 @@
+import { expect } from "chai";
+import { JsonRpcProvider, Wallet } from "ethers";
+import pino from "pino";
+import { Writable } from "node:stream";
+import { settle, type Address } from "../../sdk/src";
+import { fromEthers } from "../../sdk/src";
+import { createKeeper, runKeeper, type Keeper, type KeeperOptions } from "../../sdk/src/node";
+import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
+import { startFaultProxy, type FaultProxy } from "./faultProxy";
+import {
+  DAY,
+  deployEnv,
+  expectNothingDue,
+  keeperWallet,
+  poolWithMembers,
+  runStory,
+  until,
+  type Env,
+  type PoolSetup,
+} from "./scenario";
+
+const NODE_PORT = 8720;
+const METRICS_PORT = 8721;
+const PROXY_PORT = 8722;
+
+/** A pino logger whose JSON lines are kept in `lines`. */
+function memoryLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split("\n")) if (line.trim()) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: "info" }, stream), lines };
+}
+
+/** Every transaction `from` sent since `fromBlock`, with its receipt's status. */
+async function transactionsFrom(provider: JsonRpcProvider, from: string, fromBlock: number) {
+  const head = await provider.getBlockNumber();
+  const found: Array<{ hash: string; status: number; selector: string }> = [];
+  for (let n = fromBlock; n <= head; n++) {
+    const block = await provider.getBlock(n, true);
+    for (const tx of block!.prefetchedTransactions) {
+      if (tx.from.toLowerCase() !== from.toLowerCase()) continue;
+      const receipt = await provider.getTransactionReceipt(tx.hash);
+      found.push({ hash: tx.hash, status: receipt!.status!, selector: tx.data.slice(0, 10) });
+    }
+  }
+  return found;
+}
+
+/** `huzhu_keeper_duties_total` by outcome (summed over pools and kinds), from a keeper's registry. */
+async function dutyCounts(keeper: Keeper) {
+  const metric = await keeper.metrics.duties.get();
+  const sums = { done: 0, skipped: 0, deferred: 0, failed: 0 };
+  const byKind: Record<string, number> = {};
+  for (const v of metric.values) {
+    sums[v.labels.outcome as keyof typeof sums] += v.value;
+    if (v.labels.outcome === "done") byKind[v.labels.kind as string] = (byKind[v.labels.kind as string] ?? 0) + v.value;
+  }
+  return { ...sums, byKind };
+}
+
+/** The value of a sample in Prometheus text, e.g. `sample(text, 'huzhu_pool_members{pool="0x.."}')`. */
+function sample(text: string, series: string): number {
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
+  if (line === undefined) throw new Error(`no sample ${series} in:\n${text}`);
+  return Number(line.slice(series.length + 1));
+}
+
+describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
+  this.timeout(240_000);
+
+  let node: HardhatNode;
+  let provider: JsonRpcProvider;
+  let env: Env;
+  const providers: JsonRpcProvider[] = [];
+  const keeperProvider = (url: string) => {
+    const p = new JsonRpcProvider(url, 31337, { staticNetwork: true, pollingInterval: 50, cacheTimeout: -1 });
+    providers.push(p);
+    return p;
+  };
+  const options = (p: PoolSetup, index: number, url = node.url): KeeperOptions => ({
+    wallet: keeperWallet(index, keeperProvider(url)),
+    pools: [{ address: p.pool, block: BigInt(p.block) }],
+    intervalMs: 150,
+    maxBackoffMs: 1_000,
+  });
+
+  before(async function () {
+    node = await startHardhatNode(NODE_PORT);
+    provider = node.provider();
+    env = await deployEnv(node, provider);
+  });
+
+  after(async function () {
+    for (const p of providers) p.destroy();
+    await node?.stop();
+  });
+
+  it("one keeper takes a pool through five periods: every duty done once, /metrics and /health over HTTP", async function () {
+    const p = await poolWithMembers(env, "solo");
+    const start = await provider.getBlockNumber();
+    const { logger, lines } = memoryLogger();
+    const running = await runKeeper({ ...options(p, 0), logger, port: METRICS_PORT, signals: [] });
+    const keeper = running.keeper;
+    const states = new Set<string>();
+    try {
+      await runStory(env, p, {
+        onFail: () => console.log(JSON.stringify(lines.slice(-30), null, 0)),
+        onStep: async () => {
+          // After a cycle or two (the gauges are set at the start of a cycle)...
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          // The claims gauge by state, as scraped: every state a claim passes through shows up.
+          const text = await (await fetch(`${running.server!.url}/metrics`)).text();
+          for (const line of text.split("\n"))
+            if (line.startsWith("huzhu_pool_claims_waiting{") && !line.endsWith(" 0"))
+              states.add(/state="(\w+)"/.exec(line)![1]);
+        },
+      });
+      await expectNothingDue(env, p).catch((e) => {
+        console.log(lines.slice(-40));
+        throw e;
+      });
+      // Idle: a cycle with nothing due.
+      await keeper.cycle();
+
+      const sent = await transactionsFrom(provider, keeper.address, start);
+      expect(
+        sent.filter((t) => t.status !== 1),
+        "reverted keeper transactions",
+      ).to.deep.equal([]);
+      const counts = await dutyCounts(keeper);
+      expect(counts.failed).to.equal(0);
+      expect(counts.done).to.equal(sent.length);
+      expect(counts.byKind.drawJury).to.equal(4); // three juries, and claim 3's second round
+      expect(counts.byKind.tally).to.equal(3);
+      expect(counts.byKind.resolve).to.equal(1); // claims 1 to 3 in one transaction
+      expect(counts.byKind.completeExit).to.equal(2); // member 6's exit, member 5's lapse
+      expect(counts.byKind.lapseBatch).to.equal(2); // flag, then lapse
+      expect(counts.byKind.settle).to.be.at.least(3);
+      expect(lines.filter((l) => l.msg === "done")).to.have.length(sent.length);
+      expect([...states]).to.include.members(["Committing", "Appealable", "Approved"]);
+
+      const pool = p.pool;
+      const metrics = await fetch(`${running.server!.url}/metrics`);
+      expect(metrics.status).to.equal(200);
+      const text = await metrics.text();
+      const head = await provider.getBlockNumber();
+      expect(sample(text, "huzhu_keeper_chain_head")).to.equal(head);
+      expect(sample(text, "huzhu_keeper_lag_blocks")).to.be.at.most(1);
+      expect(sample(text, `huzhu_pool_members{pool="${pool}"}`)).to.equal(5);
+      expect(sample(text, `huzhu_pool_payment_queue_length{pool="${pool}"}`)).to.equal(0);
+      expect(sample(text, `huzhu_pool_next_period_to_settle{pool="${pool}"}`)).to.equal(
+        Number(await p.contract.nextPeriodToSettle()),
+      );
+      expect(sample(text, `huzhu_pool_next_period_end_timestamp_seconds{pool="${pool}"}`)).to.equal(
+        Number(await p.contract.periodEnd(await p.contract.nextPeriodToSettle())),
+      );
+      expect(sample(text, `huzhu_pool_claims_waiting{pool="${pool}",state="Drawing"}`)).to.equal(0);
+      expect(sample(text, `huzhu_keeper_balance_wei`)).to.equal(Number(await provider.getBalance(keeper.address)));
+      expect(sample(text, `huzhu_keeper_duties_total{pool="${pool}",kind="tally",outcome="done"}`)).to.equal(3);
+      const gasUsed = (
+        await Promise.all(sent.map(async (t) => (await provider.getTransactionReceipt(t.hash))!.gasUsed))
+      ).reduce((a, b) => a + b, 0n);
+      const gasMetric = (await keeper.metrics.gasUsed.get()).values.reduce((s, v) => s + v.value, 0);
+      expect(gasMetric).to.equal(Number(gasUsed));
+
+      const health = await fetch(`${running.server!.url}/health`);
+      expect(health.status).to.equal(200);
+      const body = (await health.json()) as { ready: boolean; head: string; pools: number };
+      expect(body.ready).to.equal(true);
+      expect(body.pools).to.equal(1);
+      expect((await fetch(`${running.server!.url}/nothing`)).status).to.equal(404);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it("two keepers racing: each duty done once, zero reverted transactions; the standby takes over when the first stops", async function () {
+    const p = await poolWithMembers(env, "race");
+    const start = await provider.getBlockNumber();
+    const a = createKeeper({ ...options(p, 1), logger: pino({ level: "silent" }) });
+    const b = createKeeper({ ...options(p, 2), standbyMs: 2_000, logger: pino({ level: "silent" }) });
+    const runs = [a.start(), b.start()];
+    try {
+      await runStory(env, p, {
+        onStep: async (step) => {
+          if (step === "resolved") {
+            // The first keeper goes away: the standby does the rest.
+            a.stop();
+            await runs[0];
+          }
+        },
+      });
+      await expectNothingDue(env, p);
+    } finally {
+      a.stop();
+      b.stop();
+      await Promise.all(runs);
+    }
+    const [sentA, sentB] = await Promise.all([
+      transactionsFrom(provider, a.address, start),
+      transactionsFrom(provider, b.address, start),
+    ]);
+    expect(
+      [...sentA, ...sentB].filter((t) => t.status !== 1),
+      "reverted keeper transactions",
+    ).to.deep.equal([]);
+    const [countsA, countsB] = await Promise.all([dutyCounts(a), dutyCounts(b)]);
+    expect(countsA.done).to.equal(sentA.length);
+    expect(countsB.done).to.equal(sentB.length);
+    expect(countsA.failed + countsB.failed).to.equal(0);
+    expect(sentA.length).to.be.greaterThan(0);
+    expect(sentB.length).to.be.greaterThan(0);
+    // Together they did what one keeper does alone, no more.
+    const all = { ...countsA.byKind };
+    for (const [kind, n] of Object.entries(countsB.byKind)) all[kind] = (all[kind] ?? 0) + n;
+    expect(all).to.include({ drawJury: 4, tally: 3, resolve: 1, completeExit: 2, lapseBatch: 2 });
+  });
+
+  it("a duty someone else did between the keeper's decision and its send is skipped, not failed, and nothing reverts", async function () {
+    const p = await poolWithMembers(env, "skip");
+    const start = await provider.getBlockNumber();
+    const other = { connector: fromEthers(new Wallet(hardhatKey(1), provider)), pool: p.pool };
+    const { logger, lines } = memoryLogger();
+    const keeper = createKeeper({
+      ...options(p, 3),
+      logger,
+      // Someone else settles first, after the keeper decided to.
+      beforeSend: async ({ kind }) => {
+        if (kind === "settle") await settle(other);
+      },
+    });
+    await node.increaseTime(15 * DAY);
+    expect(await keeper.cycle()).to.equal(0);
+    const counts = await dutyCounts(keeper);
+    expect(counts).to.include({ done: 0, skipped: 1, failed: 0 });
+    expect(lines.find((l) => l.msg === "skipped: done by someone else first")).to.include({
+      duty: "settle",
+      period: "0",
+    });
+    expect(await transactionsFrom(provider, keeper.address, start)).to.deep.equal([]);
+    expect(await p.contract.nextPeriodToSettle()).to.equal(1n);
+  });
+
+  describe("faults", function () {
+    let proxy: FaultProxy;
+    before(async function () {
+      proxy = await startFaultProxy(node.url, PROXY_PORT);
+    });
+    after(async function () {
+      await proxy?.stop();
+    });
+
+    it("a proxy failing or dropping one request in five and an endpoint gone for 10 s: nothing undone, nothing duplicated", async function () {
+      const p = await poolWithMembers(env, "faults");
+      const start = await provider.getBlockNumber();
+      const running = await runKeeper({
+        ...options(p, 4, proxy.url),
+        logger: pino({ level: "silent" }),
+        port: METRICS_PORT,
+        signals: [],
+      });
+      const keeper = running.keeper;
+      proxy.faultEvery(5);
+      let sawUnready = false;
+      try {
+        await runStory(env, p, {
+          advance: async (step, seconds) => {
+            if (step !== "paid") return node.increaseTime(seconds);
+            // The endpoint goes away for 10 s while duties fall due (period 3 ends).
+            const away = proxy.goAway(10_000);
+            await node.increaseTime(seconds);
+            await new Promise((resolve) => setTimeout(resolve, 3_000));
+            const health = await fetch(`${running.server!.url}/health`);
+            sawUnready = health.status === 503 && ((await health.json()) as { ready: boolean }).ready === false;
+            await away;
+          },
+        });
+        await expectNothingDue(env, p);
+        await until(node, "healthy again", async () => (await fetch(`${running.server!.url}/health`)).status === 200);
+      } finally {
+        proxy.faultEvery(0);
+        await running.stop();
+      }
+      expect(sawUnready, "/health said 503 while the endpoint was gone").to.equal(true);
+      expect(proxy.failed).to.be.greaterThan(0);
+      expect(proxy.dropped).to.be.greaterThan(0);
+      const sent = await transactionsFrom(provider, keeper.address, start);
+      expect(
+        sent.filter((t) => t.status !== 1),
+        "reverted keeper transactions",
+      ).to.deep.equal([]);
+      const counts = await dutyCounts(keeper);
+      expect(counts.done).to.equal(sent.length);
+      expect(counts.byKind).to.include({ drawJury: 4, tally: 3, resolve: 1, completeExit: 2, lapseBatch: 2 });
+      expect((await keeper.metrics.rpcErrors.get()).values[0].value).to.be.greaterThan(0);
+    });
+  });
+});
