@@ -1,10 +1,14 @@
 import { expect } from "chai";
 import { JsonRpcProvider, Wallet } from "ethers";
 import pino from "pino";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { settle, type Address } from "../../sdk/src";
 import { fromEthers } from "../../sdk/src";
-import { createKeeper, runKeeper, type Keeper, type KeeperOptions } from "../../sdk/src/node";
+import { addPool, createKeeper, runKeeper, writeDeployment, type Keeper, type KeeperOptions } from "../../sdk/src/node";
 import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
 import { startFaultProxy, type FaultProxy } from "./faultProxy";
 import {
@@ -22,6 +26,31 @@ import {
 const NODE_PORT = 8720;
 const METRICS_PORT = 8721;
 const PROXY_PORT = 8722;
+const CLI_METRICS_PORT = 8723;
+const ROOT = join(__dirname, "..", "..");
+const CLI = join(ROOT, "sdk", "src", "cli", "index.ts");
+
+/** `huzhu keeper run` in its own process, as an operator runs it; its JSON log lines are collected. */
+function spawnKeeper(args: string[]) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TS_NODE_TRANSPILE_ONLY: "true",
+    TS_NODE_COMPILER_OPTIONS: JSON.stringify({ module: "commonjs" }),
+  };
+  const child = spawn(process.execPath, ["-r", "ts-node/register", CLI, ...args], { cwd: ROOT, env });
+  const lines: Array<Record<string, unknown>> = [];
+  let partial = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    const text = partial + chunk.toString();
+    const parts = text.split("\n");
+    partial = parts.pop()!;
+    for (const line of parts) if (line.trim()) lines.push(JSON.parse(line));
+  });
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, lines, exited, stderr: () => stderr };
+}
 
 /** A pino logger whose JSON lines are kept in `lines`. */
 function memoryLogger() {
@@ -171,6 +200,7 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
       expect(health.status).to.equal(200);
       const body = (await health.json()) as { ready: boolean; head: string; pools: number };
       expect(body.ready).to.equal(true);
+      expect(body).to.include({ chainAnswers: true, lagBlocks: 0 });
       expect(body.pools).to.equal(1);
       expect((await fetch(`${running.server!.url}/nothing`)).status).to.equal(404);
     } finally {
@@ -257,9 +287,10 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
     it("a proxy failing or dropping one request in five and an endpoint gone for 10 s: nothing undone, nothing duplicated", async function () {
       const p = await poolWithMembers(env, "faults");
       const start = await provider.getBlockNumber();
+      const faultLog = memoryLogger();
       const running = await runKeeper({
         ...options(p, 4, proxy.url),
-        logger: pino({ level: "silent" }),
+        logger: faultLog.logger,
         port: METRICS_PORT,
         signals: [],
       });
@@ -285,9 +316,16 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
         proxy.faultEvery(0);
         await running.stop();
       }
+      if (process.env.KEEPER_DEBUG)
+        console.log(
+          proxy.failed,
+          proxy.dropped,
+          await keeper.metrics.registry.metrics(),
+          faultLog.lines.filter((l) => (l.level as number) >= 40),
+        );
       expect(sawUnready, "/health said 503 while the endpoint was gone").to.equal(true);
-      expect(proxy.failed).to.be.greaterThan(0);
-      expect(proxy.dropped).to.be.greaterThan(0);
+      expect(proxy.failed, "requests failed by the proxy").to.be.greaterThan(0);
+      expect(proxy.dropped, "answers dropped by the proxy").to.be.greaterThan(0);
       const sent = await transactionsFrom(provider, keeper.address, start);
       expect(
         sent.filter((t) => t.status !== 1),
@@ -296,7 +334,89 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
       const counts = await dutyCounts(keeper);
       expect(counts.done).to.equal(sent.length);
       expect(counts.byKind).to.include({ drawJury: 4, tally: 3, resolve: 1, completeExit: 2, lapseBatch: 2 });
-      expect((await keeper.metrics.rpcErrors.get()).values[0].value).to.be.greaterThan(0);
+      expect(
+        (await keeper.metrics.rpcErrors.get()).values[0].value,
+        "cycles the node did not answer",
+      ).to.be.greaterThan(0);
     });
+  });
+
+  it("huzhu keeper run: SIGTERM mid-run finishes the step and exits 0; a restart resumes without repeating work", async function () {
+    const p = await poolWithMembers(env, "sigterm");
+    const start = await provider.getBlockNumber();
+    const dir = mkdtempSync(join(tmpdir(), "huzhu-keeper-"));
+    writeDeployment(
+      addPool(env.deployment, { name: "sigterm", address: p.pool, block: BigInt(p.block), rules: p.rules }),
+      dir,
+    );
+    const key = hardhatKey(14);
+    const args = [
+      "--deployments",
+      dir,
+      "--rpc",
+      node.url,
+      "keeper",
+      "run",
+      "--interval",
+      "150",
+      "--port",
+      String(CLI_METRICS_PORT),
+    ];
+    const keeperAddress = new Wallet(key).address;
+    const runs: Array<ReturnType<typeof spawnKeeper>> = [];
+    const launch = async () => {
+      const run = spawnKeeper([...args.slice(0, 4), "--key", key, ...args.slice(4)]);
+      runs.push(run);
+      const deadline = Date.now() + 60_000;
+      while (!run.lines.some((l) => l.msg === "keeper started")) {
+        if (Date.now() > deadline || run.child.exitCode !== null)
+          throw new Error(`keeper did not start: ${run.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return run;
+    };
+    let stopped: { code: number | null; pendingAfter: number; doneBefore: number } | undefined;
+    try {
+      let current = await launch();
+      await runStory(env, p, {
+        onFail: () => console.log(runs.map((r) => r.lines.slice(-20))),
+        advance: async (step, seconds) => {
+          await node.increaseTime(seconds);
+          if (step !== "tallied") return;
+          // Three tallies fall due: stop the keeper as soon as it has done the first.
+          const before = current.lines.filter((l) => l.msg === "done").length;
+          while (current.lines.filter((l) => l.msg === "done").length === before)
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          current.child.kill("SIGTERM");
+          const code = await current.exited;
+          const [pending, mined] = await Promise.all([
+            provider.getTransactionCount(keeperAddress, "pending"),
+            provider.getTransactionCount(keeperAddress, "latest"),
+          ]);
+          stopped = { code, pendingAfter: pending - mined, doneBefore: before };
+          current = await launch();
+        },
+      });
+      await expectNothingDue(env, p);
+    } finally {
+      for (const run of runs) if (run.child.exitCode === null) run.child.kill("SIGTERM");
+      await Promise.all(runs.map((r) => r.exited));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(stopped).to.include({ code: 0, pendingAfter: 0 });
+    const first = runs[0].lines;
+    expect(first.map((l) => l.msg)).to.include.members(["stopping after the current step", "keeper stopped"]);
+    // The stop came in the middle of the tallies: the restarted keeper did the rest.
+    const tallies = runs.map((r) => r.lines.filter((l) => l.msg === "done" && l.duty === "tally").length);
+    expect(tallies[0]).to.be.within(1, 2);
+    expect(tallies[0] + tallies[1]).to.equal(3);
+    const sent = await transactionsFrom(provider, keeperAddress, start);
+    expect(
+      sent.filter((t) => t.status !== 1),
+      "reverted keeper transactions",
+    ).to.deep.equal([]);
+    const done = runs.flatMap((r) => r.lines.filter((l) => l.msg === "done"));
+    expect(done).to.have.length(sent.length);
+    expect(runs.flatMap((r) => r.lines.filter((l) => l.level === 50))).to.deep.equal([]);
   });
 });

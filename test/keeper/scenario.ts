@@ -77,6 +77,7 @@ export interface Env {
   provider: JsonRpcProvider;
   token: MockERC20;
   factory: Address;
+  deployment: import("../../sdk/src/node").Deployment;
 }
 
 /** A pool with the seven members joined (100 each), on the factory; returns its address and reader. */
@@ -223,7 +224,11 @@ async function story(env: Env, p: PoolSetup, hooks: Parameters<typeof runStory>[
   await step("tallied");
 
   await advance("resolved", 9 * DAY);
-  await until(node, "claims 1 to 3 resolved", async () => (await pool.nextClaimToResolve()) === 4n);
+  await until(
+    node,
+    "claims 1 to 3 resolved, period 2 settled",
+    async () => (await pool.nextClaimToResolve()) === 4n && (await pool.nextPeriodToSettle()) === 3n,
+  );
   expect(await state(1n)).to.equal(ClaimState.Approved);
   await step("resolved");
 
@@ -261,5 +266,5 @@ export async function deployEnv(node: HardhatNode, provider: JsonRpcProvider): P
   await token.waitForDeployment();
   const { deployment } = await deployHuzhu(deployer);
   for (const i of MEMBER_ACCOUNTS) await (await token.mint(new Wallet(hardhatKey(i)).address, USD("10000"))).wait();
-  return { node, provider, token, factory: deployment.factory.address };
+  return { node, provider, token, factory: deployment.factory.address, deployment };
 }

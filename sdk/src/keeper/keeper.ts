@@ -25,10 +25,10 @@ import { settle } from "../actions/settle";
 import { tally } from "../actions/tally";
 import { factoryAbi } from "../abi/generated";
 import type { HuzhuClientConfig } from "../clients/client";
-import type { TxReceipt } from "../clients/connector";
+import type { Connector, TxReceipt } from "../clients/connector";
 import { fromEthers } from "../clients/ethers";
 import { ClaimState, ClaimStateNames, MemberStatus } from "../core/enums.generated";
-import type { Address, Rules } from "../core/types";
+import type { Address, Hex, Rules } from "../core/types";
 import { HuzhuError } from "../errors/base";
 import { JurySeedNotReadyError } from "../errors/generated";
 import {
@@ -72,6 +72,11 @@ export interface KeeperOptions {
   blockRange?: bigint;
   /** Members per `lapseBatch` transaction (default 100). */
   lapseBatchSize?: number;
+  /**
+   * Gas limit above the estimate, in basis points (default 2,500: +25%). A settlement mined a little
+   * later than estimated may close more ended periods than the estimate saw.
+   */
+  gasMarginBps?: number;
   /** How long to wait for a receipt (default: the SDK's 3 minutes). */
   receiptTimeoutMs?: number;
   logger?: Logger;
@@ -83,7 +88,11 @@ export interface KeeperOptions {
 /** What `/health` reports. */
 export interface KeeperHealth {
   ready: boolean;
+  /** Whether the node answered `eth_blockNumber` just now (within 2 s). */
+  chainAnswers: boolean;
+  /** The head the node reported just now (else the last one seen). */
   head: string | null;
+  /** Blocks between that head and the last block whose events the keeper processed. */
   lagBlocks: number | null;
   lastCycleOk: boolean;
   lastCycleAgeMs: number | null;
@@ -121,7 +130,8 @@ export interface Keeper {
   stop(): void;
   /** Runs one cycle (what `start` repeats); resolves with the number of duties sent. */
   cycle(): Promise<number>;
-  health(): KeeperHealth;
+  /** Asks the node for its head (2 s at most) and reports readiness: the chain answers, the lag is small, cycles run. */
+  health(): Promise<KeeperHealth>;
   readonly metrics: KeeperMetrics;
   readonly logger: Logger;
   /** The keeper's account. */
@@ -140,6 +150,38 @@ function isUnavailable(error: unknown): boolean {
 const messageOf = (error: unknown) =>
   error instanceof HuzhuError ? error.shortMessage : error instanceof Error ? error.message : String(error);
 
+/**
+ * The ethers connector, signing with a gas limit `marginBps` above the node's estimate: the state a
+ * keeper's transaction meets when mined may need more gas than the estimate's (a settlement that
+ * closes one more ended period), and an out-of-gas revert is a transaction wasted.
+ */
+function withGasMargin(connector: Connector, wallet: Wallet, marginBps: number): Connector {
+  const provider = wallet.provider!;
+  return {
+    ...connector,
+    async signTransaction(tx, nonce) {
+      const [network, estimate, fees] = await Promise.all([
+        retryUnavailable(() => provider.getNetwork()),
+        retryUnavailable(() => provider.estimateGas({ from: wallet.address, to: tx.to, data: tx.data })),
+        retryUnavailable(() => provider.getFeeData()),
+      ]);
+      const pricing =
+        fees.maxFeePerGas !== null && fees.maxPriorityFeePerGas !== null
+          ? { type: 2, maxFeePerGas: fees.maxFeePerGas, maxPriorityFeePerGas: fees.maxPriorityFeePerGas }
+          : { type: 0, gasPrice: fees.gasPrice };
+      return (await wallet.signTransaction({
+        from: wallet.address,
+        to: tx.to,
+        data: tx.data,
+        nonce,
+        gasLimit: (estimate * BigInt(10_000 + marginBps)) / 10_000n,
+        chainId: network.chainId,
+        ...pricing,
+      })) as Hex;
+    },
+  };
+}
+
 /** Creates a keeper (not started): see {@link KeeperOptions}, and `runKeeper` for the service with HTTP. */
 export function createKeeper(options: KeeperOptions): Keeper {
   const { wallet } = options;
@@ -155,13 +197,12 @@ export function createKeeper(options: KeeperOptions): Keeper {
   const lapseBatchSize = options.lapseBatchSize ?? 100;
   const logger = options.logger ?? pino({ name: "huzhu-keeper" });
   const metrics = options.metrics ?? createKeeperMetrics();
-  const connector = fromEthers(wallet);
+  const connector = withGasMargin(fromEthers(wallet), wallet, options.gasMarginBps ?? 2_500);
   const base: HuzhuClientConfig = { connector, receiptTimeoutMs: options.receiptTimeoutMs };
 
   const watches = new Map<Address, PoolWatch>();
   let factoryBlock = options.factory ? options.factory.block - 1n : -1n;
   let head: bigint | undefined;
-  let lagBlocks: number | undefined;
   let lastCycleAt: number | undefined;
   let lastCycleOk = false;
   let lastError: string | undefined;
@@ -364,7 +405,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
   async function record(duty: Duty, receipts: TxReceipt[]): Promise<void> {
     for (const receipt of receipts) {
       metrics.gasUsed.inc({ kind: duty.kind }, Number(receipt.gasUsed));
-      const full = await provider!.getTransactionReceipt(receipt.hash).catch(() => null);
+      const full = await retryUnavailable(() => provider!.getTransactionReceipt(receipt.hash)).catch(() => null);
       if (full) metrics.gasSpent.inc(Number(full.gasUsed * full.gasPrice));
     }
   }
@@ -447,8 +488,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
     await discoverPools(block);
     let behind = 0n;
     for (const w of watches.values()) if (block - w.seen > behind) behind = block - w.seen;
-    lagBlocks = Number(behind);
-    metrics.lagBlocks.set(lagBlocks);
+    metrics.lagBlocks.set(Number(behind));
 
     if (uncertain) {
       const [pending, mined] = await Promise.all([
@@ -549,13 +589,31 @@ export function createKeeper(options: KeeperOptions): Keeper {
       wake?.();
     },
     cycle,
-    health(): KeeperHealth {
+    async health(): Promise<KeeperHealth> {
+      let probed: bigint | undefined;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const answer = provider!.send("eth_blockNumber", []) as Promise<string>;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error("no answer in 2 s")), 2_000);
+        });
+        probed = BigInt(await Promise.race([answer, timeout]));
+      } catch {
+        probed = undefined;
+      } finally {
+        clearTimeout(timer);
+      }
+      let processed: bigint | undefined;
+      for (const w of watches.values()) if (processed === undefined || w.seen < processed) processed = w.seen;
+      const top = probed ?? head;
+      const lag = top !== undefined && processed !== undefined ? Number(top > processed ? top - processed : 0n) : null;
       const age = lastCycleAt === undefined ? null : Date.now() - lastCycleAt;
       const fresh = age !== null && age <= Math.max(30_000, 3 * intervalMs);
       return {
-        ready: lastCycleOk && fresh && lagBlocks !== undefined && lagBlocks <= maxLagBlocks,
-        head: head === undefined ? null : head.toString(),
-        lagBlocks: lagBlocks ?? null,
+        ready: probed !== undefined && lastCycleOk && fresh && lag !== null && lag <= maxLagBlocks,
+        chainAnswers: probed !== undefined,
+        head: top === undefined ? null : top.toString(),
+        lagBlocks: lag,
         lastCycleOk,
         lastCycleAgeMs: age,
         consecutiveFailures: failures,

@@ -27,8 +27,12 @@ export async function serveKeeper(keeper: Keeper, options: { port: number; host?
       return;
     }
     if (path === "/health") {
-      const health = keeper.health();
-      res.writeHead(health.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(health));
+      keeper
+        .health()
+        .then((health) =>
+          res.writeHead(health.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(health)),
+        )
+        .catch((error: Error) => res.writeHead(500, { "content-type": "text/plain" }).end(error.message));
       return;
     }
     res.writeHead(404, { "content-type": "text/plain" }).end("not found: try /metrics or /health\n");
