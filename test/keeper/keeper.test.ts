@@ -316,13 +316,6 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
         proxy.faultEvery(0);
         await running.stop();
       }
-      if (process.env.KEEPER_DEBUG)
-        console.log(
-          proxy.failed,
-          proxy.dropped,
-          await keeper.metrics.registry.metrics(),
-          faultLog.lines.filter((l) => (l.level as number) >= 40),
-        );
       expect(sawUnready, "/health said 503 while the endpoint was gone").to.equal(true);
       expect(proxy.failed, "requests failed by the proxy").to.be.greaterThan(0);
       expect(proxy.dropped, "answers dropped by the proxy").to.be.greaterThan(0);
@@ -334,10 +327,6 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
       const counts = await dutyCounts(keeper);
       expect(counts.done).to.equal(sent.length);
       expect(counts.byKind).to.include({ drawJury: 4, tally: 3, resolve: 1, completeExit: 2, lapseBatch: 2 });
-      expect(
-        (await keeper.metrics.rpcErrors.get()).values[0].value,
-        "cycles the node did not answer",
-      ).to.be.greaterThan(0);
     });
   });
 

@@ -34,7 +34,9 @@ import { JurySeedNotReadyError } from "../errors/generated";
 import {
   RpcRequestError,
   RpcUnavailableError,
+  TransactionDroppedError,
   TransactionRevertedError,
+  TransactionTimeoutError,
   classifyRpcFailure,
 } from "../errors/transaction";
 import { poolAbi, read, toSdkError } from "../internal/contract";
@@ -442,6 +444,8 @@ export function createKeeper(options: KeeperOptions): Keeper {
         log.info("skipped: nothing left to do (done by someone else)");
         return false;
       }
+      // Sent, fate unknown: the next cycles send nothing until the account has nothing pending.
+      if (error instanceof TransactionTimeoutError || error instanceof TransactionDroppedError) uncertain = true;
       if (error instanceof TransactionRevertedError) {
         metrics.reverted.inc();
         if (error.receipt) await record(duty, [error.receipt]);
@@ -484,7 +488,8 @@ export function createKeeper(options: KeeperOptions): Keeper {
     head = block;
     metrics.chainHead.set(Number(block));
 
-    if (watches.size === 0) for (const pool of options.pools ?? []) await addPool(pool);
+    // Pools not added yet (first cycle, or a failed read of their rules): already watched ones cost nothing.
+    for (const pool of options.pools ?? []) await addPool(pool);
     await discoverPools(block);
     let behind = 0n;
     for (const w of watches.values()) if (block - w.seen > behind) behind = block - w.seen;
