@@ -9,6 +9,7 @@ import { Writable } from "node:stream";
 import { settle, type Address } from "../../sdk/src";
 import { fromEthers } from "../../sdk/src";
 import { addPool, createKeeper, runKeeper, writeDeployment, type Keeper, type KeeperOptions } from "../../sdk/src/node";
+import { HuzhuPool__factory, PoolFactory__factory } from "../../typechain-types";
 import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
 import { startFaultProxy, type FaultProxy } from "./faultProxy";
 import {
@@ -275,6 +276,25 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
     expect(await p.contract.nextPeriodToSettle()).to.equal(1n);
   });
 
+  it("sends nothing while the gas price is above the ceiling (deferred), and the duty once it is not", async function () {
+    const p = await poolWithMembers(env, "gas");
+    const start = await provider.getBlockNumber();
+    await node.increaseTime(15 * DAY);
+    const capped = createKeeper({ ...options(p, 5), maxGasPriceWei: 1n, logger: pino({ level: "silent" }) });
+    expect(await capped.cycle()).to.equal(0);
+    expect(await dutyCounts(capped)).to.include({ done: 0, deferred: 1, failed: 0 });
+    expect(await transactionsFrom(provider, capped.address, start)).to.deep.equal([]);
+    expect(await p.contract.nextPeriodToSettle()).to.equal(0n);
+    const fees = await provider.getFeeData();
+    const open = createKeeper({
+      ...options(p, 5),
+      maxGasPriceWei: fees.maxFeePerGas! * 2n,
+      logger: pino({ level: "silent" }),
+    });
+    expect(await open.cycle()).to.equal(1);
+    expect(await p.contract.nextPeriodToSettle()).to.equal(1n);
+  });
+
   describe("faults", function () {
     let proxy: FaultProxy;
     before(async function () {
@@ -407,5 +427,28 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
     const done = runs.flatMap((r) => r.lines.filter((l) => l.msg === "done"));
     expect(done).to.have.length(sent.length);
     expect(runs.flatMap((r) => r.lines.filter((l) => l.level === 50))).to.deep.equal([]);
+  });
+
+  it("watches every pool the factory created: after it is idle, no pool has an ended period unsettled", async function () {
+    const keeper = createKeeper({
+      wallet: keeperWallet(6, keeperProvider(node.url)),
+      factory: env.deployment.factory,
+      intervalMs: 150,
+      logger: pino({ level: "silent" }),
+    });
+    const factory = PoolFactory__factory.connect(env.factory, provider);
+    await node.increaseTime(30 * DAY);
+    for (let i = 0; i < 40 && (await keeper.cycle()) > 0; i++);
+    const count = Number(await factory.poolCount());
+    expect(count).to.be.greaterThan(0);
+    expect((await keeper.metrics.pools.get()).values[0].value).to.equal(count);
+    const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+    for (let i = 0; i < count; i++) {
+      const pool = HuzhuPool__factory.connect(await factory.poolAt(i), provider);
+      expect(await pool.periodEnd(await pool.nextPeriodToSettle()), `pool ${i}`).to.be.greaterThan(now);
+    }
+    const sent = await transactionsFrom(provider, keeper.address, 0);
+    expect(sent.filter((t) => t.status !== 1)).to.deep.equal([]);
+    expect((await dutyCounts(keeper)).done).to.equal(sent.length);
   });
 });
