@@ -11,7 +11,6 @@ import type { Address } from "../../core/types";
 import { checkAddress } from "../../core/units";
 import { InvalidParameterError } from "../../errors/base";
 import { poolAbi, read } from "../../internal/contract";
-import { runKeeper } from "../../keeper/run";
 import { date, handle, money, parseWhole, print, txLine, txOf } from "../output";
 import type { Session } from "../session";
 
@@ -182,9 +181,10 @@ async function runService(session: Session, options: RunOptions): Promise<void> 
     );
   }
   const maxGasPriceWei = options.maxGasPrice === undefined ? undefined : parseUnits(options.maxGasPrice, "gwei");
-  const { default: pino } = await import("pino");
+  // Loaded here: the other commands need neither pino nor prom-client.
+  const [{ default: pino }, { runKeeper }] = await Promise.all([import("pino"), import("../../keeper/run")]);
   const logger = pino({ name: "huzhu-keeper", level: options.logLevel });
-  const { done, server } = await runKeeper({
+  const { done } = await runKeeper({
     wallet,
     pools,
     factory: options.factory ? deployment.factory : undefined,
@@ -197,7 +197,6 @@ async function runService(session: Session, options: RunOptions): Promise<void> 
     host: options.host,
     logger,
   });
-  void server;
   await done;
 }
 
