@@ -6,9 +6,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { settle, type Address } from "../../sdk/src";
-import { fromEthers } from "../../sdk/src";
-import { addPool, createKeeper, runKeeper, writeDeployment, type Keeper, type KeeperOptions } from "../../sdk/src/node";
+import { fromEthers, settle, type Address } from "../../sdk/src";
+import {
+  PoolState,
+  addPool,
+  createKeeper,
+  decodePoolLogs,
+  runKeeper,
+  writeDeployment,
+  type Keeper,
+  type KeeperOptions,
+} from "../../sdk/src/node";
 import { HuzhuPool__factory, PoolFactory__factory } from "../../typechain-types";
 import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
 import { startFaultProxy, type FaultProxy } from "./faultProxy";
@@ -155,6 +163,24 @@ describe("keeper service over HTTP JSON-RPC @json-rpc", function () {
       });
       // Idle: a cycle with nothing due.
       await keeper.cycle();
+
+      // The keeper's event-built index agrees with the pool on every balance and the charge index.
+      const state = new PoolState(p.rules);
+      const logs = await fromEthers(provider).getLogs({
+        address: p.pool,
+        fromBlock: BigInt(p.block),
+        toBlock: BigInt(await provider.getBlockNumber()),
+      });
+      state.apply(decodePoolLogs(logs));
+      expect(state.chargeIndex).to.equal(await p.contract.chargeIndex());
+      expect(state.memberCount).to.equal(await p.contract.memberCount());
+      for (const m of p.members) {
+        const entry = state.members.get(m.address as Address)!;
+        const view = await p.contract.member(m.address);
+        expect(entry.credit, `credit of ${m.address}`).to.equal(view.credit);
+        if (entry.phase === "counted") expect(state.balanceOf(entry)).to.equal(view.balance);
+      }
+      expect(state.underfunded()).to.deep.equal([]);
 
       const sent = await transactionsFrom(provider, keeper.address, start);
       expect(

@@ -5,6 +5,7 @@ import {
   MemberStatus,
   commitVote,
   createPool,
+  fromEthers,
   identityCommitment,
   join,
   parseAmount,
@@ -16,7 +17,6 @@ import {
   type HuzhuClientConfig,
   type Rules,
 } from "../../sdk/src";
-import { fromEthers } from "../../sdk/src";
 import { HuzhuPool__factory, MockERC20__factory, type HuzhuPool, type MockERC20 } from "../../typechain-types";
 import { hardhatKey, type HardhatNode } from "../helpers/hardhatNode";
 
