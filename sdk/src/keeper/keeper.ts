@@ -260,7 +260,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
     factoryBlock = to;
   }
 
-  /** Reads `rules`' and the pool's views that a cycle needs, and applies the new events. */
+  /** Applies the pool's events since the last cycle and reads the two views a cycle needs. */
   async function refresh(w: PoolWatch, to: bigint) {
     if (w.seen < to) {
       const fresh = await logsInRanges(w.address, w.seen + 1n, to);

@@ -21,7 +21,8 @@ export interface RunningKeeper {
 
 /**
  * The keeper service: starts a keeper, its HTTP server, and stops both on SIGTERM (or SIGINT) once
- * the current step is finished: a transaction already sent is waited for, nothing new is started.
+ * the current step is finished: a transaction already sent is waited for, nothing new is started. A
+ * second signal exits at once (code 1).
  * @example
  * const provider = new JsonRpcProvider(rpcUrl);
  * const { done } = await runKeeper({ wallet: new Wallet(key, provider), pools, port: 9464 });
@@ -33,7 +34,14 @@ export async function runKeeper(options: RunKeeperOptions): Promise<RunningKeepe
     options.port === undefined ? undefined : await serveKeeper(keeper, { port: options.port, host: options.host });
   if (server) keeper.logger.info({ url: server.url }, "serving /metrics and /health");
   const signals = options.signals ?? ["SIGTERM", "SIGINT"];
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal does not wait: the operator wants out now (a sent transaction may still be mined).
+    if (signalled) {
+      keeper.logger.warn({ signal }, "second signal: exiting without finishing the step");
+      process.exit(1);
+    }
+    signalled = true;
     keeper.logger.info({ signal }, "stopping after the current step");
     keeper.stop();
   };
