@@ -24,7 +24,7 @@ const library: Options = {
   sourcemap: false,
   // `npm run build` empties dist/ first: the library and CLI builds run side by side.
   clean: false,
-  external: ["ethers", "viem", /^viem\//, "commander", "cli-progress"],
+  external: ["ethers", "viem", /^viem\//, "commander", "cli-progress", "pino", "prom-client"],
 };
 
 /** The `huzhu` command (the package's `bin`), built when its source is present. */
@@ -42,7 +42,7 @@ const cli: Options = {
   banner: hasHashbang ? undefined : { js: "#!/usr/bin/env node" },
   sourcemap: false,
   clean: false,
-  external: ["ethers", "viem", /^viem\//, "commander", "cli-progress"],
+  external: ["ethers", "viem", /^viem\//, "commander", "cli-progress", "pino", "prom-client"],
 };
 
 export default defineConfig(hasCli ? [library, cli] : [library]);

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { parseUnits } from "ethers";
 import { Presets, SingleBar } from "cli-progress";
 import { flag } from "../../actions/flag";
 import { getUnderfundedMembers, type UnderfundedScanProgress } from "../../actions/getUnderfundedMembers";
@@ -137,7 +138,86 @@ async function lapseMembers(session: Session, members: string[]): Promise<void> 
   ]);
 }
 
+interface RunOptions {
+  interval: string;
+  standby: string;
+  maxGasPrice?: string;
+  port?: string;
+  host: string;
+  maxLag: string;
+  lapseBatch: string;
+  factory?: boolean;
+  logLevel: string;
+}
+
+/** A whole number option within bounds. */
+function wholeOption(text: string, what: string, max = 2 ** 31): number {
+  const value = parseWhole(text, what);
+  if (value > BigInt(max)) throw new InvalidParameterError(what, `must be at most ${max}`);
+  return Number(value);
+}
+
+/**
+ * `huzhu keeper run`: the long-running service. Watches the deployments file's pools (or the one
+ * `--pool` names, or every pool of the file's factory with `--factory`), logs JSON lines (pino) on
+ * stdout, serves `/metrics` and `/health` with `--port`, and exits 0 after SIGTERM or SIGINT once the
+ * current step is done.
+ */
+async function runService(session: Session, options: RunOptions): Promise<void> {
+  const deployment = session.deployment();
+  const wallet = await session.wallet(deployment.chainId);
+  const pools = options.factory
+    ? undefined
+    : session.options.pool !== undefined
+      ? [session.pool()].map(({ address, recorded }) => ({
+          address,
+          block: recorded?.block ?? deployment.factory.block,
+        }))
+      : deployment.pools.map((p) => ({ address: p.address, block: p.block }));
+  if (pools?.length === 0) {
+    throw new InvalidParameterError(
+      "--pool",
+      `${session.deploymentFile} records no pool: pass --factory to watch the factory's`,
+    );
+  }
+  const maxGasPriceWei = options.maxGasPrice === undefined ? undefined : parseUnits(options.maxGasPrice, "gwei");
+  // Loaded here: the other commands need neither pino nor prom-client.
+  const [{ default: pino }, { runKeeper }] = await Promise.all([import("pino"), import("../../keeper/run")]);
+  const logger = pino({ name: "huzhu-keeper", level: options.logLevel });
+  const { done } = await runKeeper({
+    wallet,
+    pools,
+    factory: options.factory ? deployment.factory : undefined,
+    intervalMs: wholeOption(options.interval, "--interval"),
+    standbyMs: wholeOption(options.standby, "--standby"),
+    maxGasPriceWei,
+    maxLagBlocks: wholeOption(options.maxLag, "--max-lag"),
+    lapseBatchSize: Math.max(1, wholeOption(options.lapseBatch, "--lapse-batch", 1_000)),
+    port: options.port === undefined ? undefined : wholeOption(options.port, "--port", 65_535),
+    host: options.host,
+    logger,
+  });
+  await done;
+}
+
 export function registerKeeper(program: Command): void {
+  program
+    .command("keeper")
+    .description("the keeper service: do every due duty of the pools, with Prometheus metrics")
+    .command("run")
+    .description(
+      "watch the deployments file's pools (or --pool, or every pool of the factory with --factory) and settle, draw juries, tally, resolve, complete exits, flag and lapse as they fall due; JSON logs on stdout; stops after the current step on SIGTERM",
+    )
+    .option("--interval <ms>", "pause between cycles when nothing was due", "5000")
+    .option("--standby <ms>", "act on a duty only once it has been due this long (for backup keepers)", "0")
+    .option("--max-gas-price <gwei>", "send nothing while the gas price is above this")
+    .option("--port <port>", "serve /metrics and /health on this port")
+    .option("--host <host>", "the address to serve on", "127.0.0.1")
+    .option("--max-lag <blocks>", "/health is not ready when the keeper lags the head by more blocks", "5")
+    .option("--lapse-batch <n>", "members per lapseBatch transaction", "100")
+    .option("--factory", "watch every pool the deployments file's factory created")
+    .option("--log-level <level>", "pino log level: debug, info, warn, error", "info")
+    .action(handle(runService));
   program
     .command("settle [period]")
     .description(
