@@ -113,7 +113,7 @@ async function deploy(): Promise<World> {
   const keeper = createHuzhuClient({ connector: fromEthers(keeperSigner), pool });
   const info = await keeper.getPool();
   log(
-    `factory ${deployment.factory.address} (libraries Juries ${deployment.libraries!.Juries}, Apportionment ${deployment.libraries!.Apportionment})`,
+    `factory ${deployment.factory.address} (libraries Juries ${deployment.libraries!.Juries}, Apportionment ${deployment.libraries!.Apportionment}, Recovery ${deployment.libraries!.Recovery})`,
   );
   log(
     `pool ${pool}${info.isOpenPool ? " (open: no identity verifier)" : ""}: 90-day wait, 14-day periods, 8% fee, ` +

@@ -95,7 +95,7 @@ describe("the main job and the deployment", function () {
         viaIR: true,
         evmVersion: "cancun",
       });
-      expect(Object.keys(file.libraries)).to.deep.equal(["Juries", "Apportionment"]);
+      expect(Object.keys(file.libraries)).to.deep.equal(["Juries", "Apportionment", "Recovery"]);
       expect(file.refusesOpenPools).to.equal(false);
       expect(file.pools).to.have.length(1);
       expect(file.pools[0].rules.feeBps).to.equal(800);
