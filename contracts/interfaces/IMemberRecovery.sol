@@ -27,7 +27,8 @@ pragma solidity ^0.8.28;
 /// is not seated on them (one vote per seat); a seat the lost wallet leaves unrevealed costs nothing
 /// (its record moved). From the completion on, the new wallet is drawn in the member's place.
 interface IMemberRecovery {
-    /// @notice A member's recovery settings and pending recovery.
+    /// @notice A member's recovery settings and pending recovery (a view: never stored, so not packed).
+    // solhint-disable-next-line gas-struct-packing
     struct RecoveryView {
         address beneficiary; // pays the member's claims unless a claim names another payee; 0 = the member
         address recoveryAddress; // may name a new wallet for the member, without the verifier; 0 = none

@@ -74,22 +74,7 @@ library Juries {
         string calldata uri,
         address payee
     ) external {
-        uint256 maxAmount = rules.maxClaimAmount;
-        if (amount == 0 || amount > maxAmount) revert IClaimVoting.ClaimAmountOutOfRange(amount, maxAmount);
-        if (evidenceDigest == bytes32(0)) revert IClaimVoting.ClaimZeroEvidence();
-        if (court.evidenceUsed[evidenceDigest]) revert IClaimVoting.ClaimEvidenceUsed(evidenceDigest);
-        MemberRecord storage m = members[msg.sender];
-        IMemberRegistry.MemberStatus status = m.status;
-        if (status == IMemberRegistry.MemberStatus.Waiting && block.timestamp >= m.eligibleAt) {
-            status = IMemberRegistry.MemberStatus.Active;
-        }
-        if (status != IMemberRegistry.MemberStatus.Active) revert IClaimVoting.ClaimantNotActive(msg.sender, status);
-        // An active member is counted: charged since the mark. Both fit in int256 (88 bits).
-        int256 balance = int256(uint256(m.credit)) - int256(chargeIndex - m.chargeMark);
-        uint256 minBalance = rules.minBalance;
-        if (balance < int256(minBalance)) revert IClaimVoting.ClaimantUnderfunded(msg.sender, balance, minBalance);
-        uint256 open = court.openClaims[msg.sender];
-        if (open != 0) revert IClaimVoting.ClaimAlreadyOpen(msg.sender, open);
+        _checkClaim(court, members[msg.sender], rules, chargeIndex, amount, evidenceDigest);
         if (payee == address(this)) revert IClaimVoting.ClaimInvalidPayee(payee);
         bool hasPayee = payee != address(0) && payee != msg.sender;
 
@@ -127,6 +112,33 @@ library Juries {
             emit IClaimVoting.ClaimPayeeNamed(claimId, payee);
         }
         openRound(court, claimId, 0, rules.jurySize, jurorCount, p.randomness);
+    }
+
+    /// @dev Who may claim: an active member holding the minimum balance, with no open claim, with
+    /// evidence no claim of this pool used before.
+    function _checkClaim(
+        Court storage court,
+        MemberRecord storage m,
+        IPoolConfig.Rules storage rules,
+        uint256 chargeIndex,
+        uint256 amount,
+        bytes32 evidenceDigest
+    ) private view {
+        uint256 maxAmount = rules.maxClaimAmount;
+        if (amount == 0 || amount > maxAmount) revert IClaimVoting.ClaimAmountOutOfRange(amount, maxAmount);
+        if (evidenceDigest == bytes32(0)) revert IClaimVoting.ClaimZeroEvidence();
+        if (court.evidenceUsed[evidenceDigest]) revert IClaimVoting.ClaimEvidenceUsed(evidenceDigest);
+        IMemberRegistry.MemberStatus status = m.status;
+        if (status == IMemberRegistry.MemberStatus.Waiting && block.timestamp >= m.eligibleAt) {
+            status = IMemberRegistry.MemberStatus.Active;
+        }
+        if (status != IMemberRegistry.MemberStatus.Active) revert IClaimVoting.ClaimantNotActive(msg.sender, status);
+        // An active member is counted: charged since the mark. Both fit in int256 (88 bits).
+        int256 balance = int256(uint256(m.credit)) - int256(chargeIndex - m.chargeMark);
+        uint256 minBalance = rules.minBalance;
+        if (balance < int256(minBalance)) revert IClaimVoting.ClaimantUnderfunded(msg.sender, balance, minBalance);
+        uint256 open = court.openClaims[msg.sender];
+        if (open != 0) revert IClaimVoting.ClaimAlreadyOpen(msg.sender, open);
     }
 
     /*//////////////////////////////////////////////////////////////
