@@ -146,7 +146,7 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     expect(deployment.refusesOpenPools).to.equal(false);
     for (const name of ["Juries", "Apportionment", "Recovery"] as const) {
       expect(out.libraries[name]).to.equal(deployment.libraries![name]);
-      expect(await provider.getCode(deployment.libraries![name])).to.not.equal("0x");
+      expect(await provider.getCode(deployment.libraries![name]!)).to.not.equal("0x");
     }
     expect(deployment.chainId).to.equal(31337);
     expect(deployment.compiler).to.deep.equal({
