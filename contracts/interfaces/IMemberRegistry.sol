@@ -6,6 +6,8 @@ pragma solidity ^0.8.28;
 /// hash: no personal data goes on chain). The member count, every join and every exit live here,
 /// so nobody can inflate or deflate the count that the share is divided by.
 /// @dev Warning: the identity verifier can sign attestations only; it can never add or remove a member.
+/// Its attestation of a member's commitment for a new wallet only starts a recovery (IMemberRecovery):
+/// 30 days that the member's wallet can cut short with one call.
 /// @dev Warning: anyone can flag a member below the minimum balance and, `lapseGrace` later, lapse
 /// them if still below it; nobody can flag or lapse a funded member. A lapse is a forced exit notice:
 /// the member stays counted, and paying, until every claim submitted before it is final and paid.
