@@ -13,6 +13,8 @@ pragma solidity ^0.8.28;
 /// @dev Warning: a verifier (or a recovery address) can never move a membership whose wallet
 /// watches it: `cancelRecovery` stops it, at any time before completion.
 /// @dev Warning: nothing can move a membership faster than `RECOVERY_DELAY`, a constant of the code.
+/// @dev Warning: a verifier's pending recovery dies with its role: once the operator's timelocked
+/// change removes or replaces the verifier, or the member opts out, it can no longer complete.
 /// @dev Warning: a recovery never touches a payout already owed: payouts credited to an account stay
 /// that account's (`payoutOf`), a claim's payee is fixed at submission, and a recovery cannot complete
 /// while the member has a claim open (under vote, or approved and not yet paid).
@@ -49,6 +51,9 @@ interface IMemberRecovery {
     error RecoveryNotAuthorized(address caller);
     /// @notice The member opted out of recovery by the verifier.
     error RecoveryVerifierOptedOut(address member);
+    /// @notice The verifier that attested this recovery is no longer the pool's verifier (the role was
+    /// removed or handed to another account since): its recovery cannot complete; cancel it.
+    error RecoveryVerifierChanged(address member);
     /// @notice The attestation is not the verifier's signature for this member, new wallet and commitment.
     error RecoveryAttestationInvalid(address member, address newWallet);
     /// @notice A recovery of this member is already pending; it must complete or be cancelled first.

@@ -26,11 +26,13 @@ library Recovery {
         bool verifierRecoveryOff;
     }
 
-    /// @dev A pending recovery, one slot.
+    /// @dev A pending recovery, one slot. `verifierTag`: the low 40 bits of the verifier that attested
+    /// it, so that a verifier replaced meanwhile (a timelocked role change) cannot complete it.
     struct Pending {
         address newWallet;
         uint40 readyAt;
         bool byVerifier;
+        uint40 verifierTag;
     }
 
     /// @dev Every member's settings and pending recovery, one storage struct behind one pointer.
@@ -114,7 +116,12 @@ library Recovery {
         }
         uint256 readyAt = block.timestamp + DELAY;
         // Fits: a timestamp.
-        book.pending[member] = Pending({newWallet: newWallet, readyAt: uint40(readyAt), byVerifier: byVerifier});
+        book.pending[member] = Pending({
+            newWallet: newWallet,
+            readyAt: uint40(readyAt),
+            byVerifier: byVerifier,
+            verifierTag: byVerifier ? _tag(verifier) : 0
+        });
         emit IMemberRecovery.RecoveryRequested(member, newWallet, commitment, byVerifier, readyAt);
     }
 
@@ -152,9 +159,12 @@ library Recovery {
         uint256 open = openClaims[member];
         if (open != 0) revert IMemberRecovery.RecoveryClaimOpen(member, open);
         Options memory o = book.options[member];
-        // The member may opt out (or the verifier role may go) while a verifier's recovery waits.
-        if (p.byVerifier && (o.verifierRecoveryOff || verifier == address(0))) {
-            revert IMemberRecovery.RecoveryVerifierOptedOut(member);
+        // The member may opt out, or the verifier role may go or change, while a verifier's recovery waits.
+        if (p.byVerifier) {
+            if (o.verifierRecoveryOff) revert IMemberRecovery.RecoveryVerifierOptedOut(member);
+            if (verifier == address(0) || _tag(verifier) != p.verifierTag) {
+                revert IMemberRecovery.RecoveryVerifierChanged(member);
+            }
         }
         address newWallet = p.newWallet;
         _checkWallet(members, newWallet);
@@ -179,6 +189,10 @@ library Recovery {
             newWallet == address(this) ||
             members[newWallet].status != IMemberRegistry.MemberStatus.None
         ) revert IMemberRecovery.RecoveryInvalidWallet(newWallet);
+    }
+
+    function _tag(address verifier) private pure returns (uint40) {
+        return uint40(uint160(verifier));
     }
 
     function _move(mapping(address => uint256) storage map, address from, address to) private {

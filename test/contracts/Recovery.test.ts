@@ -278,6 +278,35 @@ describe("Recovery of a lost wallet", function () {
       .withArgs(alice.address);
   });
 
+  it("refuses to complete a verifier's recovery once the verifier role has moved to another account", async function () {
+    const {
+      pool: p,
+      verifier,
+      operator,
+      guardian,
+      assessor,
+      alice,
+      newAlice,
+      stranger,
+    } = await loadFixture(verifiedPool);
+    const a = await signRecovery(p, verifier, alice.address, newAlice.address, C(alice));
+    await p.requestRecovery(C(alice), newAlice.address, a.deadline, a.signature);
+    const roles = {
+      operator: operator.address,
+      verifier: stranger.address,
+      assessor: assessor.address,
+      guardian: guardian.address,
+    };
+    await p.connect(operator).proposeRuleChange(roles, (await p.rules()).feeBps);
+    await time.increaseTo((await p.pendingChange()).eta);
+    await p.connect(operator).executeRuleChange();
+    await time.increaseTo((await p.recoveryOf(alice.address)).readyAt);
+    await expect(p.completeRecovery(C(alice)))
+      .to.be.revertedWithCustomError(p, "RecoveryVerifierChanged")
+      .withArgs(alice.address);
+    expect(await p.statusOf(alice.address)).to.equal(ACTIVE);
+  });
+
   it("recovers through the member's own recovery address in a pool without a verifier", async function () {
     const { pool: p, alice, newAlice, helper, stranger } = await loadFixture(openPool);
     await expect(p.requestRecovery(C(alice), newAlice.address, 0n, "0x"))
