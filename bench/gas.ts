@@ -386,6 +386,23 @@ async function measureAt(n: number): Promise<Measured> {
   m.topUp = (await exec(A(8), poolAddress, I.encodeFunctionData("topUp", [usdc(5)]))).sample;
   m.withdraw = (await exec(A(8), poolAddress, I.encodeFunctionData("withdraw", [usdc(5)]))).sample;
 
+  // Issue 15: a withdrawal to another address, a beneficiary, a recovery address, a recovery of
+  // member 6 through it (requested, cancelled, requested again; completed 30 days later, at the end).
+  const helper = addressOf(n + 2);
+  const newWallet = addressOf(n + 3);
+  await rpc("hardhat_setBalance", [helper, RICH]);
+  await rpc("hardhat_impersonateAccount", [helper]);
+  m.withdrawTo = (await exec(A(7), poolAddress, I.encodeFunctionData("withdrawTo", [usdc(5), helper]))).sample;
+  m.setBeneficiary = (await exec(A(7), poolAddress, I.encodeFunctionData("setBeneficiary", [helper]))).sample;
+  m.setRecoveryOptions = (
+    await exec(A(6), poolAddress, I.encodeFunctionData("setRecoveryOptions", [helper, false]))
+  ).sample;
+  const recover = I.encodeFunctionData("requestRecovery", [ethers.id("m6"), newWallet, 0, "0x"]);
+  m.requestRecovery = (await exec(helper, poolAddress, recover)).sample;
+  m.cancelRecovery = (await exec(A(6), poolAddress, I.encodeFunctionData("cancelRecovery", [A(6)]))).sample;
+  await execAll([[helper, poolAddress, recover]]);
+  const recoveryReady = (await pool.recoveryOf(A(6))).readyAt;
+
   // Members 9..19 keep exactly the minimum: the next share takes them below it (flag, lapse, lapseBatch).
   const lapsers = n >= 1_000 ? 11 : 0;
   if (lapsers)
@@ -497,6 +514,10 @@ async function measureAt(n: number): Promise<Measured> {
       if (paid === part) m.settleMax = { ...s.sample, k: part };
     }
   }
+  await increaseTo(recoveryReady);
+  m.completeRecovery = (
+    await exec(e.keeper, poolAddress, I.encodeFunctionData("completeRecovery", [ethers.id("m6")]))
+  ).sample;
   return m;
 }
 
@@ -720,6 +741,12 @@ const OPS: Array<[string, string]> = [
   ["withdrawPayout", "withdrawPayout"],
   ["withdrawFees", "withdrawFees"],
   ["createPool", "createPool"],
+  ["withdrawTo", "withdrawTo"],
+  ["setBeneficiary", "setBeneficiary"],
+  ["setRecoveryOptions", "setRecoveryOptions"],
+  ["requestRecovery", "requestRecovery"],
+  ["cancelRecovery", "cancelRecovery"],
+  ["completeRecovery", "completeRecovery"],
 ];
 const NAMES: Record<string, string> = {
   drawJury3: "drawJury (3 seats)",
@@ -727,6 +754,7 @@ const NAMES: Record<string, string> = {
   settle1: "settle (1 claim)",
   settleMax: "settle (180 claims, a full part)",
   lapseBatch10: "lapseBatch (10)",
+  requestRecovery: "requestRecovery (by the recovery address)",
 };
 /** Floors re-derived for v2's storage; the others print n/a (the v1 derivations no longer hold). */
 const V2_FLOORS: string[] = [

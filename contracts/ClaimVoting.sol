@@ -30,55 +30,32 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
         uint256 amount,
         bytes32 evidenceDigest,
         string calldata uri
-    ) external nonReentrant whenNotPaused returns (uint256 claimId) {
-        _checkClaim(amount, evidenceDigest);
-        claimId = ++_claimCount;
-        uint96 bond = _rules.claimBond;
-        uint16 feeBps = _rules.feeBps;
-        _court.claims[claimId] = ClaimRecord({
-            claimant: msg.sender,
-            submittedAt: uint40(block.timestamp),
-            round: 0,
-            status: ClaimState.Drawing,
-            verdict: Verdict.None,
-            feeBps: feeBps,
-            // Fits: _checkClaim bounds amount by maxClaimAmount, a uint96.
-            amount: uint96(amount),
-            bond: bond,
-            evidenceDigest: evidenceDigest,
-            reviewDigest: bytes32(0)
-        });
-        _court.openClaims[msg.sender] = claimId;
-        _court.evidenceUsed[evidenceDigest] = true;
-        emit ClaimSubmitted(
-            claimId,
-            msg.sender,
-            amount,
-            bond,
-            feeBps,
-            evidenceDigest,
-            uri,
-            block.timestamp + _claimTimetable()
-        );
-        Juries.openRound(_court, claimId, 0, _rules.jurySize, _jurorCount, _rules.randomness);
-        _collect(msg.sender, bond);
+    ) external nonReentrant whenNotPaused returns (uint256) {
+        return _submitClaim(amount, evidenceDigest, uri, address(0));
     }
 
-    /// @dev Who may claim: an active member holding the minimum balance, with no open claim, with
-    /// evidence no claim of this pool used before.
-    function _checkClaim(uint256 amount, bytes32 evidenceDigest) private view {
-        uint256 maxAmount = _rules.maxClaimAmount;
-        if (amount == 0 || amount > maxAmount) revert ClaimAmountOutOfRange(amount, maxAmount);
-        if (evidenceDigest == bytes32(0)) revert ClaimZeroEvidence();
-        if (_court.evidenceUsed[evidenceDigest]) revert ClaimEvidenceUsed(evidenceDigest);
-        MemberRecord memory m = _memberRecord(msg.sender);
-        MemberStatus status = _statusOf(m);
-        if (status != MemberStatus.Active) revert ClaimantNotActive(msg.sender, status);
-        int256 balance = _balanceOf(m);
-        uint256 minBalance = _rules.minBalance;
-        if (balance < int256(minBalance)) revert ClaimantUnderfunded(msg.sender, balance, minBalance);
-        uint256 open = _court.openClaims[msg.sender];
-        if (open != 0) revert ClaimAlreadyOpen(msg.sender, open);
+    /// @inheritdoc IClaimVoting
+    function submitClaimTo(
+        uint256 amount,
+        bytes32 evidenceDigest,
+        string calldata uri,
+        address payee
+    ) external nonReentrant whenNotPaused returns (uint256) {
+        return _submitClaim(amount, evidenceDigest, uri, payee);
+    }
+
+    /// @dev Records a claim paying `payee` (zero: the member's beneficiary, else the claimant).
+    function _submitClaim(
+        uint256 amount,
+        bytes32 evidenceDigest,
+        string calldata uri,
+        address payee
+    ) private returns (uint256 claimId) {
+        if (payee == address(0)) payee = _beneficiaryOf(msg.sender);
+        claimId = ++_claimCount;
+        (mapping(address => MemberRecord) storage members, ) = _memberStore();
+        Juries.submit(_court, members, _rules, _chargeIndex, _jurorCount, claimId, amount, evidenceDigest, uri, payee);
+        _collect(msg.sender, _rules.claimBond);
     }
 
     /// @inheritdoc IClaimVoting
@@ -196,6 +173,12 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     }
 
     /// @inheritdoc IClaimVoting
+    function payeeOf(uint256 claimId) external view returns (address) {
+        ClaimRecord storage c = _court.claims[claimId];
+        return c.hasPayee ? _court.payees[claimId] : c.claimant;
+    }
+
+    /// @inheritdoc IClaimVoting
     function evidenceUsed(bytes32 evidenceDigest) external view returns (bool) {
         return _court.evidenceUsed[evidenceDigest];
     }
@@ -225,6 +208,7 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     struct Payable {
         uint256 id;
         address claimant;
+        address payee;
         uint256 amount;
         uint256 feeBps;
     }
@@ -244,9 +228,10 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
             if (uint256(c.submittedAt) + timetable > cutoff) break;
             c.status = ClaimState.Paid;
             address claimant = c.claimant;
+            address payee = c.hasPayee ? _court.payees[id] : claimant;
             delete _court.openClaims[claimant];
             delete _court.queue[head + n];
-            taken[n] = Payable({id: id, claimant: claimant, amount: c.amount, feeBps: c.feeBps});
+            taken[n] = Payable({id: id, claimant: claimant, payee: payee, amount: c.amount, feeBps: c.feeBps});
         }
         // Trim the array to what was taken.
         assembly ("memory-safe") {
@@ -261,6 +246,14 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
         if (head == _queueTail) return false;
         return uint256(_court.claims[_court.queue[head]].submittedAt) + _claimTimetable() <= cutoff;
     }
+
+    /// @dev The open claims by member, for the recovery library.
+    function _openClaimStore() internal view returns (mapping(address => uint256) storage) {
+        return _court.openClaims;
+    }
+
+    /// @dev The payee a member's claims default to (zero: the member).
+    function _beneficiaryOf(address member) internal view virtual returns (address);
 
     /// @inheritdoc MemberRegistry
     function _nextClaimId() internal view override returns (uint256) {

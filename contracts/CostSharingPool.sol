@@ -106,7 +106,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         for (uint256 i; i < n; ++i) {
             Payable memory c = claims[i];
             if (paid[i] != 0) {
-                _creditPayout(c.claimant, paid[i]);
+                _creditPayout(c.payee, paid[i]);
                 if (_rules.maxPayoutPerMember != 0) _recordYearPayout(c.claimant, year, paid[i]);
             }
             emit ClaimPaid(c.id, period, c.claimant, c.amount, paid[i]);
@@ -180,6 +180,11 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         uint256 used = word >> 128 == year ? uint128(word) : 0;
         // Fits: used + amount <= maxPayoutPerMember, a uint96.
         _yearPayouts[claimant] = (year << 128) | (used + amount);
+    }
+
+    /// @dev Each member's payouts this pool year, for the recovery library.
+    function _yearPayoutStore() internal view returns (mapping(address => uint256) storage) {
+        return _yearPayouts;
     }
 
     /*//////////////////////////////////////////////////////////////

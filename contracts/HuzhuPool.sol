@@ -2,12 +2,12 @@
 pragma solidity ^0.8.28;
 
 import {IHuzhuPool} from "./interfaces/IHuzhuPool.sol";
-import {CostSharingPool} from "./CostSharingPool.sol";
+import {MemberRecovery} from "./MemberRecovery.sol";
 
 /// @title HuzhuPool
 /// @notice One mutual-aid pool. The factory deploys it once and creates every pool as a minimal
 /// clone of it; each clone holds its own members, claims and tokens.
-contract HuzhuPool is CostSharingPool, IHuzhuPool {
+contract HuzhuPool is MemberRecovery, IHuzhuPool {
     constructor() {
         _disableInitializers();
     }

@@ -117,22 +117,13 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
 
     /// @inheritdoc IMemberRegistry
     function withdraw(uint256 amount) external nonReentrant {
-        if (amount == 0) revert MemberZeroAmount();
-        MemberRecord storage m = _members[msg.sender];
-        MemberStatus status = m.status;
-        if (status == MemberStatus.None) revert UnexpectedMemberStatus(msg.sender, status);
-        // A counted member keeps the minimum balance, so that the next share is always paid.
-        uint256 keep = _isCounted(status) ? _rules.minBalance : 0;
-        // Saturates instead of overflowing: no balance reaches it anyway.
-        uint256 needed = amount > type(uint256).max - keep ? type(uint256).max : amount + keep;
-        int256 balance = _balanceOf(m);
-        if (balance < 0 || uint256(balance) < needed) revert MemberInsufficientBalance(msg.sender, balance, needed);
-        // Cannot underflow: credit >= balance >= amount.
-        unchecked {
-            m.credit -= uint88(amount);
-        }
-        emit MemberWithdrew(msg.sender, amount);
-        _release(msg.sender, amount);
+        _withdraw(amount, msg.sender);
+    }
+
+    /// @inheritdoc IMemberRegistry
+    function withdrawTo(uint256 amount, address to) external nonReentrant {
+        if (to == address(0) || to == address(this)) revert MemberInvalidRecipient(to);
+        _withdraw(amount, to);
     }
 
     /// @inheritdoc IMemberRegistry
@@ -294,6 +285,27 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         }
     }
 
+    /// @dev Sends `amount` of the caller's balance to `to`.
+    function _withdraw(uint256 amount, address to) private {
+        if (amount == 0) revert MemberZeroAmount();
+        MemberRecord storage m = _members[msg.sender];
+        MemberStatus status = m.status;
+        if (status == MemberStatus.None) revert UnexpectedMemberStatus(msg.sender, status);
+        // A counted member keeps the minimum balance, so that the next share is always paid.
+        uint256 keep = _isCounted(status) ? _rules.minBalance : 0;
+        // Saturates instead of overflowing: no balance reaches it anyway.
+        uint256 needed = amount > type(uint256).max - keep ? type(uint256).max : amount + keep;
+        int256 balance = _balanceOf(m);
+        if (balance < 0 || uint256(balance) < needed) revert MemberInsufficientBalance(msg.sender, balance, needed);
+        // Cannot underflow: credit >= balance >= amount.
+        unchecked {
+            m.credit -= uint88(amount);
+        }
+        if (to == msg.sender) emit MemberWithdrew(msg.sender, amount);
+        else emit MemberWithdrewTo(msg.sender, to, amount);
+        _release(to, amount);
+    }
+
     function _flag(address account, MemberRecord storage m, int256 balance) private {
         m.flagged = true;
         uint256 lapsableAt = block.timestamp + _rules.lapseGrace;
@@ -366,8 +378,19 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         emit MemberLeft(account, status, charged, credit - charged, shortfall, count);
     }
 
-    function _memberRecord(address account) internal view returns (MemberRecord memory) {
-        return _members[account];
+    /// @dev The records a recovery reads or moves, for the recovery library.
+    function _recoveryStore()
+        internal
+        view
+        returns (
+            mapping(bytes32 => address) storage commitmentOwners,
+            mapping(address => uint256) storage exitBounds,
+            mapping(address => uint256) storage lapsableAt
+        )
+    {
+        commitmentOwners = _commitmentOwners;
+        exitBounds = _exitBounds;
+        lapsableAt = _lapsableAt;
     }
 
     /// @dev The member records and the juror set, for the jury library.

@@ -10,6 +10,10 @@
  * - a forced exit: a member below the minimum balance is flagged, lapsed after the grace, and leaves
  *   once the claims before the notice are paid; then they return with the same identity;
  * - chunked settlement: a period with more payable claims than one settle call pays (180) takes parts;
+ * - a claim paid to the claimant's beneficiary (a relative), who alone withdraws it; a member's
+ *   balance withdrawn straight to another address;
+ * - recovery of a lost wallet through the member's own recovery address: one request the member's
+ *   wallet cancels with one call, then one that completes 30 days later and moves the membership;
  * - then the auditor rebuilds the pool from its events alone and prints its verdict.
  *
  *   npm run demo                                                    # 400 members, 185 small claims
@@ -113,7 +117,7 @@ async function deploy(): Promise<World> {
   const keeper = createHuzhuClient({ connector: fromEthers(keeperSigner), pool });
   const info = await keeper.getPool();
   log(
-    `factory ${deployment.factory.address} (libraries Juries ${deployment.libraries!.Juries}, Apportionment ${deployment.libraries!.Apportionment})`,
+    `factory ${deployment.factory.address} (libraries Juries ${deployment.libraries!.Juries}, Apportionment ${deployment.libraries!.Apportionment}, Recovery ${deployment.libraries!.Recovery})`,
   );
   log(
     `pool ${pool}${info.isOpenPool ? " (open: no identity verifier)" : ""}: 90-day wait, 14-day periods, 8% fee, ` +
@@ -234,7 +238,29 @@ async function main() {
   const lapser = w.members[3];
   await clientOf(w, lapser).withdraw({ amount: usdc(40) });
 
+  // Members who may not be able to act for themselves: a beneficiary, recovery addresses.
+  const family = await impersonated(900_001);
+  const helper = await impersonated(900_002);
+  const newWallet = await impersonated(900_003);
+  const [loser, watcher] = [w.members[4], w.members[6]];
+  await clientOf(w, w.members[10]).setBeneficiary({ beneficiary: family.address as Address });
+  for (const m of [loser, watcher])
+    await clientOf(w, m).setRecoveryOptions({ recoveryAddress: helper.address as Address });
+  log(`${w.members[10].address} names a beneficiary; two members name a recovery address`);
+
   await time.increase(91 * DAY);
+  // A recovery the member's wallet cancels with one call (it was not lost), and one it does not.
+  const rescuer = clientOf(w, helper);
+  const watcherCommitment = identityCommitment("member-6", ZERO_SALT);
+  await rescuer.requestRecovery({ commitment: watcherCommitment, newWallet: helper.address as Address });
+  await clientOf(w, watcher).cancelRecovery();
+  log(`a recovery of ${watcher.address} was requested; its wallet cancelled it with one call`);
+  const loserCommitment = identityCommitment("member-4", ZERO_SALT);
+  await rescuer.requestRecovery({ commitment: loserCommitment, newWallet: newWallet.address as Address });
+  const pending = (await w.keeper.getRecovery({ member: loser.address as Address })).pending!;
+  log(
+    `${loser.address} lost its wallet: recovery to ${newWallet.address} pending until ${new Date(Number(pending.readyAt) * 1000).toISOString().slice(0, 10)}`,
+  );
   const caughtUp = await w.keeper.settleDue();
   log(`91 days later: ${caughtUp.parts.length} empty periods settled in ${caughtUp.receipts.length} call(s)`);
   // Start the claims at the beginning of a period, so that every timetable ends inside it.
@@ -299,6 +325,7 @@ async function main() {
   }
   const payout = await w.pool.payoutOf(story[0].address);
   log(`the appellant's payout holds the refunded claim and appeal bonds: ${show(payout)}`);
+  log(`#${ids.overturned} pays the claimant's beneficiary: ${await w.pool.payeeOf(ids.overturned)}`);
 
   // Chunked settlement: more payable claims than one settle call pays.
   await advanceTo(await w.pool.periodEnd(period + 1n));
@@ -308,6 +335,10 @@ async function main() {
       `settled period ${p.period} part ${p.part}${p.closed ? " (closed)" : ""}: ${p.claimsPaid} claims paid, ` +
         `payouts ${show(p.payouts)}, fee ${show(p.fee)}, share ${show(p.share)} x ${p.members} members`,
     );
+
+  const owed = await w.pool.payoutOf(family.address);
+  await clientOf(w, family).withdrawPayout();
+  log(`the beneficiary ${family.address} withdrew the payout of #${ids.overturned}: ${show(owed)}`);
 
   // The forced exit: the member who kept the minimum is now below it.
   const lapserClient = clientOf(w, lapser);
@@ -328,6 +359,21 @@ async function main() {
   await lapserClient.join({ amount: usdc(80), commitment: identityCommitment("member-3", ZERO_SALT) });
   const back = await w.keeper.getMemberStatement({ member: lapser.address as Address });
   log(`returned with the same identity: ${nameOf(MemberStatus, back.status)}, balance ${show(back.balance)}`);
+
+  // The lost wallet's 30 days are over: anyone completes the recovery; the membership moves whole.
+  await advanceTo(pending.readyAt);
+  const lost = await w.keeper.getMemberStatement({ member: loser.address as Address });
+  await w.keeper.completeRecovery({ commitment: loserCommitment });
+  const moved = await w.keeper.getMemberStatement({ member: newWallet.address as Address });
+  log(
+    `recovery complete: ${newWallet.address} is ${moved.statusName} with the balance ${show(moved.balance)} ` +
+      `(was ${show(lost.balance)} at ${loser.address}, now ${nameOf(MemberStatus, (await w.keeper.getMemberStatement({ member: loser.address as Address })).status)})`,
+  );
+  await w.token.mint(newWallet.address, usdc(10));
+  await w.token.connect(newWallet).approve(w.poolAddress, ethers.MaxUint256);
+  await clientOf(w, newWallet).topUp({ amount: usdc(10) });
+  await clientOf(w, newWallet).withdraw({ amount: usdc(5), to: family.address as Address });
+  log(`the new wallet topped up 10 and sent 5 of the balance straight to ${family.address}`);
 
   for (const m of [...story, ...w.members.slice(20, 20 + BULK)])
     if ((await w.pool.payoutOf(m.address)) > 0n) await w.pool.connect(m).withdrawPayout();

@@ -1,5 +1,5 @@
 /**
- * Deploys Huzhu and records it in deployments/<network>.json: the Juries and Apportionment libraries,
+ * Deploys Huzhu and records it in deployments/<network>.json: the Juries, Apportionment and Recovery libraries,
  * the PoolFactory linked to them (which deploys the pool implementation), and, when HUZHU_RULES names
  * a rules file, a first pool. HUZHU_REFUSE_OPEN_POOLS=1 makes a factory that refuses pools without an
  * identity verifier.
@@ -33,7 +33,9 @@ async function main() {
   console.log(
     `PoolFactory ${deployment.factory.address} (block ${deployment.factory.block}), implementation ${deployment.implementation}`,
   );
-  console.log(`libraries Juries ${deployment.libraries!.Juries}, Apportionment ${deployment.libraries!.Apportionment}`);
+  console.log(
+    `libraries Juries ${deployment.libraries!.Juries}, Apportionment ${deployment.libraries!.Apportionment}, Recovery ${deployment.libraries!.Recovery}`,
+  );
 
   if (process.env.HUZHU_RULES) {
     const { rules, roles } = readRulesFile(process.env.HUZHU_RULES);

@@ -127,6 +127,8 @@ interface IClaimVoting {
     error VoteNotCommitted(uint256 claimId, address juror);
     /// @notice The revealed vote and salt do not hash to the juror's commitment.
     error VoteRevealMismatch(uint256 claimId, address juror);
+    /// @notice A claim's payee cannot be the pool itself.
+    error ClaimInvalidPayee(address payee);
     /// @notice Only the claimant appeals a rejection, and only a member eligible for the jury an approval.
     error AppealNotAllowed(uint256 claimId, address appellant);
 
@@ -143,6 +145,9 @@ interface IClaimVoting {
         string uri,
         uint256 resolvesAt
     );
+    /// @notice The claim's payout goes to `payee` (named in the claim, or the member's beneficiary),
+    /// not to the claimant; a refunded bond still goes to the claimant. Absent: the claimant is paid.
+    event ClaimPayeeNamed(uint256 indexed claimId, address indexed payee);
     /// @notice The assessor attached a review digest.
     event ClaimReviewed(uint256 indexed claimId, address indexed assessor, bytes32 reviewDigest);
     /// @notice A jury round opened: its draw is seeded by `seedBlock` and samples `setSize` positions.
@@ -198,6 +203,7 @@ interface IClaimVoting {
     // ------------------------------------------------------------------ functions
 
     /// @notice Submits a claim, posts the bond (the caller must have approved it) and opens round 0.
+    /// The payout goes to the member's beneficiary if they named one, else to the claimant.
     /// @param amount Requested payout; at most the pool's maximum claim.
     /// @param evidenceDigest Hash of the off-chain evidence; each digest once per pool.
     /// @param uri Optional encrypted off-chain location of the evidence.
@@ -206,6 +212,16 @@ interface IClaimVoting {
         uint256 amount,
         bytes32 evidenceDigest,
         string calldata uri
+    ) external returns (uint256 claimId);
+
+    /// @notice Submits a claim like `submitClaim`, whose payout goes to `payee` (a hospital, a family
+    /// member): only the payee can withdraw it, and it gains no other power. Zero: the member's
+    /// beneficiary, else the claimant. The bond stays the claimant's.
+    function submitClaimTo(
+        uint256 amount,
+        bytes32 evidenceDigest,
+        string calldata uri,
+        address payee
     ) external returns (uint256 claimId);
 
     /// @notice Attaches the assessor's review digest while the claim is pending. Only the assessor.
@@ -260,6 +276,9 @@ interface IClaimVoting {
 
     /// @notice The claim a member has open (0 if none).
     function openClaimOf(address account) external view returns (uint256);
+
+    /// @notice Who is paid an approved claim's payout: its payee, else its claimant.
+    function payeeOf(uint256 claimId) external view returns (address);
 
     /// @notice Whether an evidence digest was used by a claim of this pool.
     function evidenceUsed(bytes32 evidenceDigest) external view returns (bool);

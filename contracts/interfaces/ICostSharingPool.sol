@@ -30,7 +30,8 @@ interface ICostSharingPool {
     /// @notice The period has not ended yet.
     error PeriodNotEnded(uint256 period, uint256 endsAt);
 
-    /// @notice An approved claim was paid in `period`; the payout is credited to the claimant to withdraw.
+    /// @notice An approved claim was paid in `period`; the payout is credited to the claim's payee
+    /// (`ClaimPayeeNamed`), else to the claimant, to withdraw.
     event ClaimPaid(
         uint256 indexed claimId,
         uint256 indexed period,

@@ -3,8 +3,11 @@ pragma solidity ^0.8.28;
 
 /// @title ICustodialEscrow
 /// @notice Custody of a pool's tokens. Tokens leave only to: a member's own withdrawal of their
-/// balance, a claimant's pulled payout (approved claims and refunded bonds), and the operator's
+/// balance (to their wallet, or to an address the member names in the call), a pulled payout (an
+/// approved claim's payout to its payee, refunded bonds to their owners), and the operator's
 /// accrued fee, which the code caps. There is no sweep, rescue or owner withdrawal.
+/// @dev Warning: a payout credited to an account is that account's alone: no role and no recovery
+/// of a lost wallet moves it.
 /// @dev Warning: no role, the operator included, can move member funds anywhere else.
 /// @dev Warning: the token's issuer can freeze the escrow (blacklist the pool's address, pause the
 /// token): payouts, fees and balances then cannot be withdrawn, but stay owed in full; Huzhu
@@ -23,7 +26,8 @@ interface ICustodialEscrow {
     /// @notice An outgoing operator's accrued fee became its payout, as the role moved to another account.
     event FeesCredited(address indexed operator, uint256 amount);
 
-    /// @notice Sends the caller every payout credited to them (approved claims and refunded bonds).
+    /// @notice Sends the caller every payout credited to them (approved claims naming them as payee,
+    /// or their own without a payee, and refunded bonds).
     function withdrawPayout() external;
 
     /// @notice Sends the accrued fee to the operator. Only the operator. When the operator role

@@ -6,6 +6,8 @@ pragma solidity ^0.8.28;
 /// hash: no personal data goes on chain). The member count, every join and every exit live here,
 /// so nobody can inflate or deflate the count that the share is divided by.
 /// @dev Warning: the identity verifier can sign attestations only; it can never add or remove a member.
+/// Its attestation of a member's commitment for a new wallet only starts a recovery (IMemberRecovery):
+/// 30 days that the member's wallet can cut short with one call.
 /// @dev Warning: anyone can flag a member below the minimum balance and, `lapseGrace` later, lapse
 /// them if still below it; nobody can flag or lapse a funded member. A lapse is a forced exit notice:
 /// the member stays counted, and paying, until every claim submitted before it is final and paid.
@@ -82,6 +84,8 @@ interface IMemberRegistry {
     error MemberAlreadyFlagged(address member, uint256 lapsableAt);
     /// @notice The member was not flagged, or the grace since the flag has not run out.
     error MemberGraceNotOver(address member, uint256 lapsableAt);
+    /// @notice A withdrawal to the zero address or to the pool itself.
+    error MemberInvalidRecipient(address to);
     /// @notice The exit cannot complete before every claim with an id below `claimBound` is final and paid.
     error MemberExitNotReady(address member, uint256 claimBound);
 
@@ -121,6 +125,8 @@ interface IMemberRegistry {
     );
     /// @notice A member took `amount` of their balance.
     event MemberWithdrew(address indexed member, uint256 amount);
+    /// @notice A member sent `amount` of their balance to another address they named.
+    event MemberWithdrewTo(address indexed member, address indexed to, uint256 amount);
 
     // ------------------------------------------------------------------ functions
 
@@ -157,6 +163,10 @@ interface IMemberRegistry {
     /// @notice Withdraws `amount` of the caller's balance. A counted member keeps the minimum
     /// balance; an exited or lapsed member may take everything.
     function withdraw(uint256 amount) external;
+
+    /// @notice Withdraws `amount` of the caller's balance to `to` (another wallet, a hospital):
+    /// the same rules as `withdraw`. Only the member decides where their balance goes.
+    function withdrawTo(uint256 amount, address to) external;
 
     /// @notice Flags a counted, not leaving member below the minimum balance. Anyone may call.
     function flag(address member) external;

@@ -31,6 +31,7 @@ library Juries {
         mapping(address account => uint256 claimId) openClaims;
         mapping(bytes32 evidenceDigest => bool) evidenceUsed;
         mapping(uint256 position => uint256 claimId) queue; // approved claims, in the order they became final
+        mapping(uint256 claimId => address payee) payees; // set only when the payout goes to someone else
     }
 
     /// @dev The rules a round needs, read once by the pool.
@@ -51,6 +52,93 @@ library Juries {
         uint256 gain;
         address refundTo;
         uint256 refund;
+    }
+
+    /*//////////////////////////////////////////////////////////////
+                                 SUBMIT
+    //////////////////////////////////////////////////////////////*/
+
+    /// @notice Records claim `claimId` of the caller, paying `payee` (zero or the caller: the
+    /// claimant), and opens its round 0. Who may claim: an active member holding the minimum
+    /// balance, with no open claim, with evidence no claim of this pool used before. The pool
+    /// collects the bond.
+    function submit(
+        Court storage court,
+        mapping(address => MemberRecord) storage members,
+        IPoolConfig.Rules storage rules,
+        uint256 chargeIndex,
+        uint256 jurorCount,
+        uint256 claimId,
+        uint256 amount,
+        bytes32 evidenceDigest,
+        string calldata uri,
+        address payee
+    ) external {
+        _checkClaim(court, members[msg.sender], rules, chargeIndex, amount, evidenceDigest);
+        if (payee == address(this)) revert IClaimVoting.ClaimInvalidPayee(payee);
+        bool hasPayee = payee != address(0) && payee != msg.sender;
+
+        uint96 bond = rules.claimBond;
+        uint16 feeBps = rules.feeBps;
+        court.claims[claimId] = ClaimRecord({
+            claimant: msg.sender,
+            submittedAt: uint40(block.timestamp),
+            round: 0,
+            status: IClaimVoting.ClaimState.Drawing,
+            verdict: IClaimVoting.Verdict.None,
+            feeBps: feeBps,
+            hasPayee: hasPayee,
+            // Fits: bounded by maxClaimAmount, a uint96.
+            amount: uint96(amount),
+            bond: bond,
+            evidenceDigest: evidenceDigest,
+            reviewDigest: bytes32(0)
+        });
+        court.openClaims[msg.sender] = claimId;
+        court.evidenceUsed[evidenceDigest] = true;
+        Params memory p = _params(rules);
+        emit IClaimVoting.ClaimSubmitted(
+            claimId,
+            msg.sender,
+            amount,
+            bond,
+            feeBps,
+            evidenceDigest,
+            uri,
+            block.timestamp + p.rounds * p.roundLength
+        );
+        if (hasPayee) {
+            court.payees[claimId] = payee;
+            emit IClaimVoting.ClaimPayeeNamed(claimId, payee);
+        }
+        openRound(court, claimId, 0, rules.jurySize, jurorCount, p.randomness);
+    }
+
+    /// @dev Who may claim: an active member holding the minimum balance, with no open claim, with
+    /// evidence no claim of this pool used before.
+    function _checkClaim(
+        Court storage court,
+        MemberRecord storage m,
+        IPoolConfig.Rules storage rules,
+        uint256 chargeIndex,
+        uint256 amount,
+        bytes32 evidenceDigest
+    ) private view {
+        uint256 maxAmount = rules.maxClaimAmount;
+        if (amount == 0 || amount > maxAmount) revert IClaimVoting.ClaimAmountOutOfRange(amount, maxAmount);
+        if (evidenceDigest == bytes32(0)) revert IClaimVoting.ClaimZeroEvidence();
+        if (court.evidenceUsed[evidenceDigest]) revert IClaimVoting.ClaimEvidenceUsed(evidenceDigest);
+        IMemberRegistry.MemberStatus status = m.status;
+        if (status == IMemberRegistry.MemberStatus.Waiting && block.timestamp >= m.eligibleAt) {
+            status = IMemberRegistry.MemberStatus.Active;
+        }
+        if (status != IMemberRegistry.MemberStatus.Active) revert IClaimVoting.ClaimantNotActive(msg.sender, status);
+        // An active member is counted: charged since the mark. Both fit in int256 (88 bits).
+        int256 balance = int256(uint256(m.credit)) - int256(chargeIndex - m.chargeMark);
+        uint256 minBalance = rules.minBalance;
+        if (balance < int256(minBalance)) revert IClaimVoting.ClaimantUnderfunded(msg.sender, balance, minBalance);
+        uint256 open = court.openClaims[msg.sender];
+        if (open != 0) revert IClaimVoting.ClaimAlreadyOpen(msg.sender, open);
     }
 
     /*//////////////////////////////////////////////////////////////

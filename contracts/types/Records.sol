@@ -18,7 +18,9 @@ struct MemberRecord {
 }
 
 /// @dev A claim. `status` is Drawing while the claim is pending (the rounds and the clock tell the
-/// phase), then the recorded outcome. `verdict` is the last quorate round's verdict.
+/// phase), then the recorded outcome. `verdict` is the last quorate round's verdict. `hasPayee`: the
+/// payout goes to the payee stored apart (`Juries.Court.payees`), not to the claimant; it shares the
+/// claimant's slot so that settlement reads the payee's slot only for the claims that have one.
 struct ClaimRecord {
     address claimant;
     uint40 submittedAt;
@@ -26,6 +28,7 @@ struct ClaimRecord {
     IClaimVoting.ClaimState status;
     IClaimVoting.Verdict verdict;
     uint16 feeBps;
+    bool hasPayee;
     uint96 amount;
     uint96 bond;
     bytes32 evidenceDigest;

@@ -315,8 +315,10 @@ export async function deploy(
   ruleOverrides: Record<string, unknown> = {},
 ): Promise<Deployment> {
   const [deployer, operator, keeper] = (await chain.send("eth_accounts")) as string[];
-  const [tokenA, factoryA, poolA, juriesA, apportionmentA] = await Promise.all(
-    ["MockERC20", "PoolFactory", "HuzhuPool", "Juries", "Apportionment"].map((n) => artifacts.readArtifact(n)),
+  const [tokenA, factoryA, poolA, juriesA, apportionmentA, recoveryA] = await Promise.all(
+    ["MockERC20", "PoolFactory", "HuzhuPool", "Juries", "Apportionment", "Recovery"].map((n) =>
+      artifacts.readArtifact(n),
+    ),
   );
   const deployContract = async (artifact: { abi: InterfaceAbi; bytecode: string }, args: unknown[]) => {
     const data = artifact.bytecode + new Interface(artifact.abi).encodeDeploy(args).slice(2);
@@ -333,7 +335,12 @@ export async function deploy(
   const token = await deployContract(tokenA, ["Audit USD", "AUSD", 6]);
   const juries = await deployContract(juriesA, []);
   const apportionment = await deployContract(apportionmentA, []);
-  const linked = link(factoryA, { Juries: juries.address, Apportionment: apportionment.address });
+  const recovery = await deployContract(recoveryA, []);
+  const linked = link(factoryA, {
+    Juries: juries.address,
+    Apportionment: apportionment.address,
+    Recovery: recovery.address,
+  });
   const factory = await deployContract({ abi: factoryA.abi, bytecode: linked }, [false]);
   const factoryI = new Interface(factoryA.abi);
   const rules = { ...demoRules(token.address), ...ruleOverrides };

@@ -104,6 +104,21 @@ describe("TrustModel (v2)", function () {
       // Moving funds.
       await expect(pool.connect(actor).withdraw(1)).to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus");
       await expect(pool.connect(actor).withdrawPayout()).to.be.revertedWithCustomError(pool, "EscrowNothingToWithdraw");
+      await expect(pool.connect(actor).withdrawTo(1, actor.address)).to.be.revertedWithCustomError(
+        pool,
+        "UnexpectedMemberStatus",
+      );
+      await expect(pool.connect(actor).setBeneficiary(actor.address)).to.be.revertedWithCustomError(
+        pool,
+        "UnexpectedMemberStatus",
+      );
+      await expect(pool.connect(actor).cancelRecovery(members[1].address))
+        .to.be.revertedWithCustomError(pool, "RecoveryNotPending")
+        .withArgs(members[1].address);
+      // No recovery is pending: nothing moves a membership (the verifier's own attempts: test/regression).
+      await expect(pool.connect(actor).completeRecovery(commitmentOf(members[1].address)))
+        .to.be.revertedWithCustomError(pool, "RecoveryNotPending")
+        .withArgs(members[1].address);
       await expect(pool.connect(actor).flag(members[1].address)).to.be.revertedWithCustomError(pool, "MemberFunded");
       await expect(pool.connect(actor).lapse(members[1].address)).to.be.revertedWithCustomError(pool, "MemberFunded");
       await expect(pool.connect(actor).completeExit(members[1].address)).to.be.revertedWithCustomError(

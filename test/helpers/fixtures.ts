@@ -43,10 +43,10 @@ export function defaultRules(asset: string, overrides: Partial<Rules> = {}): Rul
   };
 }
 
-/** The linked libraries a pool's code calls (Juries, Apportionment), deployed once. */
+/** The linked libraries a pool's code calls (Juries, Apportionment, Recovery), deployed once. */
 export async function deployLibraries(): Promise<Record<string, string>> {
   const libraries: Record<string, string> = {};
-  for (const name of ["Juries", "Apportionment"]) {
+  for (const name of ["Juries", "Apportionment", "Recovery"]) {
     const lib = await ethers.deployContract(name);
     libraries[name] = await lib.getAddress();
   }
@@ -259,4 +259,65 @@ export async function approveTogether(
   for (const [id, juror, salt] of ballots) await pool.connect(juror).revealVote(id, true, salt);
   await time.increaseTo((await pool.claim(last)).resolvesAt);
   await pool.resolve(last);
+}
+
+/** The pool's EIP-712 domain, for attestations and recovery attestations. */
+export async function poolDomain(pool: HuzhuPool) {
+  const { chainId } = await ethers.provider.getNetwork();
+  return { name: "Huzhu Pool", version: "1", chainId, verifyingContract: await pool.getAddress() };
+}
+
+export const ATTESTATION_TYPES = {
+  Attestation: [
+    { name: "member", type: "address" },
+    { name: "commitment", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+export const RECOVERY_TYPES = {
+  Recovery: [
+    { name: "member", type: "address" },
+    { name: "newWallet", type: "address" },
+    { name: "commitment", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** Joins `member` (commitment `commitmentOf(label)`) with the verifier's attestation. */
+export async function joinAttested(
+  setup: Pick<PoolSetup, "token" | "pool">,
+  verifier: HardhatEthersSigner,
+  member: HardhatEthersSigner,
+  amount: bigint,
+  label: string = member.address,
+): Promise<void> {
+  const commitment = commitmentOf(label);
+  const deadline = BigInt(await time.latest()) + BigInt(DAY);
+  const signature = await verifier.signTypedData(await poolDomain(setup.pool), ATTESTATION_TYPES, {
+    member: member.address,
+    commitment,
+    deadline,
+  });
+  await fund(setup, member, amount);
+  await setup.pool.connect(member).join(amount, commitment, { deadline, signature });
+}
+
+/** The verifier's attestation that the person behind `commitment` (now `member`) holds `newWallet`. */
+export async function signRecovery(
+  pool: HuzhuPool,
+  verifier: HardhatEthersSigner,
+  member: string,
+  newWallet: string,
+  commitment: string,
+  deadline?: bigint,
+): Promise<{ deadline: bigint; signature: string }> {
+  const until = deadline ?? BigInt(await time.latest()) + BigInt(DAY);
+  const signature = await verifier.signTypedData(await poolDomain(pool), RECOVERY_TYPES, {
+    member,
+    newWallet,
+    commitment,
+    deadline: until,
+  });
+  return { deadline: until, signature };
 }

@@ -20,7 +20,9 @@ import {
 
 /*
  * Stateful property test: fast-check drives random sequences of member, claim, jury, keeper,
- * operator and guardian calls against one v2 pool on the Hardhat network, predicts every outcome
+ * operator and guardian calls (with beneficiaries, claim payees, withdrawals to another actor, and
+ * recoveries of a membership to a new wallet through the member's recovery address) against one v2
+ * pool on the Hardhat network, predicts every outcome
  * with the plain model of ./model.ts (a predicted revert is asserted with its custom error and
  * arguments; a jury draw is predicted seat by seat), and checks the invariants 1-8 of DESIGN.md
  * after every step, against the chain state and the event log.
@@ -132,6 +134,8 @@ class EventAudit {
   private readonly paid = new Set<bigint>();
   private readonly seated = new Map<string, bigint>(); // claim:juror => round
   private readonly revealed = new Set<string>();
+  /** Claims paid to a payee other than the claimant (ClaimPayeeNamed). */
+  readonly payees = new Map<bigint, string>();
   readonly settled: Array<[bigint, bigint]> = [];
   readonly settleGas: bigint[] = [];
   penalized = 0;
@@ -139,6 +143,7 @@ class EventAudit {
   seats = 0;
   returns = 0;
   lapses = 0;
+  recoveries = 0;
 
   constructor(private readonly w: World) {}
 
@@ -207,6 +212,23 @@ class EventAudit {
         expect(a.memberCount, "memberCount in MemberLeft").to.equal(this.count);
         break;
       }
+      case "RecoveryCompleted": {
+        // The membership moves whole: seasoning, place among jury-eligible members, exit notice.
+        for (const map of [this.eligibleAt, this.bounds] as Array<Map<string, unknown>>) {
+          if (map.has(a.member)) {
+            map.set(a.newWallet, map.get(a.member));
+            map.delete(a.member);
+          }
+        }
+        if (this.juryEligible.delete(a.member)) this.juryEligible.add(a.newWallet);
+        this.recoveries += 1;
+        break;
+      }
+      case "ClaimPayeeNamed": {
+        expect(a.payee, `claim ${a.claimId} names its claimant as payee`).to.not.equal(this.claimants.get(a.claimId));
+        this.payees.set(a.claimId, a.payee);
+        break;
+      }
       case "ClaimSubmitted": {
         expect(this.claimants.has(a.claimId), `claim ${a.claimId} submitted twice`).to.equal(false);
         this.claimants.set(a.claimId, a.claimant);
@@ -262,7 +284,7 @@ class EventAudit {
         break;
       }
       case "ClaimPaid": {
-        // Invariant 4: paid once, only if approved, only to the claimant.
+        // Invariant 4: paid once, only if approved, only to its payee (the claimant unless the claim named one).
         expect(this.paid.has(a.claimId), `claim ${a.claimId} paid twice`).to.equal(false);
         this.paid.add(a.claimId);
         expect(this.outcomes.get(a.claimId), `claim ${a.claimId} paid without approval`).to.equal(
@@ -280,6 +302,7 @@ class EventAudit {
           predicted!.requested,
           predicted!.paid,
         ]);
+        expect(this.payees.get(a.claimId) ?? a.claimant, `payee of claim ${a.claimId}`).to.equal(predicted!.payee);
         break;
       }
       case "PeriodSettled": {
@@ -375,6 +398,8 @@ async function checkInvariants(model: PoolModel, w: World): Promise<bigint[]> {
     rounds,
     jurorSet,
     paidThisYear,
+    payees,
+    recoveries,
   ] = await Promise.all([
     w.token.balanceOf(w.poolAddress),
     pool.feesAccrued(),
@@ -396,6 +421,8 @@ async function checkInvariants(model: PoolModel, w: World): Promise<bigint[]> {
     Promise.all(live.map((c) => pool.round(c.id, c.round))),
     Promise.all(model.jurorSet.map((_, i) => pool.jurorAt(i))),
     Promise.all(accounts.map((a) => pool.paidThisYear(a))),
+    Promise.all(live.map((c) => pool.payeeOf(c.id))),
+    Promise.all(accounts.map((a) => pool.recoveryOf(a))),
   ]);
 
   // Invariant 1: the escrow holds exactly what it owes, to the base unit.
@@ -430,6 +457,24 @@ async function checkInvariants(model: PoolModel, w: World): Promise<bigint[]> {
     expect(views[i].exitClaimBound, `exit bound of ${who}`).to.equal(m.exitBound);
     expect(views[i].lapsableAt, `lapsableAt of ${who}`).to.equal(m.lapsableAt);
     expect(payouts[i], `payout of ${who}`).to.equal(model.payoutOf(accounts[i]));
+    // Beneficiary, recovery settings and pending recovery.
+    const o = model.options.get(accounts[i]);
+    const p = model.pendingRecoveries.get(accounts[i]);
+    expect(
+      [recoveries[i].beneficiary, recoveries[i].recoveryAddress, recoveries[i].verifierRecoveryOff],
+      `recovery settings of ${who}`,
+    ).to.deep.equal([
+      o?.beneficiary ?? ethers.ZeroAddress,
+      o?.recoveryAddress ?? ethers.ZeroAddress,
+      o?.verifierRecoveryOff ?? false,
+    ]);
+    expect([recoveries[i].newWallet, recoveries[i].readyAt], `pending recovery of ${who}`).to.deep.equal([
+      p?.newWallet ?? ethers.ZeroAddress,
+      p?.readyAt ?? 0n,
+    ]);
+  }
+  for (const [commitment, owner] of model.commitmentOwners) {
+    expect(await pool.commitmentOwner(commitment), `owner of commitment ${commitment}`).to.equal(owner);
   }
 
   // The rest of the pool-wide state.
@@ -467,6 +512,7 @@ async function checkInvariants(model: PoolModel, w: World): Promise<bigint[]> {
       model.resolvesAt(c),
     ]);
     expect(on.appellant, `appellant of ${what}`).to.equal(c.appellant ?? ethers.ZeroAddress);
+    expect(payees[i], `payee of ${what}`).to.equal(c.payee);
     expect(
       [r.seatsTarget, r.seats, r.approvals, r.rejections, r.drawn, r.tallied, r.setSize],
       `round ${c.round} of ${what}`,
@@ -702,10 +748,14 @@ class TopUpCommand extends PoolCommand {
 }
 
 class WithdrawCommand extends PoolCommand {
-  /** `percent` of what the member may take (balance, less the minimum while counted); 101 asks one unit too much. */
+  /**
+   * `percent` of what the member may take (balance, less the minimum while counted); 101 asks one
+   * unit too much. `to`: another actor the member sends it to (`withdrawTo`), or -1 for their own wallet.
+   */
   constructor(
     readonly actor: number,
     readonly percent: number,
+    readonly to: number = -1,
   ) {
     super();
   }
@@ -721,10 +771,18 @@ class WithdrawCommand extends PoolCommand {
     if (free <= 0n && this.percent > 0) amount = USDC(1);
     await this.nextCallTime(model);
     const outcome = model.withdraw(signer.address, amount);
-    await expectOutcome(w, outcome, () => w.pool.connect(signer).withdraw(amount), `${this} (${fmt(amount)})`);
+    const to = this.to < 0 ? undefined : w.actors[this.to].signer.address;
+    await expectOutcome(
+      w,
+      outcome,
+      () =>
+        to === undefined ? w.pool.connect(signer).withdraw(amount) : w.pool.connect(signer).withdrawTo(amount, to),
+      `${this} (${fmt(amount)})`,
+    );
   }
   toString() {
-    return `${NAMES[this.actor]} withdraws ${this.percent}% of what they may take`;
+    const to = this.to < 0 ? "" : ` to ${NAMES[this.to]}`;
+    return `${NAMES[this.actor]} withdraws ${this.percent}% of what they may take${to}`;
   }
 }
 
@@ -807,10 +865,12 @@ class LapseCommand extends ChosenActorCommand {
 
 class SubmitClaimCommand extends ChosenActorCommand {
   protected readonly role = "member able to claim";
+  /** `payee`: an actor the claim names (`submitClaimTo`), -1 for none (the beneficiary, else the claimant), -2 the pool. */
   constructor(
     who: Who,
     readonly amount: bigint,
     readonly reuseEvidence: boolean,
+    readonly payee: number = -1,
   ) {
     super(who);
   }
@@ -831,16 +891,193 @@ class SubmitClaimCommand extends ChosenActorCommand {
       this.reuseEvidence && model.claimCount > 0n
         ? model.claim(model.claimCount)!.evidence
         : ethers.keccak256(ethers.toUtf8Bytes(`evidence:${name}:${t}`));
-    const outcome = model.submitClaim(signer.address, this.amount, evidence, t, block);
+    const payee =
+      this.payee === -1 ? undefined : this.payee === -2 ? w.poolAddress : w.actors[this.payee].signer.address;
+    const outcome = model.submitClaim(signer.address, this.amount, evidence, t, block, payee);
     await expectOutcome(
       w,
       outcome,
-      () => w.pool.connect(signer).submitClaim(this.amount, evidence, "ipfs://encrypted"),
+      () =>
+        payee === undefined
+          ? w.pool.connect(signer).submitClaim(this.amount, evidence, "ipfs://encrypted")
+          : w.pool.connect(signer).submitClaimTo(this.amount, evidence, "ipfs://encrypted", payee),
       `${this} (${name})`,
     );
   }
   toString() {
-    return `${this.whoName} claims ${fmt(this.amount)}${this.reuseEvidence ? " with the last evidence" : ""}`;
+    const payee = this.payee === -1 ? "" : ` payable to ${this.payee === -2 ? "the pool" : NAMES[this.payee]}`;
+    return `${this.whoName} claims ${fmt(this.amount)}${payee}${this.reuseEvidence ? " with the last evidence" : ""}`;
+  }
+}
+
+class SetBeneficiaryCommand extends PoolCommand {
+  /** `beneficiary`: an actor, -1 to remove it, -2 the pool (refused). */
+  constructor(
+    readonly actor: number,
+    readonly beneficiary: number,
+  ) {
+    super();
+  }
+  protected async act(model: PoolModel, w: World) {
+    const { signer } = w.actors[this.actor];
+    await this.nextCallTime(model);
+    const beneficiary =
+      this.beneficiary === -1
+        ? ethers.ZeroAddress
+        : this.beneficiary === -2
+          ? w.poolAddress
+          : w.actors[this.beneficiary].signer.address;
+    const outcome = model.setBeneficiary(signer.address, beneficiary);
+    await expectOutcome(w, outcome, () => w.pool.connect(signer).setBeneficiary(beneficiary), this.toString());
+  }
+  toString() {
+    const b = this.beneficiary === -1 ? "nobody" : this.beneficiary === -2 ? "the pool" : NAMES[this.beneficiary];
+    return `${NAMES[this.actor]} names ${b} as beneficiary`;
+  }
+}
+
+class SetRecoveryOptionsCommand extends PoolCommand {
+  /** `helper`: the actor named as recovery address, or -1 for none. */
+  constructor(
+    readonly actor: number,
+    readonly helper: number,
+    readonly verifierRecoveryOff: boolean,
+  ) {
+    super();
+  }
+  protected async act(model: PoolModel, w: World) {
+    const { signer } = w.actors[this.actor];
+    await this.nextCallTime(model);
+    const helper = this.helper === -1 ? ethers.ZeroAddress : w.actors[this.helper].signer.address;
+    const outcome = model.setRecoveryOptions(signer.address, helper, this.verifierRecoveryOff);
+    await expectOutcome(
+      w,
+      outcome,
+      () => w.pool.connect(signer).setRecoveryOptions(helper, this.verifierRecoveryOff),
+      this.toString(),
+    );
+  }
+  toString() {
+    const h = this.helper === -1 ? "no recovery address" : `${NAMES[this.helper]} as recovery address`;
+    return `${NAMES[this.actor]} sets ${h}${this.verifierRecoveryOff ? ", no verifier recovery" : ""}`;
+  }
+}
+
+/** The member a recovery command targets: the k-th the model says it suits, else a named actor. */
+abstract class RecoveryCommand extends ChosenActorCommand {
+  protected commitmentOf(model: Readonly<PoolModel>, member: string): string {
+    for (const [commitment, owner] of model.commitmentOwners) if (owner === member) return commitment;
+    return commitmentOf(`nobody:${member}`);
+  }
+}
+
+class RequestRecoveryCommand extends RecoveryCommand {
+  protected readonly role = "member with a recovery address";
+  /** By the member's recovery address (else by `caller`), to the actor `newWallet` (else the first free one). */
+  constructor(
+    who: Who,
+    readonly byHelper: boolean,
+    readonly caller: number,
+    readonly newWallet: number,
+  ) {
+    super(who);
+  }
+  protected able(model: Readonly<PoolModel>) {
+    return ACCOUNTS.filter(
+      (a) =>
+        model.record(a).status !== MemberStatus.None &&
+        (model.options.get(a)?.recoveryAddress ?? ethers.ZeroAddress) !== ethers.ZeroAddress &&
+        !model.pendingRecoveries.has(a),
+    );
+  }
+  protected async act(model: PoolModel, w: World) {
+    const t = await this.nextCallTime(model);
+    const { signer, name } = this.actorAt(model, w, t);
+    const helper = model.options.get(signer.address)?.recoveryAddress;
+    const caller =
+      this.byHelper && helper !== undefined && helper !== ethers.ZeroAddress
+        ? w.actors[ACCOUNTS.indexOf(helper)].signer
+        : w.actors[this.caller].signer;
+    // Mostly a wallet that never joined, so that the recovery can go through.
+    const free = ACCOUNTS.filter((a) => model.record(a).status === MemberStatus.None);
+    const newWallet =
+      this.newWallet < 0 && free.length > 0 ? free[0] : ACCOUNTS[Math.abs(this.newWallet) % ACCOUNTS.length];
+    const commitment = this.commitmentOf(model, signer.address);
+    const outcome = model.requestRecovery(caller.address, commitment, newWallet, t);
+    await expectOutcome(
+      w,
+      outcome,
+      () => w.pool.connect(caller).requestRecovery(commitment, newWallet, 0n, "0x"),
+      `${this} (${name} to ${NAMES[ACCOUNTS.indexOf(newWallet)]})`,
+    );
+  }
+  toString() {
+    const by = this.byHelper ? "its recovery address" : NAMES[this.caller];
+    return `${by} requests a recovery of ${this.whoName}`;
+  }
+}
+
+class CancelRecoveryCommand extends RecoveryCommand {
+  protected readonly role = "member with a pending recovery";
+  /** By the member (`by` 0), its recovery address (1), or the actor `stranger` (2). */
+  constructor(
+    who: Who,
+    readonly by: number,
+    readonly stranger: number,
+  ) {
+    super(who);
+  }
+  protected able(model: Readonly<PoolModel>) {
+    return ACCOUNTS.filter((a) => model.pendingRecoveries.has(a));
+  }
+  protected async act(model: PoolModel, w: World) {
+    const t = await this.nextCallTime(model);
+    const { signer, name } = this.actorAt(model, w, t);
+    const helper = model.options.get(signer.address)?.recoveryAddress ?? ethers.ZeroAddress;
+    const caller =
+      this.by === 0
+        ? signer
+        : this.by === 1 && helper !== ethers.ZeroAddress
+          ? w.actors[ACCOUNTS.indexOf(helper)].signer
+          : w.actors[this.stranger].signer;
+    const outcome = model.cancelRecovery(caller.address, signer.address);
+    await expectOutcome(w, outcome, () => w.pool.connect(caller).cancelRecovery(signer.address), `${this} (${name})`);
+  }
+  toString() {
+    const by = ["the member", "its recovery address", NAMES[this.stranger]][this.by];
+    return `${by} cancels the recovery of ${this.whoName}`;
+  }
+}
+
+class CompleteRecoveryCommand extends RecoveryCommand {
+  protected readonly role = "member whose recovery is ripe";
+  private member = "";
+  protected able(model: Readonly<PoolModel>, t: bigint) {
+    return ACCOUNTS.filter((a) => {
+      const p = model.pendingRecoveries.get(a);
+      return p !== undefined && t >= p.readyAt && !model.openClaims.has(a);
+    });
+  }
+  /** Invariant 6: the membership, balance included, moves from the old wallet to the new one. */
+  protected mayLower(account: string): boolean {
+    return account === this.member;
+  }
+  protected async act(model: PoolModel, w: World) {
+    const t = await this.nextCallTime(model);
+    const { signer, name } = this.actorAt(model, w, t);
+    this.member = signer.address;
+    const pending = model.pendingRecoveries.get(signer.address);
+    const balance = model.balanceOf(signer.address);
+    const commitment = this.commitmentOf(model, signer.address);
+    const outcome = model.completeRecovery(commitment, t);
+    await expectOutcome(w, outcome, () => w.pool.connect(w.keeper).completeRecovery(commitment), `${this} (${name})`);
+    if (outcome === null) {
+      expect(await w.pool.balanceOf(pending!.newWallet), "the balance moved whole").to.equal(balance);
+      expect(await w.pool.statusOf(signer.address), "the old wallet holds nothing").to.equal(0n);
+    }
+  }
+  toString() {
+    return `keeper completes the recovery of ${this.whoName}`;
   }
 }
 
@@ -1323,6 +1560,7 @@ class NextInstantCommand extends TimeCommand {
       ...members.map((m) => m.eligibleAt),
       ...members.filter((m) => m.flagged).map((m) => m.lapsableAt),
       ...(model.pending !== null ? [model.pending.eta] : []),
+      ...[...model.pendingRecoveries.values()].map((r) => r.readyAt),
       model.periodEnd(model.nextPeriod),
       model.periodEnd((model.now - model.startedAt) / MODEL_RULES.periodLength),
     ].filter((instant) => instant - lead > model.now);
@@ -1379,7 +1617,32 @@ const commandArbitraries: Array<fc.Arbitrary<PoolCommand>> = [
   ),
   ...times(
     2,
-    fc.tuple(actor, fc.constantFrom(0, 25, 50, 100, 100, 101)).map(([a, p]) => new WithdrawCommand(a, p)),
+    fc
+      .tuple(actor, fc.constantFrom(0, 25, 50, 100, 100, 101), weighted(-1, -2, 4), actor)
+      .map(([a, p, own, to]) => new WithdrawCommand(a, p, own === -1 ? -1 : to)),
+  ),
+  ...times(
+    2,
+    fc.tuple(actor, fc.oneof(actor, fc.constantFrom(-1, -2))).map(([a, b]) => new SetBeneficiaryCommand(a, b)),
+  ),
+  ...times(
+    3,
+    fc
+      .tuple(actor, fc.oneof({ arbitrary: actor, weight: 4 }, fc.constant(-1)), weighted(false, true, 6))
+      .map(([a, h, off]) => new SetRecoveryOptionsCommand(a, h, off)),
+  ),
+  ...times(
+    3,
+    fc
+      .tuple(who(4), weighted(true, false, 5), actor, fc.oneof({ arbitrary: fc.constant(-1), weight: 5 }, actor))
+      .map(([w, byHelper, caller, to]) => new RequestRecoveryCommand(w, byHelper, caller, to)),
+  ),
+  fc
+    .tuple(who(4), fc.constantFrom(0, 0, 1, 2), actor)
+    .map(([w, by, stranger]) => new CancelRecoveryCommand(w, by, stranger)),
+  ...times(
+    3,
+    who(5).map((w) => new CompleteRecoveryCommand(w)),
   ),
   actor.map((a) => new RequestExitCommand(a)),
   ...times(
@@ -1397,8 +1660,13 @@ const commandArbitraries: Array<fc.Arbitrary<PoolCommand>> = [
   ...times(
     8,
     fc
-      .tuple(who(4), claimAmount, weighted(false, true, 12))
-      .map(([w, amount, reuse]) => new SubmitClaimCommand(w, amount, reuse)),
+      .tuple(
+        who(4),
+        claimAmount,
+        weighted(false, true, 12),
+        fc.oneof({ arbitrary: fc.constant(-1), weight: 6 }, actor, fc.constant(-2)),
+      )
+      .map(([w, amount, reuse, payee]) => new SubmitClaimCommand(w, amount, reuse, payee)),
   ),
   ...times(
     5,
@@ -1504,6 +1772,8 @@ describe("Pool invariants (v2)", function () {
       settles: 0,
       returns: 0,
       lapses: 0,
+      recoveries: 0,
+      payees: 0,
       paid: 0,
       fullPeriods: 0,
     };
@@ -1533,6 +1803,8 @@ describe("Pool invariants (v2)", function () {
         totals.settles += a.settleGas.length;
         totals.returns += a.returns;
         totals.lapses += a.lapses;
+        totals.recoveries += a.recoveries;
+        totals.payees += a.payees.size;
         totals.paid += a.paidClaims().length;
         totals.fullPeriods += model.settlements.filter((x) => x.claimsPaid === MODEL_RULES.maxClaimsPerPeriod).length;
         for (const g of a.settleGas) if (g > maxGas) maxGas = g;

@@ -123,7 +123,19 @@ export interface ClaimRecord {
   rounds: RoundRecord[];
   votes: Map<string, VoteRecord>;
   appellant: string | null;
+  /** Who is paid the payout: the payee named at submission, else the beneficiary, else the claimant. */
+  payee: string;
 }
+
+/** A recovery waiting for its delay, by the member it moves. */
+export interface PendingRecovery {
+  newWallet: string;
+  readyAt: bigint;
+  byVerifier: boolean;
+}
+
+export const RECOVERY_DELAY = 30n * 24n * 60n * 60n;
+const ZERO_ADDRESS = ethers.ZeroAddress;
 
 export interface SettlementFigures {
   period: bigint;
@@ -140,7 +152,7 @@ export interface SettlementFigures {
   deficitOut: bigint;
   chargeIndex: bigint;
   closed: boolean;
-  paid: Array<{ claimId: bigint; claimant: string; requested: bigint; paid: bigint }>;
+  paid: Array<{ claimId: bigint; claimant: string; payee: string; requested: bigint; paid: bigint }>;
 }
 
 const BPS = 10_000n;
@@ -171,6 +183,9 @@ export class PoolModel {
   readonly evidenceUsed = new Set<string>();
   readonly payouts = new Map<string, bigint>();
   readonly yearPayouts = new Map<string, { year: bigint; used: bigint }>();
+  /** A member's settings (they move with the membership): beneficiary, recovery address, verifier opt-out. */
+  readonly options = new Map<string, { beneficiary: string; recoveryAddress: string; verifierRecoveryOff: boolean }>();
+  readonly pendingRecoveries = new Map<string, PendingRecovery>();
   readonly queue: bigint[] = [];
   readonly settlements: SettlementFigures[] = [];
   queueHead = 0;
@@ -498,7 +513,110 @@ export class PoolModel {
     c.round = r;
   }
 
-  submitClaim(account: string, amount: bigint, evidence: string, t: bigint, block: bigint): Outcome {
+  // ------------------------------------------------------------------ beneficiaries and recovery
+
+  optionsOf(account: string): { beneficiary: string; recoveryAddress: string; verifierRecoveryOff: boolean } {
+    let o = this.options.get(account);
+    if (o === undefined) {
+      o = { beneficiary: ZERO_ADDRESS, recoveryAddress: ZERO_ADDRESS, verifierRecoveryOff: false };
+      this.options.set(account, o);
+    }
+    return o;
+  }
+
+  setBeneficiary(account: string, beneficiary: string): Outcome {
+    if (this.record(account).status === MemberStatus.None) {
+      return revert("UnexpectedMemberStatus", account, MemberStatus.None);
+    }
+    if (beneficiary === this.poolAddress) return revert("RecoveryInvalidBeneficiary", beneficiary);
+    this.optionsOf(account).beneficiary = beneficiary;
+    return null;
+  }
+
+  setRecoveryOptions(account: string, recoveryAddress: string, verifierRecoveryOff: boolean): Outcome {
+    if (this.record(account).status === MemberStatus.None) {
+      return revert("UnexpectedMemberStatus", account, MemberStatus.None);
+    }
+    Object.assign(this.optionsOf(account), { recoveryAddress, verifierRecoveryOff });
+    return null;
+  }
+
+  private checkNewWallet(newWallet: string): Outcome {
+    if (
+      newWallet === ZERO_ADDRESS ||
+      newWallet === this.poolAddress ||
+      this.record(newWallet).status !== MemberStatus.None
+    ) {
+      return revert("RecoveryInvalidWallet", newWallet);
+    }
+    return null;
+  }
+
+  /** A pool without a verifier: only the member's recovery address may request. */
+  requestRecovery(caller: string, commitment: string, newWallet: string, t: bigint): Outcome {
+    const member = this.commitmentOwners.get(commitment);
+    if (member === undefined) return revert("RecoveryUnknownCommitment", commitment);
+    const bad = this.checkNewWallet(newWallet);
+    if (bad !== null) return bad;
+    const p = this.pendingRecoveries.get(member);
+    if (p !== undefined) return revert("RecoveryAlreadyPending", member, p.newWallet, p.readyAt);
+    const recoveryAddress = this.optionsOf(member).recoveryAddress;
+    if (recoveryAddress === ZERO_ADDRESS || caller !== recoveryAddress) return revert("RecoveryNotAuthorized", caller);
+    this.pendingRecoveries.set(member, { newWallet, readyAt: t + RECOVERY_DELAY, byVerifier: false });
+    return null;
+  }
+
+  cancelRecovery(caller: string, member: string): Outcome {
+    if (!this.pendingRecoveries.has(member)) return revert("RecoveryNotPending", member);
+    if (caller !== member && caller !== this.optionsOf(member).recoveryAddress) {
+      return revert("RecoveryNotAuthorized", caller);
+    }
+    this.pendingRecoveries.delete(member);
+    return null;
+  }
+
+  /** Moves the whole membership; payouts already credited stay where they are; seats stay with the old wallet. */
+  completeRecovery(commitment: string, t: bigint): Outcome {
+    const member = this.commitmentOwners.get(commitment) ?? ZERO_ADDRESS;
+    const p = this.pendingRecoveries.get(member);
+    if (p === undefined) return revert("RecoveryNotPending", member);
+    if (t < p.readyAt) return revert("RecoveryNotReady", member, p.readyAt);
+    const open = this.openClaims.get(member) ?? 0n;
+    if (open !== 0n) return revert("RecoveryClaimOpen", member, open);
+    const bad = this.checkNewWallet(p.newWallet);
+    if (bad !== null) return bad;
+    const m = this.record(member);
+    this.members.set(p.newWallet, m);
+    this.members.delete(member);
+    if (m.status === MemberStatus.Waiting) {
+      const position = this.jurorPositions.get(member)!;
+      this.jurorPositions.delete(member);
+      this.jurorPositions.set(p.newWallet, position);
+      this.jurorSet[position] = p.newWallet;
+    }
+    this.commitmentOwners.set(commitment, p.newWallet);
+    const year = this.yearPayouts.get(member);
+    if (year !== undefined) {
+      this.yearPayouts.set(p.newWallet, year);
+      this.yearPayouts.delete(member);
+    }
+    this.options.set(p.newWallet, this.optionsOf(member));
+    this.options.delete(member);
+    this.pendingRecoveries.delete(member);
+    return null;
+  }
+
+  // ------------------------------------------------------------------ claims
+
+  /** `payee` undefined or zero: the member's beneficiary, else the claimant. */
+  submitClaim(
+    account: string,
+    amount: bigint,
+    evidence: string,
+    t: bigint,
+    block: bigint,
+    payee: string = ZERO_ADDRESS,
+  ): Outcome {
     if (this.paused) return revert("EnforcedPause");
     if (amount === 0n || amount > this.rules.maxClaimAmount) {
       return revert("ClaimAmountOutOfRange", amount, this.rules.maxClaimAmount);
@@ -510,6 +628,8 @@ export class PoolModel {
     if (balance < this.rules.minBalance) return revert("ClaimantUnderfunded", account, balance, this.rules.minBalance);
     const open = this.openClaims.get(account) ?? 0n;
     if (open !== 0n) return revert("ClaimAlreadyOpen", account, open);
+    if (payee === ZERO_ADDRESS) payee = this.optionsOf(account).beneficiary;
+    if (payee === this.poolAddress) return revert("ClaimInvalidPayee", payee);
     const c: ClaimRecord = {
       id: this.claimCount + 1n,
       claimant: account,
@@ -524,6 +644,7 @@ export class PoolModel {
       rounds: [],
       votes: new Map(),
       appellant: null,
+      payee: payee === ZERO_ADDRESS ? account : payee,
     };
     this.claims.push(c);
     this.openRound(c, 0n, this.rules.jurySize, block);
@@ -738,6 +859,7 @@ export class PoolModel {
       paid.push({
         claimId: c.id,
         claimant: c.claimant,
+        payee: c.payee,
         requested: c.amount,
         paid: this.payoutLimit(c.claimant, year, capped),
       });
@@ -783,7 +905,8 @@ export class PoolModel {
     this.fees += fee;
     for (const p of paid) {
       if (p.paid === 0n) continue;
-      this.creditPayout(p.claimant, p.paid);
+      // Invariant 4: paid only to its payee; the yearly limit counts the claimant's payouts.
+      this.creditPayout(p.payee, p.paid);
       if (this.rules.maxPayoutPerMember !== 0n) {
         const w = this.yearPayouts.get(p.claimant);
         const used = w !== undefined && w.year === year ? w.used : 0n;

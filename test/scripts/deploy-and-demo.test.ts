@@ -31,7 +31,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 describe("the main job and the deployment", function () {
   this.timeout(600_000);
 
-  it("runs the demo at a small size: juries, an overturning appeal, a fresh jury, a forced exit, settlement in parts", async function () {
+  it("runs the demo at a small size: juries, an overturning appeal, a fresh jury, a forced exit, settlement in parts, a beneficiary, a recovery", async function () {
     // 200 members and 185 small claims: more payable claims in one period than one settle call pays (180).
     const demo = await run(HARDHAT, ["run", "scripts/demo.ts"], { HUZHU_MEMBERS: "210", HUZHU_BULK_CLAIMS: "185" });
     expect(demo.code, demo.stderr).to.equal(0);
@@ -49,6 +49,12 @@ describe("the main job and the deployment", function () {
     expect(demo.stdout).to.match(/grace over, still below: lapsed 1 \(Lapsing/);
     expect(demo.stdout).to.include("forced exit complete: Lapsed");
     expect(demo.stdout).to.include("returned with the same identity: Waiting");
+    expect(demo.stdout).to.match(/#1 pays the claimant's beneficiary: 0x0+ebbA1/i);
+    expect(demo.stdout).to.match(/the beneficiary 0x0+ebbA1 withdrew the payout of #1: 52\.5 DUSD/i);
+    expect(demo.stdout).to.match(/a recovery of 0x0+10006 was requested; its wallet cancelled it with one call/i);
+    expect(demo.stdout).to.match(
+      /recovery complete: 0x0+ebba3 is Active with the balance [\d.]+ DUSD \(was [\d.]+ DUSD at 0x0+10004, now None\)/i,
+    );
     expect(demo.stdout).to.include("185 of 185 small claims paid");
     // The auditor reads v2 pools once branch v2-audit is merged; until then the demo says it did not run.
     expect(demo.stdout).to.match(/audit verdict: PASS|audit did not run on this v2 pool/);
@@ -95,7 +101,7 @@ describe("the main job and the deployment", function () {
         viaIR: true,
         evmVersion: "cancun",
       });
-      expect(Object.keys(file.libraries)).to.deep.equal(["Juries", "Apportionment"]);
+      expect(Object.keys(file.libraries)).to.deep.equal(["Juries", "Apportionment", "Recovery"]);
       expect(file.refusesOpenPools).to.equal(false);
       expect(file.pools).to.have.length(1);
       expect(file.pools[0].rules.feeBps).to.equal(800);

@@ -144,9 +144,9 @@ describe("huzhu CLI against a hardhat node over JSON-RPC", function () {
     const deployment = loadDeployment("localhost", dir);
     expect(out.factory.address).to.equal(deployment.factory.address);
     expect(deployment.refusesOpenPools).to.equal(false);
-    for (const name of ["Juries", "Apportionment"] as const) {
+    for (const name of ["Juries", "Apportionment", "Recovery"] as const) {
       expect(out.libraries[name]).to.equal(deployment.libraries![name]);
-      expect(await provider.getCode(deployment.libraries![name])).to.not.equal("0x");
+      expect(await provider.getCode(deployment.libraries![name]!)).to.not.equal("0x");
     }
     expect(deployment.chainId).to.equal(31337);
     expect(deployment.compiler).to.deep.equal({

@@ -2,8 +2,10 @@
  * Rebuilds a v2 pool's whole state from its events alone, with the SDK's pure core: members (flags,
  * lapses, returns, juror penalties) and the juror set in position order, claims with their jury
  * rounds (every draw recomputed from its seed), votes, tallies, appeals and bonds, and every
- * settlement part's apportionment with a fee rate per claim. Every figure an event states is checked
- * against the recomputation as it is replayed. No client library, no contract view.
+ * settlement part's apportionment with a fee rate per claim, beneficiaries and claim payees (a payout
+ * is credited to its payee only), and recoveries (a membership moves whole to its new wallet, payouts
+ * already owed stay). Every figure an event states is checked against the recomputation as it is
+ * replayed. No client library, no contract view.
  */
 import { apportion, cappedPayout, feeOn } from "../core/apportion";
 import { JurorSet, drawJury, quorumOf, verdictOf } from "../core/jury";
@@ -68,6 +70,24 @@ export interface MemberLedger {
   spans: Array<{ joinedSeq: number; leftSeq: number }>;
   /** A top-up that reached the minimum must clear the flag (MemberFlagCleared). */
   clearDue: boolean;
+  /** Paid the member's claims unless a claim names another payee. */
+  beneficiary?: Address;
+  /** The wallets this membership was recovered from, oldest first. */
+  formerWallets?: Address[];
+}
+
+/** A recovery of a lost wallet, from its request to its completion or cancellation. */
+export interface RecoveryLedger {
+  member: Address;
+  newWallet: Address;
+  commitment: Hex;
+  byVerifier: boolean;
+  readyAt: bigint;
+  requestedBlock: bigint;
+  outcome: "pending" | "cancelled" | "completed";
+  /** Who cancelled it (the member's wallet or its recovery address). */
+  cancelledBy?: Address;
+  endedBlock?: bigint;
 }
 
 export interface RoundLedger {
@@ -128,11 +148,15 @@ export interface ClaimLedger {
   nextTarget?: bigint;
   paid: bigint;
   paidPeriod?: bigint;
+  /** Who is paid the payout, when not the claimant (`ClaimPayeeNamed`). */
+  payee?: Address;
 }
 
 export interface PaidClaim {
   id: bigint;
   claimant: Address;
+  /** Credited with the payout: the claim's payee, else its claimant. */
+  payee: Address;
   requested: bigint;
   paid: bigint;
   feeBps: bigint;
@@ -184,6 +208,10 @@ export class PoolLedger {
   readonly seeds: Array<{ claimId: bigint; round: bigint; seedBlock: bigint; seed: Hex }> = [];
   /** The yearly payout record per claimant: the pool year and what was paid in it. */
   readonly yearPayouts = new Map<string, { year: bigint; paid: bigint }>();
+  /** Every recovery requested, in order. */
+  readonly recoveries: RecoveryLedger[] = [];
+  /** Recovery settings by member (lower-case): recovery address and verifier opt-out. */
+  readonly recoveryOptions = new Map<string, { recoveryAddress: Address; verifierRecoveryOff: boolean }>();
   memberCount = 0n;
   chargeIndex = 0n;
   surplus = 0n;
@@ -379,6 +407,45 @@ export class PoolLedger {
         m.withdrawals += amount;
         break;
       }
+      case "MemberWithdrewTo": {
+        const m = this.memberOf(a.member, "withdrawal");
+        const amount = a.amount as bigint;
+        const keep = counted(m.status) ? this.rules.minBalance : 0n;
+        if (this.balanceOf(m) < amount + keep)
+          this.differ("withdrawal within the balance", `member ${m.member}`, `<= ${this.balanceOf(m) - keep}`, amount);
+        m.credit -= amount;
+        m.withdrawals += amount;
+        break;
+      }
+      case "BeneficiarySet": {
+        const m = this.memberOf(a.member, "beneficiary");
+        m.beneficiary = a.beneficiary === ZERO_ADDRESS ? undefined : (a.beneficiary as Address);
+        break;
+      }
+      case "RecoveryOptionsSet":
+        this.memberOf(a.member, "recovery options");
+        this.recoveryOptions.set(lower(a.member), {
+          recoveryAddress: a.recoveryAddress as Address,
+          verifierRecoveryOff: a.verifierRecoveryOff as boolean,
+        });
+        break;
+      case "RecoveryRequested":
+        this.recoveryRequested(e, a);
+        break;
+      case "RecoveryCancelled":
+        this.recoveryCancelled(e, a);
+        break;
+      case "RecoveryCompleted":
+        this.recoveryCompleted(e, a);
+        break;
+      case "ClaimPayeeNamed": {
+        const c = this.claimOf(a.claimId, "payee");
+        if (!c) break;
+        if (lower(a.payee) === lower(c.claimant) || a.payee === ZERO_ADDRESS)
+          this.differ("a named payee is not the claimant", `claim ${c.id}`, "another address", a.payee);
+        c.payee = a.payee as Address;
+        break;
+      }
       case "ClaimSubmitted":
         this.submit(a);
         break;
@@ -461,6 +528,7 @@ export class PoolLedger {
         this.pendingPaid.push({
           id: c.id,
           claimant: c.claimant,
+          payee: c.payee ?? c.claimant,
           requested: c.amount,
           paid: a.paid,
           feeBps: c.feeBps,
@@ -898,7 +966,8 @@ export class PoolLedger {
       p.fee = feeOn(r.paid[i], p.feeBps);
       if (p.feeBps > 1_000n) this.differ("fee rate within the 10% cap", `claim ${p.id}`, "<= 1000", p.feeBps);
       if (r.paid[i] > 0n) {
-        this.credit(p.claimant, r.paid[i]);
+        // Invariant 4: paid only to its payee (the claimant unless the claim named another).
+        this.credit(p.payee, r.paid[i]);
         if (limit !== 0n) {
           const rec = this.yearPayouts.get(lower(p.claimant));
           const used = rec && rec.year === year ? rec.paid : 0n;
@@ -954,6 +1023,84 @@ export class PoolLedger {
       this.nextPart = part + 1n;
       this.paidInPeriod += n;
     }
+  }
+
+  private recoveryRequested(e: DecodedEvent, a: Record<string, never>) {
+    const m = this.memberOf(a.member, "recovery request");
+    const subject = `member ${m.member}`;
+    this.differ("recovery names the member's commitment", subject, m.commitment, a.commitment);
+    const pending = this.recoveries.find((r) => r.outcome === "pending" && lower(r.member) === lower(m.member));
+    if (pending) this.differ("one recovery pending at a time", subject, "none pending", `to ${pending.newWallet}`);
+    const options = this.recoveryOptions.get(lower(m.member));
+    if (a.byVerifier && options?.verifierRecoveryOff)
+      this.differ("no verifier recovery of a member who opted out", subject, "opted out", "recovered by the verifier");
+    this.recoveries.push({
+      member: m.member,
+      newWallet: a.newWallet as Address,
+      commitment: a.commitment,
+      byVerifier: a.byVerifier as boolean,
+      readyAt: a.readyAt as bigint,
+      requestedBlock: e.blockNumber,
+      outcome: "pending",
+    });
+  }
+
+  private recoveryCancelled(e: DecodedEvent, a: Record<string, never>) {
+    const subject = `member ${a.member}`;
+    const r = this.recoveries.find((x) => x.outcome === "pending" && lower(x.member) === lower(a.member));
+    if (!r) {
+      this.differ("cancels a pending recovery", subject, "a pending recovery", "none");
+      return;
+    }
+    const by = lower(a.by);
+    const options = this.recoveryOptions.get(lower(r.member));
+    if (by !== lower(r.member) && by !== lower(options?.recoveryAddress ?? ZERO_ADDRESS))
+      this.differ("cancelled by the member or its recovery address", subject, r.member, a.by);
+    r.outcome = "cancelled";
+    r.cancelledBy = a.by as Address;
+    r.endedBlock = e.blockNumber;
+  }
+
+  /** Moves the membership whole: record, juror position, settings, yearly payouts; never a payout owed. */
+  private recoveryCompleted(e: DecodedEvent, a: Record<string, never>) {
+    const subject = `member ${a.member}`;
+    const r = this.recoveries.find((x) => x.outcome === "pending" && lower(x.member) === lower(a.member));
+    if (!r) {
+      this.differ("completes a pending recovery", subject, "a pending recovery", "none");
+      return;
+    }
+    this.differ("recovery to the requested wallet", subject, r.newWallet, a.newWallet);
+    this.differ("recovery of the member's commitment", subject, r.commitment, a.commitment);
+    const m = this.memberOf(a.member, "recovery");
+    if (this.memberByKey.has(lower(a.newWallet)))
+      this.differ("recovery to a wallet that never was a member", subject, "a fresh wallet", a.newWallet);
+    for (const c of this.claims.values())
+      if (
+        lower(c.claimant) === lower(m.member) &&
+        (c.state === ClaimStateV2.Drawing || c.state === ClaimStateV2.Approved)
+      )
+        this.differ("recovery completes with no open claim", subject, "no open claim", `claim ${c.id}`);
+    const newWallet = a.newWallet as Address;
+    if (m.status === MemberStatusV2.Waiting) this.jurors.replace(m.member, newWallet);
+    const old = m.member;
+    this.members.delete(old);
+    this.memberByKey.delete(lower(old));
+    m.formerWallets = [...(m.formerWallets ?? []), old];
+    m.member = newWallet;
+    this.members.set(newWallet, m);
+    this.memberByKey.set(lower(newWallet), m);
+    const year = this.yearPayouts.get(lower(old));
+    if (year) {
+      this.yearPayouts.delete(lower(old));
+      this.yearPayouts.set(lower(newWallet), year);
+    }
+    const options = this.recoveryOptions.get(lower(old));
+    if (options) {
+      this.recoveryOptions.delete(lower(old));
+      this.recoveryOptions.set(lower(newWallet), options);
+    }
+    r.outcome = "completed";
+    r.endedBlock = e.blockNumber;
   }
 
   private memberOf(member: Address, what: string): MemberLedger {

@@ -55,6 +55,46 @@ function tokenFreezeLines(result: AuditResult): string[] {
   ];
 }
 
+/** Claims paid to a payee other than the claimant, and every recovery of a lost wallet. */
+function recoveryLines(result: AuditResult): string[] {
+  const l = result.ledger;
+  const f = (v: bigint) => formatAmount(v, result.decimals);
+  const payees = [...l.claims.values()].filter((c) => c.payee !== undefined);
+  if (payees.length === 0 && l.recoveries.length === 0) return [];
+  const lines = [
+    "## Payees and recoveries",
+    "",
+    "A claim's payout is credited to its payee (named in the claim, or the member's beneficiary), never to anyone else; a refunded bond goes to the claimant. A recovery moves a membership to a new wallet after 30 days unless the member's wallet (or its recovery address) cancels it; payouts already owed stay where they were credited.",
+    "",
+  ];
+  if (payees.length > 0)
+    lines.push(
+      "| claim | claimant | payee | paid |",
+      "| ---: | --- | --- | ---: |",
+      ...payees.map((c) => `| ${c.id} | ${c.claimant} | ${c.payee} | ${f(c.paid)} |`),
+      "",
+    );
+  if (l.recoveries.length > 0)
+    lines.push(
+      "| member (old wallet) | new wallet | by | ready at | outcome |",
+      "| --- | --- | --- | ---: | --- |",
+      ...l.recoveries.map((r) => {
+        const outcome =
+          r.outcome === "pending"
+            ? result.timestamp >= r.readyAt
+              ? "**pending, may complete now**"
+              : "**pending: the member's wallet can still cancel**"
+            : r.outcome === "cancelled"
+              ? `cancelled by ${r.cancelledBy} (block ${r.endedBlock})`
+              : `completed (block ${r.endedBlock})`;
+        const by = r.byVerifier ? "verifier" : "recovery address";
+        return `| ${r.member} | ${r.newWallet} | ${by} | ${new Date(Number(r.readyAt) * 1000).toISOString()} | ${outcome} |`;
+      }),
+      "",
+    );
+  return lines;
+}
+
 /** The period-by-period apportionment table, as mutual-aid platforms publish it, the juries, then every check. */
 export function auditMarkdown(result: AuditResult): string {
   const f = (v: bigint) => formatAmount(v, result.decimals);
@@ -91,6 +131,7 @@ export function auditMarkdown(result: AuditResult): string {
     "| ---: | --- | ---: | ---: | ---: | --- | ---: | --- | --- |",
     ...[...l.claims.values()].flatMap((c) => juryLines(result, c)),
     "",
+    ...recoveryLines(result),
     "## Checks",
     "",
     "| check | scope | verdict |",
@@ -142,6 +183,7 @@ export function auditJson(result: AuditResult): string {
       feeBps: c.feeBps,
       state: nameIn(ClaimStateV2, l.claimStateAt(c, result.timestamp)),
       verdict: verdictName(c.verdict),
+      payee: c.payee ?? c.claimant,
       paid: c.paid,
       paidPeriod: c.paidPeriod,
       rounds: c.rounds.map((r) => ({
@@ -160,6 +202,7 @@ export function auditJson(result: AuditResult): string {
       })),
       appeals: c.appeals,
     })),
+    recoveries: l.recoveries,
     checks: result.checks,
   });
 }

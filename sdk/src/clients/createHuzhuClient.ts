@@ -32,6 +32,13 @@ import { waitForTransaction } from "../actions/waitForTransaction";
 import { withdraw } from "../actions/withdraw";
 import { withdrawFees } from "../actions/withdrawFees";
 import { withdrawPayout } from "../actions/withdrawPayout";
+import { cancelRecovery } from "../actions/cancelRecovery";
+import { completeRecovery } from "../actions/completeRecovery";
+import { getRecovery } from "../actions/getRecovery";
+import { requestRecovery } from "../actions/requestRecovery";
+import { setBeneficiary } from "../actions/setBeneficiary";
+import { setRecoveryOptions } from "../actions/setRecoveryOptions";
+import { signRecoveryAttestation } from "../actions/signRecoveryAttestation";
 import type { AppealParameters } from "../actions/appeal";
 import type { AttachReviewParameters } from "../actions/attachReview";
 import type { CommitVoteParameters } from "../actions/commitVote";
@@ -65,6 +72,13 @@ import type { WaitForTransactionParameters } from "../actions/waitForTransaction
 import type { WithdrawParameters } from "../actions/withdraw";
 import type { WithdrawFeesParameters } from "../actions/withdrawFees";
 import type { WithdrawPayoutParameters } from "../actions/withdrawPayout";
+import type { CancelRecoveryParameters } from "../actions/cancelRecovery";
+import type { CompleteRecoveryParameters } from "../actions/completeRecovery";
+import type { GetRecoveryParameters } from "../actions/getRecovery";
+import type { RequestRecoveryParameters } from "../actions/requestRecovery";
+import type { SetBeneficiaryParameters } from "../actions/setBeneficiary";
+import type { SetRecoveryOptionsParameters } from "../actions/setRecoveryOptions";
+import type { SignRecoveryAttestationParameters } from "../actions/signRecoveryAttestation";
 
 /**
  * Binds every action to one connector and pool: `client.join({ ... })` is `join(config, { ... })`.
@@ -112,6 +126,13 @@ export function createHuzhuClient(config: HuzhuClientConfig) {
     withdraw: (params: WithdrawParameters) => withdraw(config, params),
     withdrawFees: (params?: WithdrawFeesParameters) => withdrawFees(config, params),
     withdrawPayout: (params?: WithdrawPayoutParameters) => withdrawPayout(config, params),
+    cancelRecovery: (params?: CancelRecoveryParameters) => cancelRecovery(config, params),
+    completeRecovery: (params: CompleteRecoveryParameters) => completeRecovery(config, params),
+    getRecovery: (params: GetRecoveryParameters) => getRecovery(config, params),
+    requestRecovery: (params: RequestRecoveryParameters) => requestRecovery(config, params),
+    setBeneficiary: (params: SetBeneficiaryParameters) => setBeneficiary(config, params),
+    setRecoveryOptions: (params: SetRecoveryOptionsParameters) => setRecoveryOptions(config, params),
+    signRecoveryAttestation: (params: SignRecoveryAttestationParameters) => signRecoveryAttestation(config, params),
   };
 }
 

@@ -147,6 +147,16 @@ export class JurorSet {
     return true;
   }
 
+  /** Moves a live position to another account (a recovered membership); false if `from` holds none. */
+  replace(from: Address, to: Address): boolean {
+    const position = this.positions.get(from.toLowerCase());
+    if (position === undefined) return false;
+    this.positions.delete(from.toLowerCase());
+    this.positions.set(to.toLowerCase(), position);
+    this.list[position] = to;
+    return true;
+  }
+
   /** The accounts at every position, in order (holes show their leaver). */
   toArray(): Address[] {
     return [...this.list];

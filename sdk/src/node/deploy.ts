@@ -19,7 +19,7 @@ export interface DeployHuzhuResult {
 }
 
 /**
- * Deploys Huzhu with an ethers v6 signer: the `Juries` and `Apportionment` libraries, then the
+ * Deploys Huzhu with an ethers v6 signer: the `Juries`, `Apportionment` and `Recovery` libraries, then the
  * `PoolFactory` linked to them (its constructor deploys the pool implementation). Used by `huzhu
  * deploy`, scripts/deploy.ts and the demo; needs the compiled contracts (`npx hardhat compile`).
  * @example
@@ -30,23 +30,28 @@ export interface DeployHuzhuResult {
 export async function deployHuzhu(signer: Signer, options: DeployHuzhuOptions = {}): Promise<DeployHuzhuResult> {
   const refusesOpenPools = options.refusesOpenPools ?? false;
   // The TypeChain factories carry the bytecode: loaded only here, where it is needed.
-  const [{ Juries__factory }, { Apportionment__factory }, { PoolFactory__factory }] = await Promise.all([
-    import("../../../typechain-types/factories/contracts/libraries/Juries__factory"),
-    import("../../../typechain-types/factories/contracts/libraries/Apportionment__factory"),
-    import("../../../typechain-types/factories/contracts/PoolFactory__factory"),
-  ]);
+  const [{ Juries__factory }, { Apportionment__factory }, { Recovery__factory }, { PoolFactory__factory }] =
+    await Promise.all([
+      import("../../../typechain-types/factories/contracts/libraries/Juries__factory"),
+      import("../../../typechain-types/factories/contracts/libraries/Apportionment__factory"),
+      import("../../../typechain-types/factories/contracts/libraries/Recovery__factory"),
+      import("../../../typechain-types/factories/contracts/PoolFactory__factory"),
+    ]);
   try {
     const juries = await new Juries__factory(signer).deploy();
     const apportionment = await new Apportionment__factory(signer).deploy();
+    const recovery = await new Recovery__factory(signer).deploy();
     const libraries: DeployedLibraries = {
       Juries: (await juries.getAddress()) as Address,
       Apportionment: (await apportionment.getAddress()) as Address,
+      Recovery: (await recovery.getAddress()) as Address,
     };
-    await Promise.all([juries.waitForDeployment(), apportionment.waitForDeployment()]);
+    await Promise.all([juries.waitForDeployment(), apportionment.waitForDeployment(), recovery.waitForDeployment()]);
     const factory = await new PoolFactory__factory(
       {
         "contracts/libraries/Juries.sol:Juries": libraries.Juries,
         "contracts/libraries/Apportionment.sol:Apportionment": libraries.Apportionment,
+        "contracts/libraries/Recovery.sol:Recovery": libraries.Recovery!,
       },
       signer,
     ).deploy(refusesOpenPools);

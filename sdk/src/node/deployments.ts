@@ -9,7 +9,7 @@
  *   "chainId": 31337,
  *   "factory": { "address": "0x5FbD...", "block": 1 },
  *   "implementation": "0xa16E...",
- *   "libraries": { "Juries": "0xe7f1...", "Apportionment": "0x9fE4..." },
+ *   "libraries": { "Juries": "0xe7f1...", "Apportionment": "0x9fE4...", "Recovery": "0x5FbD..." },
  *   "refusesOpenPools": false,
  *   "compiler": { "version": "0.8.28", "optimizer": { "enabled": true, "runs": 1000 }, "viaIR": true, "evmVersion": "cancun" },
  *   "pools": [{ "name": "default", "address": "0x9f1a...", "block": 3, "rules": { "minDeposit": "20000000", ... }, "roles": { ... } }]
@@ -79,6 +79,8 @@ export interface Deployment {
 export interface DeployedLibraries {
   Juries: Address;
   Apportionment: Address;
+  /** Absent in deployments made before beneficiaries and recovery (issue 15). */
+  Recovery?: Address;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -162,10 +164,13 @@ export function parseDeployment(text: string, network: string, file = deployment
   if (object.libraries !== undefined) {
     const librariesAt = field(at, "libraries");
     const recordedLibraries = readObject(object.libraries, librariesAt);
-    onlyKeys(recordedLibraries, ["Juries", "Apportionment"], librariesAt);
+    onlyKeys(recordedLibraries, ["Juries", "Apportionment", "Recovery"], librariesAt);
     libraries = {
       Juries: readAddress(recordedLibraries.Juries, field(librariesAt, "Juries")),
       Apportionment: readAddress(recordedLibraries.Apportionment, field(librariesAt, "Apportionment")),
+      ...(recordedLibraries.Recovery === undefined
+        ? {}
+        : { Recovery: readAddress(recordedLibraries.Recovery, field(librariesAt, "Recovery")) }),
     };
   }
   const poolsAt = field(at, "pools");

@@ -8,7 +8,8 @@ import { resolve } from "../../actions/resolve";
 import { submitClaim } from "../../actions/submitClaim";
 import { tally } from "../../actions/tally";
 import { ClaimState, type Hex, type RoundInfo } from "../../core/types";
-import { parseAmount } from "../../core/units";
+import { checkAddress, parseAmount } from "../../core/units";
+import { poolAbi, read } from "../../internal/contract";
 import { InvalidParameterError } from "../../errors/base";
 import { date, handle, money, parseWhole, print, txLine, txOf } from "../output";
 import type { Session } from "../session";
@@ -22,12 +23,17 @@ function evidenceDigestOf(evidence: string): { digest: Hex; file?: string } {
   throw new InvalidParameterError("--evidence", `"${evidence}" is neither a file nor a 32-byte hex digest`);
 }
 
-async function submit(session: Session, options: { amount: string; evidence: string; uri?: string }): Promise<void> {
+async function submit(
+  session: Session,
+  options: { amount: string; evidence: string; uri?: string; payee?: string },
+): Promise<void> {
   const { digest, file } = evidenceDigestOf(options.evidence);
+  const payee = options.payee === undefined ? undefined : checkAddress(options.payee, "--payee");
   const client = await session.writer();
   const token = await session.token(client);
   const amount = parseAmount(options.amount, token.decimals, "--amount");
-  const { claimId, receipt } = await submitClaim(client, { amount, evidenceDigest: digest, uri: options.uri });
+  const { claimId, receipt } = await submitClaim(client, { amount, evidenceDigest: digest, uri: options.uri, payee });
+  const paidTo = await read(client, client.pool!, poolAbi, "payeeOf", [claimId]);
   const [claim, round] = await Promise.all([getClaim(client, { claimId }), getRound(client, { claimId, round: 0n })]);
   print(
     session,
@@ -39,10 +45,12 @@ async function submit(session: Session, options: { amount: string; evidence: str
       commitEndsAt: round.commitEndsAt,
       revealEndsAt: round.revealEndsAt,
       resolvesAt: claim.resolvesAt,
+      payee: paidTo,
       tx: txOf(receipt),
     },
     [
       `submitted claim #${claimId} for ${money(amount, token)} (bond ${money(claim.bond, token)} posted)`,
+      `payee       ${paidTo} (only this address can withdraw the payout; the bond's refund comes back to you)`,
       `evidence digest ${digest}${file ? ` (keccak256 of ${file})` : ""}`,
       `jury: drawn from block ${round.seedBlock} on (\`huzhu jury draw ${claimId}\`), commit until ${date(round.commitEndsAt)}, reveal until ${date(round.revealEndsAt)}`,
       `final at ${date(claim.resolvesAt)} whatever happens`,
@@ -67,16 +75,21 @@ function roundLines(r: RoundInfo): string[] {
 async function show(session: Session, id: string): Promise<void> {
   const claimId = parseWhole(id, "claim id");
   const client = await session.reader();
-  const [c, token] = await Promise.all([getClaim(client, { claimId }), session.token(client)]);
+  const [c, token, payee] = await Promise.all([
+    getClaim(client, { claimId }),
+    session.token(client),
+    read(client, client.pool!, poolAbi, "payeeOf", [claimId]),
+  ]);
   if (c.state === ClaimState.None)
     throw new InvalidParameterError("claim id", `there is no claim #${claimId} in this pool`);
   const rounds = await Promise.all(
     Array.from({ length: Number(c.round) + 1 }, (_, r) => getRound(client, { claimId, round: BigInt(r) })),
   );
   const none = /^0x0{64}$/;
-  print(session, { ...c, rounds, token }, [
+  print(session, { ...c, payee, rounds, token }, [
     `claim       #${c.id} (${c.stateName})`,
     `claimant    ${c.claimant}`,
+    payee !== c.claimant && `payee       ${payee} (is paid the payout)`,
     `amount      ${money(c.amount, token)}, bond ${money(c.bond, token)}, fee ${Number(c.feeBps) / 100}%`,
     `evidence    ${c.evidenceDigest}`,
     `review      ${none.test(c.reviewDigest) ? "none" : c.reviewDigest}`,
@@ -133,6 +146,7 @@ export function registerClaim(program: Command): void {
       "the evidence file (only its keccak256 goes on chain) or a 32-byte hex digest",
     )
     .option("--uri <uri>", "where the encrypted evidence can be fetched")
+    .option("--payee <address>", "who is paid the payout (a hospital, a relative); default: your beneficiary, else you")
     .action(handle(submit));
   claim.command("show <id>").description("show a claim, its verdict and every jury round").action(handle(show));
   program

@@ -26,7 +26,7 @@ async function deploy(session: Session, options: { force?: boolean; refuseOpenPo
   print(session, { ...deployment, file, hash }, [
     `deployed PoolFactory at ${deployment.factory.address} (block ${deployment.factory.block})`,
     `pool implementation ${deployment.implementation}`,
-    `libraries Juries ${libraries.Juries}, Apportionment ${libraries.Apportionment}`,
+    `libraries Juries ${libraries.Juries}, Apportionment ${libraries.Apportionment}, Recovery ${libraries.Recovery}`,
     `open pools (no identity verifier) ${deployment.refusesOpenPools ? "refused" : "allowed"}`,
     deployment.compiler
       ? `compiler solc ${deployment.compiler.version}, optimizer ${deployment.compiler.optimizer.enabled ? `on (${deployment.compiler.optimizer.runs} runs)` : "off"}, viaIR ${deployment.compiler.viaIR}, evm ${deployment.compiler.evmVersion}`
@@ -39,7 +39,7 @@ export function registerDeploy(program: Command): void {
   program
     .command("deploy")
     .description(
-      "deploy the Juries and Apportionment libraries and the PoolFactory (with its pool implementation); write deployments/<network>.json",
+      "deploy the Juries, Apportionment and Recovery libraries and the PoolFactory (with its pool implementation); write deployments/<network>.json",
     )
     .option("--force", "replace a deployments file whose factory is still live on the chain")
     .option("--refuse-open-pools", "the factory refuses pools without an identity verifier")

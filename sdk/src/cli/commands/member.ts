@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
+import { cancelRecovery } from "../../actions/cancelRecovery";
 import { completeExit } from "../../actions/completeExit";
+import { completeRecovery } from "../../actions/completeRecovery";
+import { getRecovery } from "../../actions/getRecovery";
+import { requestRecovery } from "../../actions/requestRecovery";
+import { setBeneficiary } from "../../actions/setBeneficiary";
+import { setRecoveryOptions } from "../../actions/setRecoveryOptions";
+import { signRecoveryAttestation } from "../../actions/signRecoveryAttestation";
 import { getMemberStatement } from "../../actions/getMemberStatement";
 import { getPool } from "../../actions/getPool";
 import { join } from "../../actions/join";
@@ -12,6 +19,7 @@ import { withdrawPayout } from "../../actions/withdrawPayout";
 import { MemberStatus, type Address, type Hex } from "../../core/types";
 import { checkAddress, checkBytes32, parseAmount } from "../../core/units";
 import { HuzhuError, InvalidParameterError } from "../../errors/base";
+import { poolAbi, read } from "../../internal/contract";
 import { identityCommitment } from "../../utils/commitments";
 import { date, handle, money, print, txLine, txOf } from "../output";
 import type { Session } from "../session";
@@ -90,7 +98,7 @@ async function exitPool(session: Session, member: string | undefined, options: {
 
 async function withdrawFunds(
   session: Session,
-  options: { amount?: string; all?: boolean; payout?: boolean; fees?: boolean },
+  options: { amount?: string; all?: boolean; payout?: boolean; fees?: boolean; to?: string },
 ): Promise<void> {
   const chosen = [options.amount !== undefined || options.all, options.payout, options.fees].filter(Boolean).length;
   if (chosen !== 1) {
@@ -98,6 +106,12 @@ async function withdrawFunds(
   }
   if (options.amount !== undefined && options.all)
     throw new InvalidParameterError("withdraw", "give --amount or --all, not both");
+  if (options.to !== undefined && (options.payout || options.fees))
+    throw new InvalidParameterError(
+      "--to",
+      "sends a balance withdrawal (--amount or --all) elsewhere, not --payout or --fees",
+    );
+  const to = options.to === undefined ? undefined : checkAddress(options.to, "--to");
   const client = await session.writer();
   const token = await session.token(client);
   if (options.payout || options.fees) {
@@ -125,9 +139,9 @@ async function withdrawFunds(
   } else {
     amount = parseAmount(options.amount!, token.decimals, "--amount");
   }
-  const receipt = await withdraw(client, { amount });
-  print(session, { withdrawn: "balance", amount, tx: txOf(receipt) }, [
-    `withdrew ${money(amount, token)}`,
+  const receipt = await withdraw(client, { amount, to });
+  print(session, { withdrawn: "balance", amount, ...(to ? { to } : {}), tx: txOf(receipt) }, [
+    `withdrew ${money(amount, token)}${to ? ` to ${to}` : ""}`,
     txLine(receipt),
   ]);
 }
@@ -136,8 +150,13 @@ async function statement(session: Session, member: string, options: { history?: 
   if (options.history) return history(session, member);
   const client = await session.reader();
   const address = checkAddress(member, "member") as Address;
-  const [s, token] = await Promise.all([getMemberStatement(client, { member: address }), session.token(client)]);
-  print(session, { ...s, token }, [
+  const [s, token, recovery] = await Promise.all([
+    getMemberStatement(client, { member: address }),
+    session.token(client),
+    getRecovery(client, { member: address }),
+  ]);
+  const pending = recovery.pending;
+  print(session, { ...s, token, recovery }, [
     `member      ${s.member}`,
     `status      ${s.statusName}`,
     (s.status === MemberStatus.Waiting || s.status === MemberStatus.Active || s.status === MemberStatus.Exiting) &&
@@ -154,6 +173,110 @@ async function statement(session: Session, member: string, options: { history?: 
       `flagged     below the minimum balance: may be lapsed from ${date(s.lapsableAt)} unless topped up first`,
     (s.status === MemberStatus.Exited || s.status === MemberStatus.Lapsed) &&
       "return      may join again with the same identity and salt (the balance is kept)",
+    recovery.beneficiary !== null && `beneficiary ${recovery.beneficiary} (paid your claims unless one names a payee)`,
+    recovery.recoveryAddress !== null && `recovery by ${recovery.recoveryAddress}`,
+    recovery.verifierRecoveryOff && "recovery    opted out of recovery by the identity verifier",
+    pending !== null &&
+      `RECOVERY PENDING: the membership moves to ${pending.newWallet} from ${date(pending.readyAt)} (${pending.byVerifier ? "verifier's attestation" : "recovery address"}); if this is not you, run \`huzhu recovery cancel\` now`,
+  ]);
+}
+
+async function beneficiary(session: Session, address: string): Promise<void> {
+  const value =
+    address === "none" ? "0x0000000000000000000000000000000000000000" : checkAddress(address, "beneficiary");
+  const client = await session.writer();
+  const receipt = await setBeneficiary(client, { beneficiary: value as Address });
+  print(session, { beneficiary: value, tx: txOf(receipt) }, [
+    address === "none"
+      ? "beneficiary removed: your claims pay you"
+      : `beneficiary ${value}: your claims pay it unless one names a payee`,
+    txLine(receipt),
+  ]);
+}
+
+function attestationOf(options: { attestationDeadline?: string; attestationSignature?: string }) {
+  if (options.attestationDeadline === undefined && options.attestationSignature === undefined) return undefined;
+  if (!options.attestationDeadline || !/^\d+$/.test(options.attestationDeadline))
+    throw new InvalidParameterError("--attestation-deadline", "must be a unix time in seconds");
+  if (!options.attestationSignature || !/^0x([0-9a-fA-F]{2})+$/.test(options.attestationSignature))
+    throw new InvalidParameterError("--attestation-signature", "must be hex bytes (0x...)");
+  return { deadline: BigInt(options.attestationDeadline), signature: options.attestationSignature as Hex };
+}
+
+async function recoveryOptions(session: Session, options: { address?: string; verifier?: boolean }): Promise<void> {
+  const recoveryAddress = options.address === undefined ? undefined : checkAddress(options.address, "--address");
+  const client = await session.writer();
+  const verifierRecoveryOff = options.verifier === false;
+  const receipt = await setRecoveryOptions(client, { recoveryAddress, verifierRecoveryOff });
+  print(session, { recoveryAddress: recoveryAddress ?? null, verifierRecoveryOff, tx: txOf(receipt) }, [
+    recoveryAddress ? `recovery address ${recoveryAddress}` : "no recovery address",
+    verifierRecoveryOff
+      ? "the identity verifier cannot recover you"
+      : "the identity verifier may recover you (30 days, you can cancel)",
+    txLine(receipt),
+  ]);
+}
+
+async function recoveryRequest(
+  session: Session,
+  options: { commitment: string; newWallet: string; attestationDeadline?: string; attestationSignature?: string },
+): Promise<void> {
+  const commitment = checkBytes32(options.commitment, "--commitment");
+  const newWallet = checkAddress(options.newWallet, "--new-wallet");
+  const attestation = attestationOf(options);
+  const client = await session.writer();
+  const receipt = await requestRecovery(client, { commitment, newWallet, attestation });
+  const owner = await getMemberOfCommitment(client, commitment);
+  const r = await getRecovery(client, { member: owner });
+  print(session, { member: owner, newWallet, readyAt: r.pending?.readyAt, tx: txOf(receipt) }, [
+    `recovery of ${owner} to ${newWallet} requested: completes from ${date(r.pending!.readyAt)} unless the member's wallet cancels`,
+    txLine(receipt),
+  ]);
+}
+
+async function getMemberOfCommitment(
+  client: Awaited<ReturnType<Session["reader"]>>,
+  commitment: Hex,
+): Promise<Address> {
+  return (await read(client, client.pool!, poolAbi, "commitmentOwner", [commitment])) as Address;
+}
+
+async function recoveryCancel(session: Session, member?: string): Promise<void> {
+  const client = await session.writer();
+  const who = member === undefined ? undefined : checkAddress(member, "member");
+  const receipt = await cancelRecovery(client, { member: who });
+  print(session, { member: who ?? (await client.connector.getAddress()), cancelled: true, tx: txOf(receipt) }, [
+    "recovery cancelled: the membership stays where it is",
+    txLine(receipt),
+  ]);
+}
+
+async function recoveryComplete(session: Session, options: { commitment: string }): Promise<void> {
+  const commitment = checkBytes32(options.commitment, "--commitment");
+  const client = await session.writer();
+  const receipt = await completeRecovery(client, { commitment });
+  const owner = await getMemberOfCommitment(client, commitment);
+  print(session, { member: owner, commitment, completed: true, tx: txOf(receipt) }, [
+    `recovery completed: the membership is now held by ${owner}`,
+    txLine(receipt),
+  ]);
+}
+
+async function recoverySign(
+  session: Session,
+  options: { member: string; newWallet: string; commitment: string; deadline: string },
+): Promise<void> {
+  if (!/^\d+$/.test(options.deadline)) throw new InvalidParameterError("--deadline", "must be a unix time in seconds");
+  const client = await session.writer();
+  const attestation = await signRecoveryAttestation(client, {
+    member: checkAddress(options.member, "--member"),
+    newWallet: checkAddress(options.newWallet, "--new-wallet"),
+    commitment: checkBytes32(options.commitment, "--commitment"),
+    deadline: BigInt(options.deadline),
+  });
+  print(session, attestation, [
+    `recovery attestation (pass to \`huzhu recovery request\`):`,
+    `  --attestation-deadline ${attestation.deadline} --attestation-signature ${attestation.signature}`,
   ]);
 }
 
@@ -184,10 +307,51 @@ export function registerMember(program: Command): void {
     .option("--all", "all you may take: the balance above the minimum, or everything once you left")
     .option("--payout", "withdraw your claim payouts and refunded bonds")
     .option("--fees", "withdraw the operator's accrued fees (operator only)")
+    .option("--to <address>", "send the balance withdrawal to this address instead of your wallet")
     .action(handle(withdrawFunds));
   program
     .command("statement <member>")
     .description("a member's statement: status, eligibility, deposits, charges, balance, payouts")
     .option("--history", "from the events: each period's share and the member's part of each claim")
     .action(handle(statement));
+  program
+    .command("beneficiary <address>")
+    .description("name who is paid your claims unless a claim names a payee (`none` removes it)")
+    .action(handle(beneficiary));
+  const recovery = program
+    .command("recovery")
+    .description("recover a membership whose wallet is lost (30 days, cancellable by the member's wallet)");
+  recovery
+    .command("options")
+    .description("set your recovery address and whether the identity verifier may recover you")
+    .option("--address <address>", "an address of yours that may name a new wallet for you (omit: none)")
+    .option("--no-verifier", "refuse recovery by the identity verifier")
+    .action(handle(recoveryOptions));
+  recovery
+    .command("request")
+    .description(
+      "start moving a membership to a new wallet (as its recovery address, or with the verifier's attestation)",
+    )
+    .requiredOption("--commitment <hex>", "the member's identity commitment")
+    .requiredOption("--new-wallet <address>", "the wallet the membership moves to")
+    .option("--attestation-deadline <unix>", "the verifier's recovery attestation deadline")
+    .option("--attestation-signature <hex>", "the verifier's recovery attestation signature")
+    .action(handle(recoveryRequest));
+  recovery
+    .command("cancel [member]")
+    .description("cancel a pending recovery of your membership (or, as its recovery address, of <member>)")
+    .action(handle(recoveryCancel));
+  recovery
+    .command("complete")
+    .description("complete a recovery whose 30 days are over (anyone)")
+    .requiredOption("--commitment <hex>", "the member's identity commitment")
+    .action(handle(recoveryComplete));
+  recovery
+    .command("sign")
+    .description("as the identity verifier: sign a recovery attestation")
+    .requiredOption("--member <address>", "the member's current (lost) wallet")
+    .requiredOption("--new-wallet <address>", "the new wallet you checked belongs to the same person")
+    .requiredOption("--commitment <hex>", "the member's identity commitment")
+    .requiredOption("--deadline <unix>", "last second the attestation may be used")
+    .action(handle(recoverySign));
 }
