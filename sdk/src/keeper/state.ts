@@ -115,6 +115,7 @@ export class PoolState {
         this.sorted = undefined;
         break;
       case "MemberWithdrew":
+      case "MemberWithdrewTo":
         this.member(a.member).credit -= n("amount");
         this.sorted = undefined;
         break;
@@ -140,6 +141,19 @@ export class PoolState {
         this.memberCount = n("memberCount");
         this.sorted = undefined;
         break;
+      case "RecoveryCompleted": {
+        // The whole membership moves to the new wallet; the old one holds nothing any more.
+        const from = getAddress(a.member as string) as Address;
+        const to = getAddress(a.newWallet as string) as Address;
+        const entry = this.members.get(from);
+        if (entry) {
+          this.members.set(to, entry);
+          this.members.delete(from);
+        }
+        if (this.notice.delete(from)) this.notice.add(to);
+        this.sorted = undefined;
+        break;
+      }
       case "PeriodSettled":
         this.chargeIndex = n("chargeIndex");
         break;
