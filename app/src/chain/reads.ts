@@ -1,0 +1,148 @@
+/**
+ * Every chain read of the app, in one place (so that they can move to Multicall3 together). The
+ * board reads settlements and claims from the pool's events (one `eth_getLogs` per kind, filtered by
+ * topic) and a handful of views; per-claim views go out as one JSON-RPC batch. Nothing reads per member.
+ */
+import {
+  ClaimState,
+  createPoolEventDecoder,
+  getClaim,
+  getJuryDuties,
+  getMemberStatement,
+  getPool,
+  getRound,
+  nameOf,
+  poolAbi,
+  Verdict,
+  type Address,
+  type ClaimInfo,
+  type HuzhuClientConfig,
+  type Hex,
+  type PoolInfo,
+  type RoundInfo,
+} from "@huzhu/sdk";
+import { erc20Abi, toEventSelector, type AbiEvent } from "viem";
+import type { PublicClient } from "viem";
+
+const selector = (name: string) =>
+  toEventSelector(poolAbi.find((i) => i.type === "event" && i.name === name) as AbiEvent) as Hex;
+
+/** One settle call ("part") of a period, as the `PeriodSettled` event and the auditor's report give it. */
+export interface PeriodRow {
+  period: bigint;
+  part: bigint;
+  claimsPaid: bigint;
+  payouts: bigint;
+  fee: bigint;
+  members: bigint;
+  share: bigint;
+  surplusOut: bigint;
+  deficitOut: bigint;
+  closed: boolean;
+  block: bigint;
+}
+
+export interface ClaimRow extends ClaimInfo {
+  rounds: RoundInfo[];
+  /** What was paid and in which period (from `ClaimPaid`). */
+  paid?: { amount: bigint; period: bigint };
+}
+
+export interface Board {
+  pool: PoolInfo;
+  escrow: bigint;
+  periods: PeriodRow[];
+  claims: ClaimRow[];
+  block: bigint;
+  timestamp: bigint;
+}
+
+async function logsOf(client: HuzhuClientConfig, pool: Address, fromBlock: bigint, toBlock: bigint, names: string[]) {
+  const decode = createPoolEventDecoder();
+  const logs = await client.connector.getLogs({
+    address: pool,
+    fromBlock,
+    toBlock,
+    topics: [names.map(selector)],
+  });
+  return logs.map((l) => decode(l)!).filter(Boolean);
+}
+
+/** The public board: rules, figures, every settlement part and every claim with its rounds. */
+export async function readBoard(client: HuzhuClientConfig, publicClient: PublicClient, fromBlock: bigint): Promise<Board> {
+  const pool = client.pool!;
+  const block = await client.connector.getBlockNumber();
+  const [info, timestamp, events] = await Promise.all([
+    getPool(client),
+    client.connector.getTimestamp(block),
+    logsOf(client, pool, fromBlock, block, ["PeriodSettled", "ClaimPaid"]),
+  ]);
+  const escrow = await publicClient.readContract({
+    address: info.token.address,
+    abi: erc20Abi,
+    functionName: "balanceOf",
+    args: [pool],
+  });
+  const periods: PeriodRow[] = [];
+  const paid = new Map<bigint, { amount: bigint; period: bigint }>();
+  for (const e of events) {
+    const a = e.args as Record<string, never>;
+    if (e.name === "ClaimPaid") paid.set(a.claimId as bigint, { amount: a.paid, period: a.period });
+    else
+      periods.push({
+        period: a.period,
+        part: a.part,
+        claimsPaid: a.claimsPaid,
+        payouts: a.payouts,
+        fee: a.fee,
+        members: a.members,
+        share: a.share,
+        surplusOut: a.surplusOut,
+        deficitOut: a.deficitOut,
+        closed: a.closed,
+        block: e.blockNumber,
+      });
+  }
+  const ids = Array.from({ length: Number(info.claimCount) }, (_, i) => BigInt(i + 1));
+  // Claims and their rounds: each view a call, all of them sent together (one HTTP batch).
+  const claims = await Promise.all(
+    ids.map(async (claimId) => {
+      const c = await getClaim(client, { claimId });
+      const rounds = await Promise.all(
+        Array.from({ length: Number(c.round) + 1 }, (_, r) => getRound(client, { claimId, round: BigInt(r) })),
+      );
+      return { ...c, rounds, paid: paid.get(claimId) };
+    }),
+  );
+  return { pool: info, escrow, periods, claims: claims.reverse(), block, timestamp };
+}
+
+export const readPool = (client: HuzhuClientConfig) => getPool(client);
+export const readStatement = (client: HuzhuClientConfig, member: Address) => getMemberStatement(client, { member });
+export const readDuties = (client: HuzhuClientConfig, account: Address, fromBlock: bigint) =>
+  getJuryDuties(client, { account, fromBlock });
+export const readClaim = (client: HuzhuClientConfig, claimId: bigint) => getClaim(client, { claimId });
+export const readRound = (client: HuzhuClientConfig, claimId: bigint, round?: bigint) =>
+  getRound(client, { claimId, round });
+export const readTokenBalance = (publicClient: PublicClient, token: Address, account: Address) =>
+  publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [account] });
+export const readNow = async (client: HuzhuClientConfig) => client.connector.getTimestamp();
+
+/** A member's share of each settlement part they were counted in, and their claims: from events only. */
+export async function readHistory(client: HuzhuClientConfig, member: Address, fromBlock: bigint) {
+  const pool = client.pool!;
+  const block = await client.connector.getBlockNumber();
+  const events = await logsOf(client, pool, fromBlock, block, ["MemberJoined", "PeriodSettled", "MemberLeft"]);
+  const rows: Array<{ period: bigint; part: bigint; share: bigint }> = [];
+  let inPool = false;
+  for (const e of events) {
+    const a = e.args as Record<string, never>;
+    if (e.name === "MemberJoined" && (a.member as string).toLowerCase() === member.toLowerCase()) inPool = true;
+    else if (e.name === "MemberLeft" && (a.member as string).toLowerCase() === member.toLowerCase()) inPool = false;
+    else if (e.name === "PeriodSettled" && inPool) rows.push({ period: a.period, part: a.part, share: a.share });
+  }
+  return rows;
+}
+
+export const claimStateName = (s: ClaimState) => nameOf(ClaimState, s);
+export const verdictName = (v: Verdict) => nameOf(Verdict, v);
