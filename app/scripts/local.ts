@@ -3,7 +3,6 @@
  * deployment, a seeded living pool, and the built app served on HUZHU_APP_PORT (default 8701) with
  * the chain's test accounts offered as a built-in wallet. Ctrl-C stops both.
  */
-import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { preview } from "vite";
@@ -12,12 +11,24 @@ import { seed } from "./seed";
 
 const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Serves the built app (app/dist) with `huzhu.json` (where the chain and the pool are) beside it. */
 export async function serveApp(port: number, config: object) {
-  writeFileSync(path.join(appDir, "dist", "huzhu.json"), JSON.stringify(config, null, 2));
+  const json = JSON.stringify(config, null, 2);
   const server = await preview({
     root: appDir,
     logLevel: "warn",
     preview: { port, strictPort: true, host: "127.0.0.1", open: false },
+    plugins: [
+      {
+        name: "huzhu-config",
+        configurePreviewServer(s) {
+          s.middlewares.use("/huzhu.json", (_req, res) => {
+            res.setHeader("content-type", "application/json");
+            res.end(json);
+          });
+        },
+      },
+    ],
   });
   return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
 }

@@ -18,7 +18,7 @@ export interface AppConfig {
 
 export async function loadConfig(): Promise<AppConfig> {
   const res = await fetch("./huzhu.json", { cache: "no-store" }).catch(() => undefined);
-  if (res?.ok) return (await res.json()) as AppConfig;
+  if (res?.ok && res.headers.get("content-type")?.includes("json")) return (await res.json()) as AppConfig;
   const env = import.meta.env;
   if (!env.VITE_HUZHU_POOL) throw new Error("No huzhu.json next to the page and no VITE_HUZHU_POOL in the build.");
   return {

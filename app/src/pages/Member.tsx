@@ -10,7 +10,7 @@ import { NeedWallet } from "../ui/NeedWallet";
 
 const randomSalt = () => toHex(crypto.getRandomValues(new Uint8Array(32)));
 
-function Join({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) {
+function Join({ writer, pool, action }: { writer: HuzhuClient; pool: PoolInfo; action: ReturnType<typeof useAction> }) {
   const { t } = useTranslation();
   const { config } = useHuzhu();
   const { decimals, symbol } = pool.token;
@@ -18,7 +18,7 @@ function Join({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) {
   const [salt, setSalt] = useState<Hex>(randomSalt);
   const [deposit, setDeposit] = useState(formatAmount(pool.rules.minDeposit, decimals));
   const commitment = identity ? identityCommitment(identity, salt) : undefined;
-  const { state, run, busy } = useAction();
+  const { run, busy } = action;
   const join = () =>
     run(async () => {
       const amount = parseAmount(deposit, decimals, "deposit");
@@ -75,7 +75,6 @@ function Join({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) {
           {t("member.commitment")}: <code>{commitment}</code>
         </p>
       )}
-      <Status state={state} testId="join-status" />
     </Section>
   );
 }
@@ -114,11 +113,12 @@ function AmountAction(props: {
   );
 }
 
-function SimpleAction({ label, act, testId }: { label: string; act: () => Promise<unknown>; testId: string }) {
+function SimpleAction(props: { label: string; act: () => Promise<unknown>; testId: string; disabled?: boolean }) {
+  const { label, act, testId } = props;
   const { state, run, busy } = useAction();
   return (
     <div className="row">
-      <button type="button" disabled={busy} onClick={() => void run(async () => void (await act()))} data-testid={testId}>
+      <button type="button" disabled={busy || props.disabled} onClick={() => void run(async () => void (await act()))} data-testid={testId}>
         {label}
       </button>
       <Status state={state} testId={`${testId}-status`} />
@@ -138,6 +138,8 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
     queryFn: () => readTokenBalance(publicClient, pool.data!.token.address, address),
   });
   const history = useQuery({ queryKey: ["history", address], queryFn: () => readHistory(reader, address, fromBlock) });
+  // Kept here: the join form goes away once the wallet is a member, its outcome stays.
+  const joinAction = useAction();
   if (!pool.data || !statement.data) return <p role="status">{t("loading")}</p>;
   const s = statement.data;
   const { decimals, symbol } = pool.data.token;
@@ -173,7 +175,8 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
           <dd>{wallet.data !== undefined ? amount(wallet.data) : "…"}</dd>
         </dl>
       </Section>
-      {(!member || canRejoin) && <Join writer={writer} pool={pool.data} />}
+      {(!member || canRejoin) && <Join writer={writer} pool={pool.data} action={joinAction} />}
+      <Status state={joinAction.state} testId="join-status" />
       {member && !canRejoin && (
         <>
           <AmountAction
@@ -197,11 +200,14 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
           </Section>
         </>
       )}
-      {s.payout > 0n && (
-        <Section title={t("member.withdrawPayout")}>
-          <SimpleAction label={t("member.withdrawPayout")} act={() => writer.withdrawPayout()} testId="withdraw-payout" />
-        </Section>
-      )}
+      <Section title={t("member.withdrawPayout")}>
+        <SimpleAction
+          label={t("member.withdrawPayout")}
+          act={() => writer.withdrawPayout()}
+          testId="withdraw-payout"
+          disabled={s.payout === 0n}
+        />
+      </Section>
       <Section title={t("member.history")} id="history">
         <p className="hint">{t("member.historyHint")}</p>
         <div className="scroll" tabIndex={0} role="region" aria-label={t("member.history")}>
