@@ -157,7 +157,9 @@ describe("web app in Chromium", { timeout: 900_000 }, () => {
     await connect(claimant.page);
     const file = Buffer.from("Hospital invoice #4411, 1,800 DUSD, 2026-11-02");
     await claimant.page.getByTestId("claim-amount").fill("10");
-    await claimant.page.getByTestId("claim-file").setInputFiles({ name: "invoice.txt", mimeType: "text/plain", buffer: file });
+    await claimant.page
+      .getByTestId("claim-file")
+      .setInputFiles({ name: "invoice.txt", mimeType: "text/plain", buffer: file });
     await claimant.page.getByTestId("digest").waitFor();
     assert.equal(await claimant.page.getByTestId("digest").textContent(), keccak256(file));
     const submitted = await act(claimant.page, "submit-claim", "claim-status");
@@ -227,7 +229,10 @@ describe("web app in Chromium", { timeout: 900_000 }, () => {
     assert.ok(result.passed, JSON.stringify(result.checks.filter((k) => !k.passed)));
     const board = await h.open("/");
     await expectBoardEqualsAudit(board.page, result);
-    assert.equal(await board.page.locator(`tr[data-claim="${claimId}"] [data-testid=claim-state]`).textContent(), "Paid");
+    assert.equal(
+      await board.page.locator(`tr[data-claim="${claimId}"] [data-testid=claim-state]`).textContent(),
+      "Paid",
+    );
     await board.page.context().close();
 
     const member = await h.open("/member", NEWCOMER);

@@ -39,7 +39,11 @@ export interface Harness {
   reader: HuzhuClient;
   rpc(method: string, params?: unknown[]): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Opens the app with a wallet for test account `index` (none when undefined). */
-  open(hash: string, index?: number, opts?: { phone?: boolean; startChainId?: number }): Promise<{ page: Page; wallet?: TestWallet }>;
+  open(
+    hash: string,
+    index?: number,
+    opts?: { phone?: boolean; startChainId?: number },
+  ): Promise<{ page: Page; wallet?: TestWallet }>;
   audit(): Promise<AuditResult>;
   stop(): Promise<void>;
 }
@@ -52,7 +56,10 @@ export async function startHarness(): Promise<Harness> {
   try {
     const seeded = await seed(node.url, 0);
     app = await serveApp(APP_PORT, configOf(node.url, seeded, false));
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_FLAGS });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: CHROMIUM_FLAGS,
+    });
     const publicClient = createPublicClient({ transport: http(node.url, { batch: true }) }) as PublicClient;
     const reader = createHuzhuClient({ connector: fromViem({ publicClient }), pool: seeded.pool });
     let id = 0;
@@ -78,7 +85,9 @@ export async function startHarness(): Promise<Harness> {
       rpc,
       async open(hash, index, opts = {}) {
         const context = await b.newContext(
-          opts.phone ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 900 } },
+          opts.phone
+            ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+            : { viewport: { width: 1280, height: 900 } },
         );
         const wallet =
           index === undefined
@@ -114,7 +123,13 @@ export async function axeViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join("; ")})`);
+    .map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 3)
+          .join("; ")})`,
+    );
 }
 
 export async function shoot(page: Page, name: string) {

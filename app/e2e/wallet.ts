@@ -58,7 +58,13 @@ export async function installWallet(
     reject: false,
     sent: [],
     async emit(event, value) {
-      for (const p of pages) await p.evaluate(([e, v]) => (window as never as { __e2eWalletEmit(e: string, v: unknown): void }).__e2eWalletEmit(e, v), [event, value] as const).catch(() => {});
+      for (const p of pages)
+        await p
+          .evaluate(
+            ([e, v]) => (window as never as { __e2eWalletEmit(e: string, v: unknown): void }).__e2eWalletEmit(e, v),
+            [event, value] as const,
+          )
+          .catch(() => {});
     },
   };
   let authorized = false;
@@ -105,12 +111,18 @@ export async function installWallet(
         const { EIP712Domain: _domain, ...types } = typed.types;
         void _domain;
         return {
-          result: await opts.account.signTypedData({ domain: typed.domain, types, primaryType: typed.primaryType, message: typed.message }),
+          result: await opts.account.signTypedData({
+            domain: typed.domain,
+            types,
+            primaryType: typed.primaryType,
+            message: typed.message,
+          }),
         };
       }
       case "eth_sendTransaction": {
         if (wallet.reject) return refused;
-        if (wallet.chainId !== opts.chainId) return { error: { code: 4901, message: "The wallet is on another chain." } };
+        if (wallet.chainId !== opts.chainId)
+          return { error: { code: 4901, message: "The wallet is on another chain." } };
         const tx = params[0] as { to?: Hex; data?: Hex; value?: string; gas?: string };
         try {
           const hash = await client.sendTransaction({

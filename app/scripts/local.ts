@@ -54,7 +54,9 @@ async function main() {
   try {
     const s = await seed(node.url, founders, (line) => console.log(line));
     const app = await serveApp(appPort, configOf(node.url, s));
-    console.log(`\nHuzhu app: ${app.url}\n(chain ${node.url}; test accounts offered as "Local test accounts"; Ctrl-C stops)`);
+    console.log(
+      `\nHuzhu app: ${app.url}\n(chain ${node.url}; test accounts offered as "Local test accounts"; Ctrl-C stops)`,
+    );
     const stop = async () => {
       await app.close();
       await node.stop();

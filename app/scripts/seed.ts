@@ -26,7 +26,14 @@ export interface Seeded {
   chainId: number;
   /** The node's test accounts (0-19): 0 deployed, 1 operates, 2 keeps; 0-18 are members, 19 is not. */
   accounts: Address[];
-  claims: { approved: bigint; overturned: bigint; freshJury: bigint; approved2: bigint; drawing: bigint; voting: bigint };
+  claims: {
+    approved: bigint;
+    overturned: bigint;
+    freshJury: bigint;
+    approved2: bigint;
+    drawing: bigint;
+    voting: bigint;
+  };
 }
 
 export const testIdentity = (i: number) => `test-account-${i}`;
@@ -67,14 +74,24 @@ export async function seed(url: string, founders = 0, log: (s: string) => void =
   };
   const p = new PoolDriver(chain, d);
 
-  if (founders > 0) await p.joinMany(Array.from({ length: founders }, (_, i) => i), usdc(20), usdc(100));
+  if (founders > 0)
+    await p.joinMany(
+      Array.from({ length: founders }, (_, i) => i),
+      usdc(20),
+      usdc(100),
+    );
   const keyed = accounts.slice(0, 19);
   await p.bulk(accounts.map((a) => () => p.token(deployer, "mint", [a, usdc(1_000)], 100_000n)));
   await p.bulk(keyed.map((a) => () => p.token(a, "approve", [pool, 2n ** 256n - 1n], 60_000n)));
   await p.bulk(
     keyed.map(
       (a, i) => () =>
-        p.pool(a, "join", [usdc(20), identityCommitment(testIdentity(i), ZERO_SALT), { deadline: 0n, signature: "0x" }], 300_000n),
+        p.pool(
+          a,
+          "join",
+          [usdc(20), identityCommitment(testIdentity(i), ZERO_SALT), { deadline: 0n, signature: "0x" }],
+          300_000n,
+        ),
     ),
   );
   log(`${founders + keyed.length} members`);
@@ -86,7 +103,11 @@ export async function seed(url: string, founders = 0, log: (s: string) => void =
   const claimants = accounts.slice(3, 7);
   const ids: bigint[] = [];
   for (const [i, a] of claimants.entries()) {
-    await p.pool(a, "submitClaim", [usdc(50 - 10 * i), keccak256(toUtf8Bytes(`seed-evidence-${i}`)), "ipfs://encrypted"]);
+    await p.pool(a, "submitClaim", [
+      usdc(50 - 10 * i),
+      keccak256(toUtf8Bytes(`seed-evidence-${i}`)),
+      "ipfs://encrypted",
+    ]);
     ids.push(await p.view("claimCount"));
   }
   const [approved, overturned, freshJury, approved2] = ids;

@@ -16,7 +16,9 @@ const root = createRoot(document.getElementById("root")!);
 loadConfig().then(
   (config) => {
     // Announced before wagmi starts listening for EIP-6963 wallets.
-    const localWallet = config.testAccounts?.length ? announceLocalWallet(config.rpcUrl, config.testAccounts) : undefined;
+    const localWallet = config.testAccounts?.length
+      ? announceLocalWallet(config.rpcUrl, config.testAccounts)
+      : undefined;
     const publicClient = publicClientOf(config);
     const huzhu: Huzhu = {
       config,

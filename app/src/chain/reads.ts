@@ -69,7 +69,11 @@ async function logsOf(client: HuzhuClientConfig, pool: Address, fromBlock: bigin
 }
 
 /** The public board: rules, figures, every settlement part and every claim with its rounds. */
-export async function readBoard(client: HuzhuClientConfig, publicClient: PublicClient, fromBlock: bigint): Promise<Board> {
+export async function readBoard(
+  client: HuzhuClientConfig,
+  publicClient: PublicClient,
+  fromBlock: bigint,
+): Promise<Board> {
   const pool = client.pool!;
   const block = await client.connector.getBlockNumber();
   const [info, timestamp, events] = await Promise.all([

@@ -149,7 +149,8 @@ export const en = {
   },
   audit: {
     title: "Audit",
-    intro: "The SDK's auditor rebuilds the pool from its events through this page's RPC and compares every figure with the chain.",
+    intro:
+      "The SDK's auditor rebuilds the pool from its events through this page's RPC and compares every figure with the chain.",
     run: "Run the audit",
     progress: "Block {{block}} of {{to}}: {{logs}} events",
     passed: "PASSED: every figure matches.",

@@ -31,7 +31,8 @@ export const zh: Shape<typeof en> = {
     carry: "结转（盈余 − 亏欠）",
     periods: "已结算期次",
     chart: "每期人均分摊（{{symbol}}）",
-    periodsHint: "每次结算调用一行，与审计报告一致：分多次结算的期次每部分一行（… 表示尚未结束）。金额单位 {{symbol}}。",
+    periodsHint:
+      "每次结算调用一行，与审计报告一致：分多次结算的期次每部分一行（… 表示尚未结束）。金额单位 {{symbol}}。",
     claimList: "全部互助申请",
     asOf: "读取于区块 {{block}}，",
   },

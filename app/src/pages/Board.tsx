@@ -21,7 +21,11 @@ function Rules({ b }: { b: BoardData }) {
   const a = (v: bigint) => `${formatAmount(v, decimals)} ${symbol}`;
   return (
     <Section title={t("board.rules")} id="rules">
-      {b.pool.isOpenPool && <p className="note" data-testid="open-pool">{t("board.openPool")}</p>}
+      {b.pool.isOpenPool && (
+        <p className="note" data-testid="open-pool">
+          {t("board.openPool")}
+        </p>
+      )}
       <ul className="rules">
         <li>{t("rules.deposit", { min: a(r.minDeposit), keep: a(r.minBalance) })}</li>
         <li>{t("rules.wait", { days: days(BigInt(r.waitingPeriod)) })}</li>
@@ -152,13 +156,15 @@ export function Board() {
                   <td>
                     {c.rounds.map((r) => (
                       <div key={r.round.toString()}>
-                        {t("col.round", { r: r.round.toString() })}: {r.approvals.toString()}✓ {r.rejections.toString()}✗ /{" "}
-                        {r.seats.toString()}
+                        {t("col.round", { r: r.round.toString() })}: {r.approvals.toString()}✓ {r.rejections.toString()}
+                        ✗ / {r.seats.toString()}
                       </div>
                     ))}
                   </td>
                   <td>{t(`verdict.${c.verdictName}`)}</td>
-                  <td>{c.paid ? `${formatAmount(c.paid.amount, decimals)} (${t("col.period")} ${c.paid.period})` : ""}</td>
+                  <td>
+                    {c.paid ? `${formatAmount(c.paid.amount, decimals)} (${t("col.period")} ${c.paid.period})` : ""}
+                  </td>
                   <td title={c.claimant}>{short(c.claimant)}</td>
                   <td title={c.evidenceDigest}>{short(c.evidenceDigest)}</td>
                   <td title={c.reviewDigest}>{/^0x0+$/.test(c.reviewDigest) ? "" : short(c.reviewDigest)}</td>

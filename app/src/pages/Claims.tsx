@@ -32,7 +32,12 @@ function SubmitClaim({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) 
       >
         <label>
           {t("claims.amount", { symbol })}
-          <input value={amount} onChange={(e) => setAmount(e.target.value)} inputMode="decimal" data-testid="claim-amount" />
+          <input
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            inputMode="decimal"
+            data-testid="claim-amount"
+          />
         </label>
         <label>
           {t("claims.file")}
@@ -118,7 +123,9 @@ function Duties({ writer, address }: { writer: HuzhuClient; address: Address }) 
                         type="button"
                         disabled={busy}
                         data-testid={`reveal-${d.claimId}`}
-                        onClick={() => void run(async () => void (await writer.revealVote({ claimId: d.claimId, support })))}
+                        onClick={() =>
+                          void run(async () => void (await writer.revealVote({ claimId: d.claimId, support })))
+                        }
                       >
                         {t("claims.reveal")}: {support ? t("claims.approve") : t("claims.reject")}
                       </button>
@@ -139,15 +146,19 @@ function MyClaim({ writer, address, pool }: { writer: HuzhuClient; address: Addr
   const { reader } = useHuzhu();
   const statement = useQuery({ queryKey: ["statement", address], queryFn: () => readStatement(reader, address) });
   const id = statement.data?.openClaimId ?? 0n;
-  const claim = useQuery({ queryKey: ["claim", id.toString()], enabled: id > 0n, queryFn: () => readClaim(reader, id) });
+  const claim = useQuery({
+    queryKey: ["claim", id.toString()],
+    enabled: id > 0n,
+    queryFn: () => readClaim(reader, id),
+  });
   const { state, run, busy } = useAction();
   if (!claim.data || id === 0n) return null;
   const c = claim.data;
   return (
     <Section title={t("claims.mine")} id="mine">
       <p data-testid="my-claim">
-        #{c.id.toString()} · {formatAmount(c.amount, pool.token.decimals)} {pool.token.symbol} · {t(`state.${c.stateName}`)} ·{" "}
-        {t(`verdict.${c.verdictName}`)} · {t("col.final")} <When at={c.resolvesAt} />
+        #{c.id.toString()} · {formatAmount(c.amount, pool.token.decimals)} {pool.token.symbol} ·{" "}
+        {t(`state.${c.stateName}`)} · {t(`verdict.${c.verdictName}`)} · {t("col.final")} <When at={c.resolvesAt} />
       </p>
     </Section>
   );
@@ -193,7 +204,12 @@ function Keeper({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) {
   const { state, run, busy } = useAction();
   const claimId = /^\d+$/.test(id) ? BigInt(id) : undefined;
   const button = (label: string, testId: string, act: () => Promise<unknown>, disabled = false) => (
-    <button type="button" disabled={busy || disabled} data-testid={testId} onClick={() => void run(async () => void (await act()))}>
+    <button
+      type="button"
+      disabled={busy || disabled}
+      data-testid={testId}
+      onClick={() => void run(async () => void (await act()))}
+    >
       {label}
     </button>
   );
@@ -215,9 +231,19 @@ function Keeper({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) {
       <div className="row">
         <label>
           {t("claims.member")}
-          <input value={member} onChange={(e) => setMember(e.target.value)} className="mono" data-testid="exit-member" />
+          <input
+            value={member}
+            onChange={(e) => setMember(e.target.value)}
+            className="mono"
+            data-testid="exit-member"
+          />
         </label>
-        {button(t("claims.complete"), "complete-exit", () => writer.completeExit({ member: member as Address }), !member)}
+        {button(
+          t("claims.complete"),
+          "complete-exit",
+          () => writer.completeExit({ member: member as Address }),
+          !member,
+        )}
       </div>
       <Status state={state} testId="keeper-status" />
     </Section>

@@ -64,7 +64,12 @@ function Join({ writer, pool, action }: { writer: HuzhuClient; pool: PoolInfo; a
         </button>
         <label>
           {t("member.deposit", { symbol })}
-          <input value={deposit} onChange={(e) => setDeposit(e.target.value)} inputMode="decimal" data-testid="deposit" />
+          <input
+            value={deposit}
+            onChange={(e) => setDeposit(e.target.value)}
+            inputMode="decimal"
+            data-testid="deposit"
+          />
         </label>
         <button type="submit" disabled={busy || !commitment} data-testid="join">
           {t("member.joinButton")}
@@ -102,7 +107,12 @@ function AmountAction(props: {
       >
         <label>
           {t("member.amount", { symbol: props.symbol })}
-          <input value={value} onChange={(e) => setValue(e.target.value)} inputMode="decimal" data-testid={`${props.testId}-amount`} />
+          <input
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            inputMode="decimal"
+            data-testid={`${props.testId}-amount`}
+          />
         </label>
         <button type="submit" disabled={busy} data-testid={props.testId}>
           {props.button}
@@ -118,7 +128,12 @@ function SimpleAction(props: { label: string; act: () => Promise<unknown>; testI
   const { state, run, busy } = useAction();
   return (
     <div className="row">
-      <button type="button" disabled={busy || props.disabled} onClick={() => void run(async () => void (await act()))} data-testid={testId}>
+      <button
+        type="button"
+        disabled={busy || props.disabled}
+        onClick={() => void run(async () => void (await act()))}
+        data-testid={testId}
+      >
         {label}
       </button>
       <Status state={state} testId={`${testId}-status`} />

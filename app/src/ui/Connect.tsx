@@ -29,7 +29,12 @@ export function Connect() {
   return (
     <div className="connect">
       {chainId !== config.chainId ? (
-        <button type="button" className="warn" onClick={() => switchChain({ chainId: config.chainId })} data-testid="switch-chain">
+        <button
+          type="button"
+          className="warn"
+          onClick={() => switchChain({ chainId: config.chainId })}
+          data-testid="switch-chain"
+        >
           {t("connect.switch", { name: config.chainName })}
         </button>
       ) : null}
@@ -57,7 +62,11 @@ export function Connect() {
         {t("connect.disconnect")}
       </button>
       {switchError && <p role="alert">{switchError.message.split("\n")[0]}</p>}
-      {chainId !== config.chainId && <p role="alert" data-testid="wrong-chain">{t("connect.wrongChain", { name: config.chainName })}</p>}
+      {chainId !== config.chainId && (
+        <p role="alert" data-testid="wrong-chain">
+          {t("connect.wrongChain", { name: config.chainName })}
+        </p>
+      )}
     </div>
   );
 }

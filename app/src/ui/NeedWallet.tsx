@@ -9,6 +9,11 @@ export function NeedWallet({ children }: { children: (writer: HuzhuClient, addre
   const { config } = useHuzhu();
   const { writer, wrongChain, address } = useWriter();
   if (wrongChain) return <p className="note">{t("connect.wrongChain", { name: config.chainName })}</p>;
-  if (!writer || !address) return <p className="note" data-testid="need-wallet">{t("connect.needed")}</p>;
+  if (!writer || !address)
+    return (
+      <p className="note" data-testid="need-wallet">
+        {t("connect.needed")}
+      </p>
+    );
   return <>{children(writer, address)}</>;
 }

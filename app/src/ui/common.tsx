@@ -29,7 +29,8 @@ export function Section({ title, children, id }: { title: string; children: Reac
   );
 }
 
-export type ActionState = { kind: "idle" } | { kind: "busy" } | { kind: "done"; text: string } | { kind: "error"; text: string };
+export type ActionState =
+  { kind: "idle" } | { kind: "busy" } | { kind: "done"; text: string } | { kind: "error"; text: string };
 
 /**
  * Runs one wallet action: shows that it is waiting, then what happened; an SDK error shows as its
