@@ -6,7 +6,7 @@ import { Section, download } from "../ui/common";
 
 export default function Audit() {
   const { t } = useTranslation();
-  const { reader, config, fromBlock } = useHuzhu();
+  const { reader, config, fromBlock, publicClient } = useHuzhu();
   const [progress, setProgress] = useState<{ block: bigint; to: bigint; logs: number }>();
   const [result, setResult] = useState<AuditResult>();
   const [error, setError] = useState<string>();
@@ -20,6 +20,8 @@ export default function Audit() {
         await audit(reader, {
           factory: config.factory,
           fromBlock,
+          // Lets the auditor check every jury seed against its block's hash.
+          getBlockHash: async (blockNumber) => (await publicClient.getBlock({ blockNumber })).hash,
           onProgress: (p) => setProgress({ block: p.block, to: p.toBlock, logs: p.logs }),
         }),
       );

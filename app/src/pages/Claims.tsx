@@ -141,7 +141,7 @@ function Duties({ writer, address }: { writer: HuzhuClient; address: Address }) 
   );
 }
 
-function MyClaim({ writer, address, pool }: { writer: HuzhuClient; address: Address; pool: PoolInfo }) {
+function MyClaim({ address, pool }: { address: Address; pool: PoolInfo }) {
   const { t } = useTranslation();
   const { reader } = useHuzhu();
   const statement = useQuery({ queryKey: ["statement", address], queryFn: () => readStatement(reader, address) });
@@ -151,7 +151,6 @@ function MyClaim({ writer, address, pool }: { writer: HuzhuClient; address: Addr
     enabled: id > 0n,
     queryFn: () => readClaim(reader, id),
   });
-  const { state, run, busy } = useAction();
   if (!claim.data || id === 0n) return null;
   const c = claim.data;
   return (
@@ -257,7 +256,7 @@ function ClaimsFor({ writer, address }: { writer: HuzhuClient; address: Address 
   if (!pool.data) return <p role="status">{t("loading")}</p>;
   return (
     <>
-      <MyClaim writer={writer} address={address} pool={pool.data} />
+      <MyClaim address={address} pool={pool.data} />
       <SubmitClaim writer={writer} pool={pool.data} />
       <Duties writer={writer} address={address} />
       <Appeal writer={writer} pool={pool.data} />
