@@ -139,6 +139,7 @@ describe("web app in Chromium", { timeout: 900_000 }, () => {
 
     const joined = await act(page, "join", "join-status");
     assert.match(joined, /^Joined/, joined);
+    assert.equal(wallet!.sent.length, 1, "one transaction: the token takes a permit, a signature");
     await page.getByTestId("status").filter({ hasText: "Waiting period" }).waitFor();
     const s = await h.reader.getMemberStatement({ member: wallet!.account.address });
     assert.equal(s.statusName, "Waiting");

@@ -4,6 +4,7 @@
  * topic) and a handful of views; per-claim views go out as one JSON-RPC batch. Nothing reads per member.
  */
 import {
+  audit,
   ClaimState,
   createPoolEventDecoder,
   getClaim,
@@ -147,6 +148,23 @@ export async function readHistory(client: HuzhuClientConfig, member: Address, fr
   }
   return rows;
 }
+
+/** The SDK's auditor over the page's RPC; it checks every jury seed against its block's hash. */
+export const readAudit = (
+  client: HuzhuClientConfig,
+  publicClient: PublicClient,
+  params: {
+    factory?: Address;
+    fromBlock: bigint;
+    onProgress?: (p: { block: bigint; toBlock: bigint; logs: number }) => void;
+  },
+) =>
+  audit(client, {
+    factory: params.factory,
+    fromBlock: params.fromBlock,
+    getBlockHash: async (blockNumber) => (await publicClient.getBlock({ blockNumber })).hash,
+    onProgress: params.onProgress,
+  });
 
 export const claimStateName = (s: ClaimState) => nameOf(ClaimState, s);
 export const verdictName = (v: Verdict) => nameOf(Verdict, v);

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { audit, auditJson, auditMarkdown, statementsCsv, type AuditResult } from "@huzhu/sdk";
+import { auditJson, auditMarkdown, statementsCsv, type AuditResult } from "@huzhu/sdk";
+import { readAudit } from "../chain/reads";
 import { useHuzhu } from "../chain/huzhu";
 import { Section, download } from "../ui/common";
 
@@ -17,11 +18,9 @@ export default function Audit() {
     setResult(undefined);
     try {
       setResult(
-        await audit(reader, {
+        await readAudit(reader, publicClient, {
           factory: config.factory,
           fromBlock,
-          // Lets the auditor check every jury seed against its block's hash.
-          getBlockHash: async (blockNumber) => (await publicClient.getBlock({ blockNumber })).hash,
           onProgress: (p) => setProgress({ block: p.block, to: p.toBlock, logs: p.logs }),
         }),
       );
