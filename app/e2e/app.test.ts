@@ -249,9 +249,16 @@ describe("web app in Chromium", { timeout: 900_000 }, () => {
     assert.equal(await member.page.getByTestId("payout").textContent(), `${fmt(chain.payout)} DUSD`);
     assert.equal(chain.payout, audited.payoutDue);
     const history = await member.page.locator("#history-h + p + div tbody tr").allTextContents();
+    assert.ok(
+      audited.periods.some((p) => p.claims.some((c) => c.claimId === claimId)),
+      "the member shared their own claim's cost",
+    );
     assert.deepEqual(
       history,
-      audited.periods.map((p) => `${p.period}${p.part}${fmt(p.share)}`),
+      audited.periods.map(
+        (p) =>
+          `${p.period}${p.part}${fmt(p.share)}${p.claims.map((c) => `#${c.claimId}: ${fmt(c.memberPart)}`).join("")}`,
+      ),
     );
     await shoot(member.page, "member-after-desktop");
 

@@ -7,6 +7,7 @@ import {
   audit,
   ClaimState,
   createPoolEventDecoder,
+  feeOn,
   getClaim,
   getJuryDuties,
   getMemberStatement,
@@ -133,18 +134,59 @@ export const readTokenBalance = (publicClient: PublicClient, token: Address, acc
   publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [account] });
 export const readNow = async (client: HuzhuClientConfig) => client.connector.getTimestamp();
 
-/** A member's share of each settlement part they were counted in, and their claims: from events only. */
-export async function readHistory(client: HuzhuClientConfig, member: Address, fromBlock: bigint) {
+export interface HistoryRow {
+  period: bigint;
+  part: bigint;
+  share: bigint;
+  /** Each claim paid in this part, and this member's part of it (the share split pro rata over payouts and fees). */
+  claims: Array<{ claimId: bigint; paid: bigint; memberPart: bigint }>;
+}
+
+/**
+ * A member's history from events only: every settlement part while they were a member (joined, not
+ * yet left), with the share and their part of each claim paid in it, as the auditor's statement.
+ */
+export async function readHistory(
+  client: HuzhuClientConfig,
+  member: Address,
+  fromBlock: bigint,
+): Promise<HistoryRow[]> {
   const pool = client.pool!;
   const block = await client.connector.getBlockNumber();
-  const events = await logsOf(client, pool, fromBlock, block, ["MemberJoined", "PeriodSettled", "MemberLeft"]);
-  const rows: Array<{ period: bigint; part: bigint; share: bigint }> = [];
+  const events = await logsOf(client, pool, fromBlock, block, [
+    "MemberJoined",
+    "MemberLeft",
+    "ClaimSubmitted",
+    "ClaimPaid",
+    "PeriodSettled",
+  ]);
+  const me = member.toLowerCase();
+  const feeBps = new Map<bigint, bigint>();
+  const rows: HistoryRow[] = [];
+  let pending: Array<{ claimId: bigint; paid: bigint }> = [];
   let inPool = false;
   for (const e of events) {
     const a = e.args as Record<string, never>;
-    if (e.name === "MemberJoined" && (a.member as string).toLowerCase() === member.toLowerCase()) inPool = true;
-    else if (e.name === "MemberLeft" && (a.member as string).toLowerCase() === member.toLowerCase()) inPool = false;
-    else if (e.name === "PeriodSettled" && inPool) rows.push({ period: a.period, part: a.part, share: a.share });
+    if (e.name === "MemberJoined" && (a.member as string).toLowerCase() === me) inPool = true;
+    else if (e.name === "MemberLeft" && (a.member as string).toLowerCase() === me) inPool = false;
+    else if (e.name === "ClaimSubmitted") feeBps.set(a.claimId, a.feeBps);
+    // A part's payouts come just before its PeriodSettled, in the same settle call.
+    else if (e.name === "ClaimPaid") pending.push({ claimId: a.claimId, paid: a.paid });
+    else if (e.name === "PeriodSettled") {
+      const share = a.share as bigint;
+      const charged = (a.payouts as bigint) + (a.fee as bigint);
+      if (inPool)
+        rows.push({
+          period: a.period,
+          part: a.part,
+          share,
+          claims: pending.map((c) => ({
+            ...c,
+            memberPart: charged === 0n ? 0n : (share * (c.paid + feeOn(c.paid, feeBps.get(c.claimId) ?? 0n))) / charged,
+          })),
+        });
+      pending = [];
+    }
   }
   return rows;
 }

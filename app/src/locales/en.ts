@@ -116,7 +116,9 @@ export const en = {
     exit: "Leave the pool",
     exitButton: "Ask to exit",
     history: "History",
-    historyHint: "Each settlement part while you were a member: the share charged to every member.",
+    yourPart: "Your part of each claim",
+    historyHint:
+      "Each settlement part while you were a member: the share charged to every member, and your part of each claim paid in it.",
     sent: "Sent: {{hash}}",
   },
   claims: {

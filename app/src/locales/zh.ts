@@ -120,7 +120,8 @@ export const zh: Shape<typeof en> = {
     exit: "退出互助池",
     exitButton: "申请退出",
     history: "历史",
-    historyHint: "您作为会员期间每次结算的人均分摊。",
+    yourPart: "您对每笔互助金的分摊",
+    historyHint: "您作为会员期间每次结算的人均分摊，以及其中每笔互助金您分摊的部分。",
     sent: "已发送：{{hash}}",
   },
   claims: {

@@ -232,6 +232,7 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
                 <th scope="col">{t("col.period")}</th>
                 <th scope="col">{t("col.part")}</th>
                 <th scope="col">{t("col.share")}</th>
+                <th scope="col">{t("member.yourPart")}</th>
               </tr>
             </thead>
             <tbody>
@@ -240,6 +241,13 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
                   <td>{h.period.toString()}</td>
                   <td>{h.part.toString()}</td>
                   <td>{formatAmount(h.share, decimals)}</td>
+                  <td>
+                    {h.claims.map((c) => (
+                      <div key={c.claimId.toString()}>
+                        #{c.claimId.toString()}: {formatAmount(c.memberPart, decimals)}
+                      </div>
+                    ))}
+                  </td>
                 </tr>
               ))}
             </tbody>
