@@ -105,8 +105,9 @@ export async function startHarness(): Promise<Harness> {
       },
       audit: () => audit(reader, { factory: seeded.factory, fromBlock: seeded.fromBlock }),
       async stop() {
-        await b.close().catch(() => {});
-        await a.close().catch(() => {});
+        // Bounded: a stuck browser must not keep the chain and the server alive.
+        await Promise.race([b.close().catch(() => {}), new Promise((r) => setTimeout(r, 15_000))]);
+        await Promise.race([a.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
         await node.stop();
       },
     };

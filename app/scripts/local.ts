@@ -30,7 +30,14 @@ export async function serveApp(port: number, config: object) {
       },
     ],
   });
-  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: async () => {
+      // Keep-alive connections would hold the server open.
+      (server.httpServer as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await server.close();
+    },
+  };
 }
 
 export function configOf(rpcUrl: string, s: Awaited<ReturnType<typeof seed>>, testAccounts = true) {

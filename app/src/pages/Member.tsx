@@ -161,6 +161,7 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
   const amount = (v: bigint) => <Amount value={v} decimals={decimals} symbol={symbol} />;
   const member = s.statusName !== "None";
   const canRejoin = s.statusName === "Exited" || s.statusName === "Lapsed";
+  const active = s.statusName === "Waiting" || s.statusName === "Active";
   const daysLeft = now.data && s.eligibleAt > now.data ? Math.ceil(Number(s.eligibleAt - now.data) / 86_400) : 0;
   return (
     <>
@@ -192,28 +193,35 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
       </Section>
       {(!member || canRejoin) && <Join writer={writer} pool={pool.data} action={joinAction} />}
       <Status state={joinAction.state} testId="join-status" />
-      {member && !canRejoin && (
-        <>
-          <AmountAction
-            title={t("member.topUp")}
-            button={t("member.topUpButton")}
-            symbol={symbol}
-            decimals={decimals}
-            testId="topup"
-            act={(amount) => writer.topUp({ amount })}
+      {active && (
+        <AmountAction
+          title={t("member.topUp")}
+          button={t("member.topUpButton")}
+          symbol={symbol}
+          decimals={decimals}
+          testId="topup"
+          act={(amount) => writer.topUp({ amount })}
+        />
+      )}
+      {member && (
+        <AmountAction
+          title={t("member.withdraw")}
+          button={t("member.withdrawButton")}
+          symbol={symbol}
+          decimals={decimals}
+          testId="withdraw"
+          act={(amount) => writer.withdraw({ amount })}
+        />
+      )}
+      {member && (
+        <Section title={t("member.exit")}>
+          <SimpleAction
+            label={t("member.exitButton")}
+            act={() => writer.requestExit()}
+            testId="exit"
+            disabled={!active}
           />
-          <AmountAction
-            title={t("member.withdraw")}
-            button={t("member.withdrawButton")}
-            symbol={symbol}
-            decimals={decimals}
-            testId="withdraw"
-            act={(amount) => writer.withdraw({ amount })}
-          />
-          <Section title={t("member.exit")}>
-            <SimpleAction label={t("member.exitButton")} act={() => writer.requestExit()} testId="exit" />
-          </Section>
-        </>
+        </Section>
       )}
       <Section title={t("member.withdrawPayout")}>
         <SimpleAction
