@@ -8,6 +8,7 @@ import {
   ClaimState,
   createPoolEventDecoder,
   feeOn,
+  isRangeRefusal,
   getClaim,
   getJuryDuties,
   getMemberStatement,
@@ -19,6 +20,7 @@ import {
   type Address,
   type ClaimInfo,
   type HuzhuClientConfig,
+  type LogEntry,
   type Hex,
   type PoolInfo,
   type RoundInfo,
@@ -59,15 +61,26 @@ export interface Board {
   timestamp: bigint;
 }
 
+/**
+ * The pool's events of the given kinds, filtered by topic: one `eth_getLogs` on a local node; on an
+ * endpoint that refuses wide ranges, the range is halved until it answers (the SDK's `isRangeRefusal`).
+ */
 async function logsOf(client: HuzhuClientConfig, pool: Address, fromBlock: bigint, toBlock: bigint, names: string[]) {
   const decode = createPoolEventDecoder();
-  const logs = await client.connector.getLogs({
-    address: pool,
-    fromBlock,
-    toBlock,
-    topics: [names.map(selector)],
-  });
-  return logs.map((l) => decode(l)!).filter(Boolean);
+  const topics = [names.map(selector)];
+  const logs: LogEntry[] = [];
+  let range = toBlock - fromBlock + 1n;
+  for (let from = fromBlock; from <= toBlock;) {
+    const to = from + range - 1n < toBlock ? from + range - 1n : toBlock;
+    try {
+      logs.push(...(await client.connector.getLogs({ address: pool, fromBlock: from, toBlock: to, topics })));
+      from = to + 1n;
+    } catch (error) {
+      if (!isRangeRefusal(error) || range === 1n) throw error;
+      range = range / 2n;
+    }
+  }
+  return logs.map((l) => decode(l)).filter((e) => e !== undefined);
 }
 
 /** The public board: rules, figures, every settlement part and every claim with its rounds. */
