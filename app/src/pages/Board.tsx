@@ -84,6 +84,7 @@ export function Board() {
         {closed.length > 0 && (
           <ShareChart
             label={t("board.chart", { symbol })}
+            xLabel={t("col.period")}
             periods={closed.map((p) => Number(p.period))}
             shares={closed.map((p) =>
               Number(

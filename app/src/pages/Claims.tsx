@@ -73,7 +73,7 @@ const voteKey = (pool: string, claimId: bigint, round: bigint, juror: string) =>
   `huzhu.vote.${pool}.${claimId}.${round}.${juror}`.toLowerCase();
 
 function Duties({ writer, address }: { writer: HuzhuClient; address: Address }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { reader, fromBlock, config } = useHuzhu();
   const duties = useQuery({ queryKey: ["duties", address], queryFn: () => readDuties(reader, address, fromBlock) });
   const { state, run, busy } = useAction();
@@ -85,7 +85,7 @@ function Duties({ writer, address }: { writer: HuzhuClient; address: Address }) 
         {list.map((d) => {
           const key = voteKey(config.pool, d.claimId, d.round, address);
           const saved = localStorage.getItem(key);
-          const by = new Date(Number(d.dueBy) * 1000).toLocaleString();
+          const by = new Date(Number(d.dueBy) * 1000).toLocaleString(i18n.language);
           return (
             <li key={`${d.claimId}-${d.round}`} data-duty={`${d.claimId}-${d.round}`}>
               <strong>

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from "react";
 
 /** Share per member over periods: uPlot (about 20 KB gzip), loaded only when the chart is shown. */
-export function ShareChart({ periods, shares, label }: { periods: number[]; shares: number[]; label: string }) {
+export function ShareChart(props: { periods: number[]; shares: number[]; label: string; xLabel: string }) {
+  const { periods, shares, label, xLabel } = props;
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let plot: { destroy(): void } | undefined;
@@ -13,7 +14,7 @@ export function ShareChart({ periods, shares, label }: { periods: number[]; shar
         {
           width,
           height: 200,
-          series: [{ label: "period" }, { label, stroke: "#b4462a", width: 2, points: { show: true } }],
+          series: [{ label: xLabel }, { label, stroke: "#b4462a", width: 2, points: { show: true } }],
           axes: [{ incrs: [1, 2, 5, 10, 20, 50, 100] }, { size: 60 }],
           scales: { x: { time: false } },
         },
@@ -25,6 +26,6 @@ export function ShareChart({ periods, shares, label }: { periods: number[]; shar
       gone = true;
       plot?.destroy();
     };
-  }, [periods, shares, label]);
+  }, [periods, shares, label, xLabel]);
   return <div ref={el} role="img" aria-label={label} className="chart" />;
 }

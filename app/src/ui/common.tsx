@@ -13,9 +13,10 @@ export function Amount({ value, decimals, symbol }: { value: bigint; decimals: n
 }
 
 export function When({ at }: { at: bigint }) {
+  const { i18n } = useTranslation();
   if (at === 0n) return <span>-</span>;
   const d = new Date(Number(at) * 1000);
-  return <time dateTime={d.toISOString()}>{d.toLocaleString()}</time>;
+  return <time dateTime={d.toISOString()}>{d.toLocaleString(i18n.language)}</time>;
 }
 
 export const short = (hex: string) => (hex.length > 14 ? `${hex.slice(0, 8)}…${hex.slice(-4)}` : hex);
