@@ -1,4 +1,11 @@
-export { createKeeper, type Keeper, type KeeperHealth, type KeeperOptions, type WatchedPool } from "./keeper";
+export {
+  createKeeper,
+  type Keeper,
+  type KeeperHealth,
+  type KeeperOptions,
+  type KeeperLogger,
+  type WatchedPool,
+} from "./keeper";
 export { runKeeper, type RunKeeperOptions, type RunningKeeper } from "./run";
 export { serveKeeper, type KeeperServer } from "./server";
 export { createKeeperMetrics, DUTY_KINDS, type DutyKind, type DutyOutcome, type KeeperMetrics } from "./metrics";

@@ -15,7 +15,7 @@
  * for the same duty in the same block.
  */
 import type { JsonRpcProvider, Wallet } from "ethers";
-import pino, { type Logger } from "pino";
+import pino from "pino";
 import { decodeFunctionResult, encodeEventTopics, encodeFunctionData, getAddress } from "viem";
 import { completeExit } from "../actions/completeExit";
 import { drawJury } from "../actions/drawJury";
@@ -45,6 +45,18 @@ import { createKeeperMetrics, type DutyKind, type DutyOutcome, type KeeperMetric
 import { PoolState, decodePoolLogs } from "./state";
 
 /** A pool to watch and the block it was created in (where its history starts). */
+/**
+ * What the keeper logs through: the part of pino's logger it uses (a pino logger fits). Declared
+ * here so that pino's own types (and, through them, newer Node.js typings) stay out of the SDK's.
+ */
+export interface KeeperLogger {
+  info(objOrMessage: unknown, message?: string): void;
+  warn(objOrMessage: unknown, message?: string): void;
+  error(objOrMessage: unknown, message?: string): void;
+  debug(objOrMessage: unknown, message?: string): void;
+  child(bindings: Record<string, unknown>): KeeperLogger;
+}
+
 export interface WatchedPool {
   address: Address;
   block: bigint;
@@ -81,7 +93,7 @@ export interface KeeperOptions {
   gasMarginBps?: number;
   /** How long to wait for a receipt (default: the SDK's 3 minutes). */
   receiptTimeoutMs?: number;
-  logger?: Logger;
+  logger?: KeeperLogger;
   metrics?: KeeperMetrics;
   /** Called just before a duty is sent (after this keeper decided to do it); for tests and tracing. */
   beforeSend?: (duty: { pool: Address; kind: DutyKind; key: string }) => Promise<void>;
@@ -135,7 +147,7 @@ export interface Keeper {
   /** Asks the node for its head (2 s at most) and reports readiness: the chain answers, the lag is small, cycles run. */
   health(): Promise<KeeperHealth>;
   readonly metrics: KeeperMetrics;
-  readonly logger: Logger;
+  readonly logger: KeeperLogger;
   /** The keeper's account. */
   readonly address: Address;
 }
@@ -197,7 +209,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const blockRange = options.blockRange ?? 5_000n;
   const lapseBatchSize = options.lapseBatchSize ?? 100;
-  const logger = options.logger ?? pino({ name: "huzhu-keeper" });
+  const logger: KeeperLogger = options.logger ?? pino({ name: "huzhu-keeper" });
   const metrics = options.metrics ?? createKeeperMetrics();
   const connector = withGasMargin(fromEthers(wallet), wallet, options.gasMarginBps ?? 2_500);
   const base: HuzhuClientConfig = { connector, receiptTimeoutMs: options.receiptTimeoutMs };
