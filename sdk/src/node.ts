@@ -22,3 +22,4 @@ export { parseRulesFile, readRulesFile, type RulesFile } from "./node/rulesFile"
 export { fullRoles, rulesToJson } from "./node/fields";
 export { deployHuzhu, type DeployHuzhuOptions, type DeployHuzhuResult } from "./node/deploy";
 export { compilerSettingsOf } from "./node/build";
+export { installMulticall3, type Eip1193Requester, type JsonRpcSender } from "./node/multicall3";
