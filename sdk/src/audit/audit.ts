@@ -9,8 +9,8 @@ import {
   type ReadCall,
   type ReadResult,
 } from "../internal/multicall";
-import { tokenFreeze, type TokenFreeze } from "../internal/token";
-import { decodeEventLog } from "viem";
+import type { TokenFreeze } from "../internal/token";
+import { decodeEventLog, parseAbi } from "viem";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
 import { PoolLedger, type AuditRules, type Discrepancy } from "./rebuild";
@@ -80,6 +80,14 @@ export interface AuditResult {
   passed: boolean;
   stats: { events: number; seconds: number; eventsPerSecond: number; members: number };
 }
+
+/** The views tokens answer with their issuer's freeze (as in `tokenFreeze`): USDC, Tether, simple tokens. */
+const tokenViewsAbi = parseAbi([
+  "function paused() view returns (bool)",
+  "function isBlacklisted(address) view returns (bool)",
+  "function isBlackListed(address) view returns (bool)",
+  "function blacklisted(address) view returns (bool)",
+]);
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
@@ -223,8 +231,8 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     return undefined;
   };
 
-  const [scalars, symbol, decimals, block, freeze] = await Promise.all([
-    many<bigint | readonly [bigint, bigint]>([
+  const [scalars, block] = await Promise.all([
+    many<unknown>([
       readCall(pool, poolAbi, "memberCount", []),
       readCall(pool, poolAbi, "jurorCount", []),
       readCall(pool, poolAbi, "jurorHoles", []),
@@ -234,18 +242,41 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
       readCall(pool, poolAbi, "nextPeriodToSettle", []),
       readCall(pool, poolAbi, "nextPart", []),
       readCall(r.asset, erc20PermitAbi, "balanceOf", [pool]),
+      readCall(r.asset, erc20PermitAbi, "symbol", []),
+      readCall(r.asset, erc20PermitAbi, "decimals", []),
+      // The token issuer's freeze, through whichever of these views the token has (see tokenFreeze).
+      readCall(r.asset, tokenViewsAbi, "paused", []),
+      readCall(r.asset, tokenViewsAbi, "isBlacklisted", [pool]),
+      readCall(r.asset, tokenViewsAbi, "isBlackListed", [pool]),
+      readCall(r.asset, tokenViewsAbi, "blacklisted", [pool]),
     ]),
-    read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock),
-    read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock),
     // Statuses and claim states depend on the clock: judge them by the audited block's time.
     client.connector.getTimestamp(toBlock),
-    tokenFreeze(client, r.asset, pool, toBlock),
   ]);
-  const failed = scalars.find((x) => !x.success);
-  if (failed && !failed.success) throw failed.error;
-  const [memberCount, jurorCount, jurorHoles, chargeIndex, carry, fees, nextPeriod, nextPart, held] = scalars.map(
-    (x) => (x.success ? x.result : undefined),
-  ) as [bigint, bigint, bigint, bigint, readonly [bigint, bigint], bigint, bigint, bigint, bigint];
+  const required = scalars.slice(0, 11).find((x) => !x.success);
+  if (required && !required.success) throw required.error;
+  const value = (x: ReadResult<unknown>) => (x.success ? x.result : undefined);
+  const [memberCount, jurorCount, jurorHoles, chargeIndex, carry, fees, nextPeriod, nextPart, held, symbol, decimals] =
+    scalars.slice(0, 11).map(value) as [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      readonly [bigint, bigint],
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      string,
+      number,
+    ];
+  const freeze: TokenFreeze = {
+    paused: value(scalars[11]) as boolean | undefined,
+    blacklisted: scalars
+      .slice(12)
+      .map(value)
+      .find((x) => x !== undefined) as boolean | undefined,
+  };
   const diff = (
     list: Discrepancy[],
     check: string,

@@ -1,6 +1,4 @@
 import {
-  decodeFunctionResult,
-  encodeFunctionData,
   parseAbi,
   type Abi,
   type ContractFunctionArgs,
@@ -11,6 +9,7 @@ import type { HuzhuClientConfig } from "../clients/client";
 import type { Address, Hex } from "../core/types";
 import { HuzhuError, UnknownRevertError } from "../errors/base";
 import { classifyRpcFailure } from "../errors/transaction";
+import { decodeAggregate3, decodeResult, encodeAggregate3, encodeCall } from "./abiCodec";
 import { AdaptiveSize } from "./adaptive";
 import { isRevert, toSdkError } from "./contract";
 import { backoff, UNAVAILABLE_ATTEMPTS } from "./retry";
@@ -118,12 +117,11 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
   const blockNumber = options.blockNumber;
   const total = calls.length;
   const results: Array<ReadResult<unknown> | undefined> = new Array(total);
-  const encoded = calls.map((c) => encodeFunctionData({ abi: c.abi, functionName: c.functionName, args: c.args }));
+  const encoded = calls.map((c) => encodeCall(c.abi, c.functionName, c.args));
   const decode = (i: number, data: Hex): ReadResult<unknown> => {
     const c = calls[i];
     try {
-      const result = decodeFunctionResult({ abi: c.abi, functionName: c.functionName, args: c.args, data } as never);
-      return { success: true, result };
+      return { success: true, result: decodeResult(c.abi, c.functionName, c.args, data) };
     } catch (error) {
       // A call to an account without code "succeeds" with no data.
       return {
@@ -167,17 +165,13 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
 
   /** A batch through aggregate3: "done", "refused" (ask it again in halves) or "absent" (no Multicall3). */
   const batch = async (start: number, end: number, transientTries: number): Promise<"done" | "refused" | "absent"> => {
-    const data = encodeFunctionData({
-      abi: multicall3Abi,
-      functionName: "aggregate3",
-      args: [
-        Array.from({ length: end - start }, (_, k) => ({
-          target: calls[start + k].address,
-          allowFailure: calls[start + k].allowFailure !== false,
-          callData: encoded[start + k],
-        })),
-      ],
-    });
+    const data = encodeAggregate3(
+      Array.from({ length: end - start }, (_, k) => ({
+        target: calls[start + k].address,
+        allowFailure: calls[start + k].allowFailure !== false,
+        callData: encoded[start + k],
+      })),
+    );
     let answer: Hex;
     try {
       answer = await connector.call({ to: multicall!, data, blockNumber });
@@ -192,7 +186,7 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
     }
     let returned: ReadonlyArray<{ success: boolean; returnData: Hex }>;
     try {
-      returned = decodeFunctionResult({ abi: multicall3Abi, functionName: "aggregate3", data: answer });
+      returned = decodeAggregate3(answer);
     } catch {
       return "absent"; // No code there ("0x"), or not Multicall3.
     }
