@@ -1,10 +1,10 @@
 /**
  * A request size (blocks per log query, calls per multicall) that adapts to an endpoint's refusals.
- * A refused size is halved (or brought back to the largest size answered below it); then the size
- * grows back slowly, a quarter at a time and only up to just below the size last refused, so that an
- * endpoint with a fixed limit refuses about one request in `probeAfter` instead of every other one.
- * After `probeAfter` answers in a row it tries above that size again: limits by result count move
- * with the density of the chain.
+ * A refused size is halved; then the size grows back slowly, a quarter at a time and only up to just
+ * below the size last refused. Once a size was answered and a larger one refused, it stays at the
+ * answered one. After `probeAfter` answers in a row it tries a quarter above again (limits by result
+ * count move with the density of the chain): an endpoint with a fixed limit refuses about one request
+ * in `probeAfter`, not every other one as when the size doubles straight back to its maximum.
  */
 export class AdaptiveSize {
   /** The size to ask next. */
@@ -30,11 +30,17 @@ export class AdaptiveSize {
   refused(size: number = this.current): void {
     this.refusals++;
     this.answeredInARow = 0;
-    this.ceiling = Math.min(this.ceiling ?? Infinity, size);
+    // A size answered before and now refused: the limit moved (a denser stretch); forget it.
     if (this.good !== undefined && this.good >= size) this.good = undefined;
-    // Several requests in flight may be refused at once: each lowers the size from its own, once.
-    const next = Math.max(Math.floor(size / 2), this.good ?? 0, 1);
-    this.current = Math.min(this.current, next);
+    if (this.good !== undefined) {
+      // The limit lies between the largest size answered and this one: stay at the former until the next probe.
+      this.ceiling = this.good + 1;
+      this.current = Math.min(this.current, this.good);
+    } else {
+      // Several requests in flight may be refused at once: each lowers the size from its own, once.
+      this.ceiling = Math.min(this.ceiling ?? Infinity, size);
+      this.current = Math.min(this.current, Math.max(1, Math.floor(size / 2)));
+    }
   }
 
   /** A request of `size` was answered: grow slowly below the last refused size, double when none was. */

@@ -11,7 +11,7 @@ import { HuzhuError, UnknownRevertError } from "../errors/base";
 import { classifyRpcFailure } from "../errors/transaction";
 import { decodeAggregate3, decodeResult, encodeAggregate3, encodeCall } from "./abiCodec";
 import { AdaptiveSize } from "./adaptive";
-import { isRevert, toSdkError } from "./contract";
+import { findRevertData, isRevert, toSdkError } from "./contract";
 import { backoff, UNAVAILABLE_ATTEMPTS } from "./retry";
 
 /** Where Multicall3 lives on nearly every EVM chain (the same address everywhere). */
@@ -58,9 +58,9 @@ export function readCall<
 export interface MulticallReadOptions {
   /** Read the state at this block (latest by default: then batches may see different blocks). */
   blockNumber?: bigint;
-  /** Calls per `aggregate3` request at first (default 500); halved when the endpoint refuses. */
+  /** Calls per `aggregate3` request at first (default 1,000); halved when the endpoint refuses. */
   batchSize?: number;
-  /** Never more calls per request than this (default 2,000). */
+  /** Never more calls per request than this (default 2,500). */
   maxBatchSize?: number;
   /** Requests in flight at once (default 4; single calls, without Multicall3: 16). */
   concurrency?: number;
@@ -143,7 +143,12 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
         return;
       } catch (error) {
         if (error instanceof HuzhuError) throw error;
-        if (isRevert(error)) return settle(i, { success: false, error: toSdkError(error) });
+        if (isRevert(error))
+          // Without revert data, the same error a failed call inside a batch gives.
+          return settle(i, {
+            success: false,
+            error: findRevertData(error) === undefined ? new UnknownRevertError(undefined, error) : toSdkError(error),
+          });
         if (attempt >= UNAVAILABLE_ATTEMPTS || classifyRpcFailure(error) !== "unavailable") throw toSdkError(error);
         await sleep(backoff(attempt));
       }
@@ -152,7 +157,7 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
 
   let multicall: Address | undefined =
     options.multicallAddress === false ? undefined : (options.multicallAddress ?? MULTICALL3_ADDRESS);
-  const size = new AdaptiveSize(options.batchSize ?? 500, options.maxBatchSize ?? 2_000);
+  const size = new AdaptiveSize(options.batchSize ?? 1_000, options.maxBatchSize ?? 2_500);
   let done = 0;
   const progress = () =>
     options.onProgress?.({
@@ -206,14 +211,25 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
   const take = (): [number, number] | undefined => {
     const n = multicall ? size.current : 1;
     const back = returnedChunks.pop();
-    if (back) {
-      if (back[1] - back[0] > n) returnedChunks.push([back[0] + n, back[1]]);
-      return [back[0], Math.min(back[1], back[0] + n)];
+    if (!back) {
+      if (cursor >= total) return undefined;
+      const start = cursor;
+      cursor = Math.min(total, cursor + n);
+      return [start, cursor];
     }
-    if (cursor >= total) return undefined;
-    const start = cursor;
-    cursor = Math.min(total, cursor + n);
-    return [start, cursor];
+    let [start, end] = back;
+    // A chunk given back smaller than the size now: join it to the work that follows it.
+    while (end - start < n) {
+      const next = returnedChunks[returnedChunks.length - 1];
+      if (next && next[0] === end) end = returnedChunks.pop()![1];
+      else if (!next && end === cursor && cursor < total) end = cursor = Math.min(total, start + n);
+      else break;
+    }
+    if (end - start > n) {
+      returnedChunks.push([start + n, end]);
+      end = start + n;
+    }
+    return [start, end];
   };
   const step = async ([start, end]: [number, number]) => {
     if (!multicall || end - start === 1) {
