@@ -308,17 +308,36 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const rounds = params.checkRounds === false ? [] : claims.flatMap((c) => c.rounds.map((round) => ({ c, round })));
   const payees = [...ledger.payouts.keys()];
   const yearPayees = rules.maxPayoutPerMember > 0n ? [...ledger.yearPayouts.entries()] : [];
-  const [jurorViews, memberViews, claimViews, roundViews, juryViews, settlementViews, payoutViews, yearViews] =
-    await Promise.all([
-      many(positions.map((i) => readCall(pool, poolAbi, "jurorAt", [BigInt(i)]))),
-      many(members.map((m) => readCall(pool, poolAbi, "member", [m.member]))),
-      many(claims.map((c) => readCall(pool, poolAbi, "claim", [c.id]))),
-      many(rounds.map(({ c, round }) => readCall(pool, poolAbi, "round", [c.id, round.round]))),
-      many(rounds.map(({ c, round }) => readCall(pool, poolAbi, "jury", [c.id, round.round]))),
-      many(ledger.periods.map((p) => readCall(pool, poolAbi, "settlement", [p.period, p.part]))),
-      many(payees.map((account) => readCall(pool, poolAbi, "payoutOf", [account]))),
-      many(yearPayees.map(([account]) => readCall(pool, poolAbi, "paidThisYear", [account as Address]))),
-    ]);
+  const jurorCalls = positions.map((i) => readCall(pool, poolAbi, "jurorAt", [BigInt(i)]));
+  const memberCalls = members.map((m) => readCall(pool, poolAbi, "member", [m.member]));
+  const claimCalls = claims.map((c) => readCall(pool, poolAbi, "claim", [c.id]));
+  const roundCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "round", [c.id, round.round]));
+  const juryCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "jury", [c.id, round.round]));
+  const settlementCalls = ledger.periods.map((p) => readCall(pool, poolAbi, "settlement", [p.period, p.part]));
+  const payoutCalls = payees.map((account) => readCall(pool, poolAbi, "payoutOf", [account]));
+  const yearCalls = yearPayees.map(([account]) => readCall(pool, poolAbi, "paidThisYear", [account as Address]));
+  // Every view in one reader: one batch size that adapts once, and a single-threaded node is not
+  // flooded by readers side by side (their requests queue up and time out).
+  const views = await many<unknown>([
+    ...jurorCalls,
+    ...memberCalls,
+    ...claimCalls,
+    ...roundCalls,
+    ...juryCalls,
+    ...settlementCalls,
+    ...payoutCalls,
+    ...yearCalls,
+  ]);
+  let taken = 0;
+  const part = <R>(calls: Array<ReadCall<R>>) => views.slice(taken, (taken += calls.length)) as Array<ReadResult<R>>;
+  const jurorViews = part(jurorCalls);
+  const memberViews = part(memberCalls);
+  const claimViews = part(claimCalls);
+  const roundViews = part(roundCalls);
+  const juryViews = part(juryCalls);
+  const settlementViews = part(settlementCalls);
+  const payoutViews = part(payoutCalls);
+  const yearViews = part(yearCalls);
 
   positions.forEach((i, k) => {
     const onChain = answer(jurorViews[k], jurorDiffs, "juror at position", `position ${i}`);

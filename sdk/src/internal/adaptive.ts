@@ -57,4 +57,9 @@ export class AdaptiveSize {
     else grown = this.refusals > 0 ? this.current + step : this.current * 2;
     this.current = Math.max(1, Math.min(this.max, Math.max(this.current, grown)));
   }
+
+  /** Asks no more than `size` next (an answer was larger than wanted); grows back from there as after any answer. */
+  limit(size: number): void {
+    this.current = Math.max(1, Math.min(this.current, Math.floor(size)));
+  }
 }

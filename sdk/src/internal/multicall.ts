@@ -62,7 +62,10 @@ export interface MulticallReadOptions {
   batchSize?: number;
   /** Never more calls per request than this (default 2,500). */
   maxBatchSize?: number;
-  /** Requests in flight at once (default 4; single calls, without Multicall3: 16). */
+  /**
+   * Requests in flight at once (default 2: one computed by the node while the other travels; more
+   * only queue up on a node that runs one call at a time; single calls, without Multicall3: 16).
+   */
   concurrency?: number;
   /** Multicall3's address (default {@link MULTICALL3_ADDRESS}); `false` makes single calls only. */
   multicallAddress?: Address | false;
@@ -84,6 +87,18 @@ export interface MulticallProgress {
 type Results<calls extends readonly ReadCall[]> = {
   -readonly [K in keyof calls]: calls[K] extends ReadCall<infer result> ? ReadResult<result> : never;
 };
+
+const TIMED_OUT = /timed? ?out|timeout|deadline exceeded|etimedout/i;
+
+/** An error's messages down its cause chain. */
+function textOf(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
+    if (typeof e.message === "string") parts.push(e.message);
+    e = e.cause as typeof e;
+  }
+  return parts.join(" | ") || String(error);
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -183,6 +198,8 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
     } catch (error) {
       // A revert of the whole batch: out of gas, or a call that may not fail failed. Halving finds out.
       if (isRevert(error)) return "refused";
+      // A batch that takes longer than the endpoint (or the client) waits is too large.
+      if (TIMED_OUT.test(textOf(error))) return "refused";
       if (classifyRpcFailure(error) === "unavailable" && transientTries > 1) {
         await sleep(backoff(UNAVAILABLE_ATTEMPTS - transientTries + 1));
         return batch(start, end, transientTries - 1);
@@ -249,7 +266,7 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
   };
   // The first answer alone: it tells whether Multicall3 is there (and how large a batch may be).
   for (let chunk = take(); chunk; chunk = done === 0 ? take() : undefined) await step(chunk);
-  const workers = options.concurrency ?? (multicall ? 4 : 16);
+  const workers = options.concurrency ?? (multicall ? 2 : 16);
   await Promise.all(
     Array.from({ length: workers }, async () => {
       for (let chunk = take(); chunk; chunk = take()) await step(chunk);
