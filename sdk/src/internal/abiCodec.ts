@@ -56,9 +56,10 @@ export function checksumAddress(address: string): Hex {
   let out = checksums.get(hex);
   if (out === undefined) {
     const hash = keccak256(hex);
-    let s = "0x";
-    for (let i = 0; i < 40; i++) s += hash.charCodeAt(i) >= 56 /* "8" */ ? hex[i].toUpperCase() : hex[i];
-    out = s as Hex;
+    const upper = hex.toUpperCase();
+    const chars = new Array<string>(40);
+    for (let i = 0; i < 40; i++) chars[i] = hash.charCodeAt(i) >= 56 /* "8" */ ? upper[i] : hex[i];
+    out = `0x${chars.join("")}` as Hex;
     if (checksums.size >= 1_000_000) checksums.clear();
     checksums.set(hex, out);
   }
