@@ -92,45 +92,55 @@ function wordDecoder(type: string): WordDecoder {
   return (word) => `0x${word.slice(0, size)}`;
 }
 
-/** Decodes static parameters from `hex` (no 0x) starting at word `at`; returns the value and the next word. */
-type Reader = (hex: string, at: number) => [unknown, number];
+/** Reads one static parameter at a fixed word of `hex` (no 0x). */
+type Reader = (hex: string) => unknown;
 
-function reader(p: Param): Reader {
+/** The reader of a static parameter starting at word `at`, and the words it takes. */
+function reader(p: Param, at: number): [Reader, number] {
   if (p.type !== "tuple") {
     const decode = wordDecoder(p.type);
-    return (hex, at) => [decode(hex.slice(at * 64, at * 64 + 64)), at + 1];
+    const start = at * 64;
+    return [(hex) => decode(hex.slice(start, start + 64)), 1];
   }
   const components = p.components ?? [];
-  const readers = components.map((c) => reader(c as Param));
+  const readers: Reader[] = [];
+  let words = 0;
+  for (const c of components) {
+    const [read, n] = reader(c as Param, at + words);
+    readers.push(read);
+    words += n;
+  }
   // viem gives a tuple whose components all have names as an object, else as an array.
-  const named = components.length > 0 && components.every((c) => c.name);
-  return (hex, at) => {
-    const values: unknown[] = [];
-    for (const read of readers) {
-      const [value, next] = read(hex, at);
-      values.push(value);
-      at = next;
-    }
-    return [named ? Object.fromEntries(components.map((c, i) => [c.name!, values[i]])) : values, at];
-  };
+  if (components.length > 0 && components.every((c) => c.name)) {
+    const names = components.map((c) => c.name!);
+    return [
+      (hex) => {
+        const out: Record<string, unknown> = {};
+        for (let i = 0; i < readers.length; i++) out[names[i]] = readers[i](hex);
+        return out;
+      },
+      words,
+    ];
+  }
+  return [(hex) => readers.map((read) => read(hex)), words];
 }
 
 /** A decoder for `params`, built once: word by word when every parameter is static, else viem's. */
 export function compileParameters(params: readonly AbiParameter[]): (data: Hex) => readonly unknown[] {
   if (!allStatic(params)) return (data) => decodeAbiParameters(params, data);
-  const words = params.reduce((n, p) => n + staticWords(p as Param)!, 0);
-  const readers = params.map((p) => reader(p as Param));
+  const readers: Reader[] = [];
+  let words = 0;
+  for (const p of params) {
+    const [read, n] = reader(p as Param, words);
+    readers.push(read);
+    words += n;
+  }
   return (data) => {
     // Too short: let viem throw its error.
     if (data.length < 2 + words * 64) return decodeAbiParameters(params, data);
     const hex = data.slice(2);
-    const values: unknown[] = [];
-    let at = 0;
-    for (const read of readers) {
-      const [value, next] = read(hex, at);
-      values.push(value);
-      at = next;
-    }
+    const values = new Array<unknown>(readers.length);
+    for (let i = 0; i < readers.length; i++) values[i] = readers[i](hex);
     return values;
   };
 }
