@@ -1,17 +1,23 @@
 /**
  * How fast the auditor is on a large pool over a local HTTP node.
  *
- *   npx hardhat run bench/audit-speed.ts
+ *   npx hardhat run bench/audit-speed.ts                      (or `npm run bench -- --audit`)
+ *   HUZHU_BENCH_FULL=1 npx hardhat run bench/audit-speed.ts   (then also 100,000 members)
  *   HUZHU_BENCH_MEMBERS=2000 HUZHU_BENCH_PERIODS=20 npx hardhat run bench/audit-speed.ts
  *
- * Starts `hardhat node` on port 8646 (HUZHU_BENCH_PORT), builds a pool with real joins (impersonated
- * accounts, automine off, mined in full blocks) and a life of settled periods with claims, then
- * times: the event phase alone (fetch, decode, rebuild), the whole audit through an ethers and a
- * viem client, and the naive way (one `balanceOf` call per member, no events). Writes
- * bench/audit-speed.json.
+ * Starts `hardhat node` on port 8646 (HUZHU_BENCH_PORT), installs Multicall3 at its usual address,
+ * builds a pool with real joins (impersonated accounts, automine off, mined in full blocks) and a
+ * life of settled periods with claims, then times: the event phase alone (fetch, decode, rebuild),
+ * the whole audit through a viem and an ethers client (views batched through Multicall3), the same
+ * audit with one call per view, and the naive way (one `balanceOf` call per member, no events).
+ * With HUZHU_BENCH_FULL=1 it then joins members up to 100,000 and audits again, in a process of
+ * its own for its peak memory. Writes bench/audit-speed.json and the `audit` key of
+ * bench/results.json (the other keys are kept).
  */
 import hre from "hardhat";
-import { writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import { JsonRpcProvider } from "ethers";
@@ -29,6 +35,8 @@ import {
   type Connector,
   type HuzhuClientConfig,
 } from "../sdk/src";
+import { installMulticall3 } from "../sdk/src/node";
+import { clearChecksumCache } from "../sdk/src/internal/abiCodec";
 import { encodeFunctionData } from "viem";
 import {
   Chain,
@@ -46,6 +54,8 @@ const MEMBERS = Number(process.env.HUZHU_BENCH_MEMBERS ?? 10_000);
 const PERIODS = BigInt(process.env.HUZHU_BENCH_PERIODS ?? 50);
 const PORT = Number(process.env.HUZHU_BENCH_PORT ?? 8646);
 const JOIN_CHUNK = 2_000;
+const FULL = process.env.HUZHU_BENCH_FULL === "1";
+const FULL_MEMBERS = Number(process.env.HUZHU_BENCH_FULL_MEMBERS ?? 100_000);
 
 const seconds = (since: number) => (Date.now() - since) / 1000;
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -103,19 +113,78 @@ async function eventPhase(
   };
 }
 
+/**
+ * Decode and rebuild alone, from logs already fetched: the median of `runs` passes, in events per
+ * second. Each pass forgets the address checksums first, so that each pays for them as an audit does.
+ */
+function replay(logs: Awaited<ReturnType<typeof fetchLogs>>, rules: AuditRules, runs = 5) {
+  const rates: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    clearChecksumCache();
+    const started = process.hrtime.bigint();
+    const decode = createPoolEventDecoder();
+    const ledger = new PoolLedger(rules);
+    for (const entry of logs) {
+      const event = decode(entry);
+      if (event) ledger.apply(event);
+    }
+    ledger.finish();
+    const s = Number(process.hrtime.bigint() - started) / 1e9;
+    if (ledger.discrepancies.length > 0) throw new Error(JSON.stringify(ledger.discrepancies.slice(0, 5)));
+    rates.push(logs.length / s);
+  }
+  rates.sort((a, b) => a - b);
+  return { runs: rates.map((r) => round(r)), median: round(rates[Math.floor(runs / 2)]) };
+}
+
+/** Joins members `from` to `to - 1` in chunks. */
+async function joinRange(p: PoolDriver, from: number, to: number, since: number) {
+  for (let i = from; i < to; i += JOIN_CHUNK) {
+    const indices = Array.from({ length: Math.min(JOIN_CHUNK, to - i) }, (_, k) => i + k);
+    await p.joinMany(indices, usdc(60), usdc(100));
+    if ((i + indices.length) % 10_000 === 0 || i + indices.length === to)
+      log(`${i + indices.length} joined (${round(seconds(since))} s)`);
+  }
+}
+
+/** The audit in a process of its own (bench/audit-child.ts): its wall time and peak RSS alone. */
+async function auditInChild(url: string, d: { pool: string; factory: string; firstBlock: bigint }, toBlock: bigint) {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(__dirname, "audit-child.ts")],
+    {
+      env: {
+        ...process.env,
+        HUZHU_AUDIT_URL: url,
+        HUZHU_AUDIT_POOL: d.pool,
+        HUZHU_AUDIT_FACTORY: d.factory,
+        HUZHU_AUDIT_FROM: String(d.firstBlock),
+        HUZHU_AUDIT_TO: String(toBlock),
+        TS_NODE_PROJECT: path.join(__dirname, "../tsconfig.json"),
+      },
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout.trim().split("\n").at(-1)!) as {
+    passed: boolean;
+    failed: string[];
+    members: number;
+    events: number;
+    seconds: number;
+    peakRssMB: number;
+  };
+}
+
 async function main() {
   const node = await startNode(PORT);
   const rpc = httpRpc(node.url);
   try {
     const chain = new Chain(rpc);
+    await installMulticall3(rpc);
     const buildStarted = Date.now();
     const d = await deploy(chain, hre.artifacts);
     const p = new PoolDriver(chain, d);
-    for (let i = 0; i < MEMBERS; i += JOIN_CHUNK) {
-      const indices = Array.from({ length: Math.min(JOIN_CHUNK, MEMBERS - i) }, (_, k) => i + k);
-      await p.joinMany(indices, usdc(60), usdc(100));
-      log(`${i + indices.length} joined (${round(seconds(buildStarted))} s)`);
-    }
+    await joinRange(p, 0, MEMBERS, buildStarted);
     const joinSeconds = seconds(buildStarted);
     const counted = await p.view("memberCount");
     if (counted !== BigInt(MEMBERS)) throw new Error(`${counted} members counted, ${MEMBERS} expected`);
@@ -182,10 +251,12 @@ async function main() {
     ];
     // ethers v6 reads an HTTP response by copying the whole body at every chunk (quadratic in its
     // size): one response with every log of 10,000 joins costs it seconds. Narrow ranges bound that.
-    const audited: Array<[string, HuzhuClientConfig, bigint | undefined]> = [
-      ["viem http transport", viem, undefined],
-      ["ethers JsonRpcProvider", ethers, undefined],
-      ["ethers JsonRpcProvider, blockRange 16", ethers, 16n],
+    const audited: Array<[string, HuzhuClientConfig, bigint | undefined, boolean]> = [
+      ["viem http transport", viem, undefined, true],
+      ["ethers JsonRpcProvider", ethers, undefined, true],
+      ["ethers JsonRpcProvider, blockRange 16", ethers, 16n, true],
+      // The same audit without Multicall3: one eth_call per view, 16 at a time (the auditor before batching).
+      ["viem http transport, one call per view", viem, undefined, false],
     ];
 
     // Through viem: cold (the node's and the decoder's first pass), then warm, after the audits.
@@ -217,13 +288,26 @@ async function main() {
       `events: ${coldEvents.events} fetched in ${coldEvents.fetchSeconds} s, replayed in ${coldEvents.replaySeconds} s`,
     );
 
+    // Warm-up, not timed: the node's first pass over 10,000 members' storage is several times slower
+    // than the next ones (20 s against 6 s for the audit's views here), and would fall on whichever
+    // measurement ran first.
+    await audit(viem, { factory, fromBlock: d.firstBlock, toBlock });
+    await naive(
+      viem.connector,
+      pool,
+      Array.from({ length: MEMBERS }, (_, i) => memberAddress(i)),
+      16,
+    );
+    log("warm-up audit and naive read done");
+
     const loadAtAudit = round(os.loadavg()[0], 2);
     const audits = [];
-    for (const [name, client, blockRange] of audited) {
+    for (const [name, client, blockRange, batched] of audited) {
       const started = Date.now();
       let fetchedAt = started;
       const result = await audit(client, {
         blockRange,
+        multicall: batched ? undefined : { multicallAddress: false },
         factory,
         fromBlock: d.firstBlock,
         toBlock,
@@ -233,6 +317,7 @@ async function main() {
       if (!result.passed) throw new Error(`the audit through ${name} failed: ${JSON.stringify(result.checks)}`);
       audits.push({
         client: name,
+        multicall: batched,
         passed: result.passed,
         events: result.stats.events,
         members: result.stats.members,
@@ -248,12 +333,16 @@ async function main() {
     }
 
     const warmEvents = await eventPhase(viem.connector, pool, rules, d.firstBlock, toBlock);
+    const wireLogs = await fetchLogs(viem.connector, { address: pool, fromBlock: d.firstBlock, toBlock });
+    const rebuild = replay(wireLogs, rules);
+    log(`decode + rebuild: ${rebuild.median} events/s (median of ${rebuild.runs.length})`);
     log(`events again: fetched in ${warmEvents.fetchSeconds} s, replayed in ${warmEvents.replaySeconds} s`);
 
     const members = Array.from({ length: MEMBERS }, (_, i) => memberAddress(i));
     const naiveRuns = [];
     for (const [name, client] of clients) {
-      for (const concurrency of [1, 16]) {
+      // ethers one at a time waits out its batch timer on every call (77 members/s): not worth its two minutes.
+      for (const concurrency of name.startsWith("ethers") ? [16] : [1, 16]) {
         const run = await naive(client.connector, pool, members, concurrency);
         naiveRuns.push({ client: name, ...run });
         log(`naive via ${name}, ${concurrency} at a time: ${run.seconds} s, ${run.membersPerSecond} members/s`);
@@ -261,11 +350,33 @@ async function main() {
     }
     ethersProvider.destroy();
 
+    const headline = audits.find((a) => a.client === "viem http transport")!;
+    const unbatched = audits.find((a) => !a.multicall)!;
+    const bestNaive = naiveRuns.reduce((a, b) => (b.membersPerSecond > a.membersPerSecond ? b : a));
+    let full: Record<string, unknown> | undefined;
+    if (FULL) {
+      const grown = Date.now();
+      await joinRange(p, MEMBERS, FULL_MEMBERS, grown);
+      const fullTo = await chain.blockNumber();
+      const child = await auditInChild(node.url, d, fullTo);
+      if (!child.passed) throw new Error(`the ${FULL_MEMBERS}-member audit failed: ${child.failed.join(", ")}`);
+      full = {
+        members: child.members,
+        events: child.events,
+        seconds: round(child.seconds, 2),
+        membersPerSecond: round(child.members / child.seconds),
+        peakRssMB: child.peakRssMB,
+        client: "viem http transport, in a process of its own",
+        joinSeconds: round(seconds(grown)),
+      };
+      log(`audit of ${child.members} members: ${round(child.seconds, 2)} s, peak RSS ${child.peakRssMB} MB`);
+    }
+
     const report = {
       date: new Date().toISOString(),
       // Other work on the machine slows every figure: the load average (1 minute) when the audits began and ended.
       machine: { node: process.version, cpus: os.cpus().length, loadAverage: [loadAtAudit, round(os.loadavg()[0], 2)] },
-      endpoint: `hardhat node over HTTP (${node.url})`,
+      endpoint: `hardhat node over HTTP (${node.url}), Multicall3 installed at its usual address`,
       pool: {
         members: MEMBERS,
         periodsSettled: Number(settled),
@@ -274,12 +385,35 @@ async function main() {
         events: coldEvents.events,
         buildSeconds: { joins: round(joinSeconds), life: round(lifeSeconds) },
       },
-      eventPhase: { cold: coldEvents, warm: warmEvents },
+      eventPhase: { cold: coldEvents, warm: warmEvents, rebuildEventsPerSecond: rebuild },
       audit: audits,
       naiveBalanceOfPerMember: naiveRuns,
+      ...(full ? { full } : {}),
     };
     const out = path.join(__dirname, "audit-speed.json");
     writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+
+    // The headline figures, merged into bench/results.json (bench/gas.ts writes the other keys).
+    const resultsFile = path.join(__dirname, "results.json");
+    const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+    const previous = (results.audit ?? {}) as Record<string, unknown>;
+    results.audit = {
+      date: report.date,
+      members: MEMBERS,
+      events: coldEvents.events,
+      client: headline.client,
+      seconds: headline.seconds,
+      membersPerSecond: headline.membersPerSecond,
+      naiveMembersPerSecond: bestNaive.membersPerSecond,
+      naive: `${bestNaive.client}, ${bestNaive.concurrency} at a time (the fastest naive run)`,
+      timesNaive: round(headline.membersPerSecond / bestNaive.membersPerSecond, 2),
+      oneCallPerViewMembersPerSecond: unbatched.membersPerSecond,
+      rebuildEventsPerSecond: rebuild.median,
+      loadAverage: report.machine.loadAverage,
+      // A run without --full keeps the last 100,000-member figures.
+      ...(full ? { full } : previous.full ? { full: previous.full } : {}),
+    };
+    writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
     log(`wrote ${out}`);
   } finally {
     rpc.destroy();

@@ -6,6 +6,8 @@
  * - sdk/src/core/enums.generated.ts: every enum declared in contracts/ (mocks aside), read from the
  *   compiler's AST, as a name-to-number map and a number-to-name list (`MemberStatus`,
  *   `MemberStatusNames`), so that a value the contracts add shows up without a hand edit;
+ * - sdk/src/node/multicall3.generated.ts: the runtime bytecode of contracts/mocks/Multicall3.sol, which
+ *   `installMulticall3` (@huzhu/sdk/node) puts at Multicall3's address on a local chain;
  * - sdk/abi/<Contract>.json: the plain JSON ABIs (and sdk/abi/enums.json, the enum names by number)
  *   that the package ships at `@huzhu/sdk/abi/<Contract>.json` for clients in any language.
  * All are build output (git-ignored), never edited by hand.
@@ -183,6 +185,13 @@ export async function writeSdkSources(hre: HardhatRuntimeEnvironment): Promise<v
 
   const enums = await contractEnums(hre);
   writeFileSync(path.join(root, "sdk/src/core/enums.generated.ts"), enumSources(enums));
+
+  const multicall3 = await hre.artifacts.readArtifact("contracts/mocks/Multicall3.sol:Multicall3");
+  writeFileSync(
+    path.join(root, "sdk/src/node/multicall3.generated.ts"),
+    `${HEADER}\n/** The runtime bytecode of contracts/mocks/Multicall3.sol (aggregate3, getBlockNumber...). */\n` +
+      `export const multicall3RuntimeBytecode = "${multicall3.deployedBytecode}" as const;\n`,
+  );
 
   const jsonDir = path.join(root, "sdk/abi");
   mkdirSync(jsonDir, { recursive: true });

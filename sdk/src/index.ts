@@ -24,6 +24,16 @@ export { fromEthers } from "./clients/ethers";
 export { fromViem, type FromViemParameters } from "./clients/viem";
 export { createHuzhuClient, type HuzhuClient } from "./clients/createHuzhuClient";
 export { toHuzhuError } from "./internal/contract";
+export {
+  multicallRead,
+  readCall,
+  multicall3Abi,
+  MULTICALL3_ADDRESS,
+  type ReadCall,
+  type ReadResult,
+  type MulticallReadOptions,
+  type MulticallProgress,
+} from "./internal/multicall";
 export * from "./actions/appeal";
 export { DEFAULT_RECEIPT_TIMEOUT_MS } from "./internal/sequencer";
 export * from "./actions/attachReview";

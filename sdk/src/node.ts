@@ -24,3 +24,4 @@ export { fullRoles, rulesToJson } from "./node/fields";
 export { deployHuzhu, type DeployHuzhuOptions, type DeployHuzhuResult } from "./node/deploy";
 export { compilerSettingsOf } from "./node/build";
 export * from "./keeper";
+export { installMulticall3, type Eip1193Requester, type JsonRpcSender } from "./node/multicall3";

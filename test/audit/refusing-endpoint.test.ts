@@ -94,7 +94,7 @@ function refusingProxy(upstream: string, port: number) {
   };
 }
 
-describe("audit through an endpoint that refuses wide log ranges and fails now and then", function () {
+describe("audit through an endpoint that refuses wide log ranges and fails now and then @json-rpc", function () {
   this.timeout(600_000);
   let node: Awaited<ReturnType<typeof startNode>>;
   let proxy: ReturnType<typeof refusingProxy>;
@@ -153,16 +153,30 @@ describe("audit through an endpoint that refuses wide log ranges and fails now a
     // The endpoint did refuse and fail, and the fetcher went on.
     expect(seen.refused).to.be.greaterThan(0);
     expect(seen.badGateways).to.be.greaterThan(0);
-    // Progress tells the range shrinking: the first 10,000 blocks halved eleven times to 4, then
-    // regrown to 8 after each answer and refused at 16 (the last range is clipped at the end).
-    const ranges = progress.slice(0, -1).map((p) => p.range);
-    expect(ranges).to.deep.equal([4n, ...Array(ranges.length - 1).fill(MAX_RANGE)]);
-    // Every block was fetched once, in order, up to the last.
+    // Progress tells the range: the whole span halved until answered, then grown back a quarter
+    // (at least a block) at a time up to the endpoint's cap, where it stays: not doubled straight
+    // back into a refusal after every answer. The last range is clipped at the end.
+    const span = Number(result.toBlock - life.d.firstBlock + 1n);
+    let first = span;
+    let halvings = 0;
+    for (; first > MAX_RANGE; first = Math.floor(first / 2)) halvings++;
+    const ranges = progress.map((p) => p.range);
+    expect(ranges[0]).to.equal(BigInt(first));
+    const climb = ranges.findIndex((r) => r === MAX_RANGE);
+    expect(climb).to.be.greaterThan(-1);
+    for (let i = 1; i <= climb; i++) expect(ranges[i] > ranges[i - 1]).to.equal(true);
+    expect(ranges.slice(climb, -1).every((r) => r === MAX_RANGE)).to.equal(true);
+    // Refused: the halvings, and at most one probe above the cap per 64 answers since.
+    const last = progress[progress.length - 1];
+    expect(last.refusals).to.be.at.least(halvings);
+    expect(last.refusals).to.be.at.most(halvings + Math.ceil(progress.length / 64));
+    // Every block was fetched once, in order, up to the last; each range is the blocks its request covered.
     let next = life.d.firstBlock;
     for (const p of progress) {
       expect(p.fromBlock).to.equal(life.d.firstBlock);
       expect(p.block).to.be.greaterThanOrEqual(next);
       expect(p.block - next + 1n).to.be.lessThanOrEqual(MAX_RANGE);
+      expect(p.range).to.equal(p.block - next + 1n);
       next = p.block + 1n;
     }
     expect(next).to.equal(result.toBlock + 1n);

@@ -3,12 +3,13 @@ import type { Address } from "../core/types";
 import type { HuzhuError } from "../errors/base";
 import { poolAbi, poolOf, read } from "../internal/contract";
 import { fetchPoolEvents } from "../internal/logs";
+import { multicallRead, readCall } from "../internal/multicall";
 
 export interface GetUnderfundedMembersParameters {
   pool?: Address;
   /** First block to scan (the pool's deployment block); 0 by default. */
   fromBlock?: bigint;
-  /** Blocks per `eth_getLogs` request (default 5,000). */
+  /** Blocks per `eth_getLogs` request at first and at most (default 5,000; halved when refused). */
   blockRange?: bigint;
   /** Reports progress: blocks scanned, then balances read (for a progress bar). */
   onProgress?: (progress: UnderfundedScanProgress) => void;
@@ -39,12 +40,20 @@ export async function getUnderfundedMembers(
   params: GetUnderfundedMembersParameters = {},
 ): Promise<GetUnderfundedMembersReturnType> {
   const pool = poolOf(client, params.pool);
+  // Events and balances at one block, so that a join after the scan is not read half-way.
+  const toBlock = await client.connector.getBlockNumber();
+  const fromBlock = params.fromBlock ?? 0n;
   const events = await fetchPoolEvents(client, pool, {
-    fromBlock: params.fromBlock,
+    fromBlock,
+    toBlock,
     blockRange: params.blockRange,
     names: ["MemberJoined", "MemberExitRequested", "MemberLapsing", "MemberLeft"],
-    onProgress: (scanned, total) =>
-      params.onProgress?.({ stage: "events", done: Number(scanned), total: Number(total) }),
+    onProgress: (p) =>
+      params.onProgress?.({
+        stage: "events",
+        done: Number(p.block - fromBlock + 1n),
+        total: Number(toBlock - fromBlock + 1n),
+      }),
   });
   const counted = new Set<Address>();
   for (const e of events) {
@@ -52,14 +61,23 @@ export async function getUnderfundedMembers(
     if (e.eventName === "MemberJoined") counted.add(member);
     else counted.delete(member);
   }
-  const { minBalance } = await read(client, pool, poolAbi, "rules", []);
+  const { minBalance } = await read(client, pool, poolAbi, "rules", [], toBlock);
+  const members = [...counted];
+  // One batch of `member()` views through Multicall3 (single calls where it is absent).
+  const views = await multicallRead(
+    client,
+    members.map((member) => readCall(pool, poolAbi, "member", [member], { allowFailure: false })),
+    {
+      blockNumber: toBlock,
+      onProgress: (p) => params.onProgress?.({ stage: "balances", done: p.done, total: p.total }),
+    },
+  );
   const result: GetUnderfundedMembersReturnType = [];
-  let done = 0;
-  for (const member of counted) {
-    const m = await read(client, pool, poolAbi, "member", [member]);
+  views.forEach((view, i) => {
+    if (!view.success) return;
+    const m = view.result;
     if (m.balance < BigInt(minBalance))
-      result.push({ member, balance: m.balance, minBalance, lapsableAt: m.lapsableAt });
-    params.onProgress?.({ stage: "balances", done: ++done, total: counted.size });
-  }
+      result.push({ member: members[i], balance: m.balance, minBalance, lapsableAt: m.lapsableAt });
+  });
   return result;
 }

@@ -2,8 +2,15 @@ import type { HuzhuClientConfig } from "../clients/client";
 import type { Connector, LogEntry } from "../clients/connector";
 import type { Address, Hex } from "../core/types";
 import { erc20PermitAbi, factoryAbi, findRevertData, isRevert, poolAbi, poolOf, read } from "../internal/contract";
-import { tokenFreeze, type TokenFreeze } from "../internal/token";
-import { decodeEventLog } from "viem";
+import {
+  multicallRead,
+  readCall,
+  type MulticallReadOptions,
+  type ReadCall,
+  type ReadResult,
+} from "../internal/multicall";
+import type { TokenFreeze } from "../internal/token";
+import { decodeEventLog, parseAbi } from "viem";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
 import { PoolLedger, type AuditRules, type Discrepancy } from "./rebuild";
@@ -23,8 +30,14 @@ export interface AuditParameters {
   onProgress?: (progress: FetchProgress) => void;
   /** Called after each fetched range: save `{ logs, nextBlock }` to resume later. */
   onCheckpoint?: (checkpoint: { logs: LogEntry[]; nextBlock: bigint }) => void | Promise<void>;
-  /** Parallel view calls when comparing members with the chain (default 16). */
+  /** Parallel block-hash reads for the seed check (default 16). */
   concurrency?: number;
+  /**
+   * How the views are batched through Multicall3 (batch size, requests in flight, its address;
+   * `multicallAddress: false` makes one call per view). Where Multicall3 has no code the auditor
+   * falls back to single calls by itself.
+   */
+  multicall?: Omit<MulticallReadOptions, "blockNumber">;
   /**
    * Reads a block's hash, to check that every jury seed is the hash of its seed block (pools with the
    * default randomness). Without it the connector's `getBlockHash`, if it has one, is used; else the
@@ -67,6 +80,14 @@ export interface AuditResult {
   passed: boolean;
   stats: { events: number; seconds: number; eventsPerSecond: number; members: number };
 }
+
+/** The views tokens answer with their issuer's freeze (as in `tokenFreeze`): USDC, Tether, simple tokens. */
+const tokenViewsAbi = parseAbi([
+  "function paused() view returns (bool)",
+  "function isBlacklisted(address) view returns (bool)",
+  "function isBlackListed(address) view returns (bool)",
+  "function blacklisted(address) view returns (bool)",
+]);
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
@@ -200,37 +221,62 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const check = (name: string, scope: string, discrepancies: Discrepancy[]) =>
     checks.push({ name, scope, discrepancies, passed: discrepancies.length === 0 });
   const concurrency = params.concurrency ?? 16;
+  // Every view goes through Multicall3 (single calls where it is absent), at the audited block.
+  const many = <R>(calls: Array<ReadCall<R>>) =>
+    multicallRead(huzhuClient, calls, { ...params.multicall, blockNumber: toBlock }) as Promise<ReadResult<R>[]>;
+  /** A call's result, or a discrepancy saying the view reverted (a tampered pool may). */
+  const answer = <R>(r: ReadResult<R>, list: Discrepancy[], check: string, subject: string): R | undefined => {
+    if (r.success) return r.result;
+    list.push({ check, subject, expected: "an answer", actual: `reverted: ${r.error.shortMessage}` });
+    return undefined;
+  };
 
-  const [
-    memberCount,
-    jurorCount,
-    jurorHoles,
-    chargeIndex,
-    carry,
-    fees,
-    nextPeriod,
-    nextPart,
-    symbol,
-    decimals,
-    held,
-    block,
-    freeze,
-  ] = await Promise.all([
-    read(client, pool, poolAbi, "memberCount", [], toBlock),
-    read(client, pool, poolAbi, "jurorCount", [], toBlock),
-    read(client, pool, poolAbi, "jurorHoles", [], toBlock),
-    read(client, pool, poolAbi, "chargeIndex", [], toBlock),
-    read(client, pool, poolAbi, "carry", [], toBlock),
-    read(client, pool, poolAbi, "feesAccrued", [], toBlock),
-    read(client, pool, poolAbi, "nextPeriodToSettle", [], toBlock),
-    read(client, pool, poolAbi, "nextPart", [], toBlock),
-    read(client, r.asset, erc20PermitAbi, "symbol", [], toBlock),
-    read(client, r.asset, erc20PermitAbi, "decimals", [], toBlock),
-    read(client, r.asset, erc20PermitAbi, "balanceOf", [pool], toBlock),
+  const [scalars, block] = await Promise.all([
+    many<unknown>([
+      readCall(pool, poolAbi, "memberCount", []),
+      readCall(pool, poolAbi, "jurorCount", []),
+      readCall(pool, poolAbi, "jurorHoles", []),
+      readCall(pool, poolAbi, "chargeIndex", []),
+      readCall(pool, poolAbi, "carry", []),
+      readCall(pool, poolAbi, "feesAccrued", []),
+      readCall(pool, poolAbi, "nextPeriodToSettle", []),
+      readCall(pool, poolAbi, "nextPart", []),
+      readCall(r.asset, erc20PermitAbi, "balanceOf", [pool]),
+      readCall(r.asset, erc20PermitAbi, "symbol", []),
+      readCall(r.asset, erc20PermitAbi, "decimals", []),
+      // The token issuer's freeze, through whichever of these views the token has (see tokenFreeze).
+      readCall(r.asset, tokenViewsAbi, "paused", []),
+      readCall(r.asset, tokenViewsAbi, "isBlacklisted", [pool]),
+      readCall(r.asset, tokenViewsAbi, "isBlackListed", [pool]),
+      readCall(r.asset, tokenViewsAbi, "blacklisted", [pool]),
+    ]),
     // Statuses and claim states depend on the clock: judge them by the audited block's time.
     client.connector.getTimestamp(toBlock),
-    tokenFreeze(client, r.asset, pool, toBlock),
   ]);
+  const required = scalars.slice(0, 11).find((x) => !x.success);
+  if (required && !required.success) throw required.error;
+  const value = (x: ReadResult<unknown>) => (x.success ? x.result : undefined);
+  const [memberCount, jurorCount, jurorHoles, chargeIndex, carry, fees, nextPeriod, nextPart, held, symbol, decimals] =
+    scalars.slice(0, 11).map(value) as [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      readonly [bigint, bigint],
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+      string,
+      number,
+    ];
+  const freeze: TokenFreeze = {
+    paused: value(scalars[11]) as boolean | undefined,
+    blacklisted: scalars
+      .slice(12)
+      .map(value)
+      .find((x) => x !== undefined) as boolean | undefined,
+  };
   const diff = (
     list: Discrepancy[],
     check: string,
@@ -257,20 +303,54 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     positions = Array.from({ length: wanted }, (_, i) => Math.floor((i * size) / wanted));
     if (size > 0) positions.push(size - 1);
   }
-  // Read concurrently, compared in position order, so that the report does not depend on timing.
-  const onChain = new Map<number, string>();
-  await mapLimit(positions, concurrency, async (i) => {
-    onChain.set(i, await read(client, pool, poolAbi, "jurorAt", [BigInt(i)], toBlock));
+  const members = [...ledger.members.values()];
+  const claims = [...ledger.claims.values()];
+  const rounds = params.checkRounds === false ? [] : claims.flatMap((c) => c.rounds.map((round) => ({ c, round })));
+  const payees = [...ledger.payouts.keys()];
+  const yearPayees = rules.maxPayoutPerMember > 0n ? [...ledger.yearPayouts.entries()] : [];
+  const jurorCalls = positions.map((i) => readCall(pool, poolAbi, "jurorAt", [BigInt(i)]));
+  const memberCalls = members.map((m) => readCall(pool, poolAbi, "member", [m.member]));
+  const claimCalls = claims.map((c) => readCall(pool, poolAbi, "claim", [c.id]));
+  const roundCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "round", [c.id, round.round]));
+  const juryCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "jury", [c.id, round.round]));
+  const settlementCalls = ledger.periods.map((p) => readCall(pool, poolAbi, "settlement", [p.period, p.part]));
+  const payoutCalls = payees.map((account) => readCall(pool, poolAbi, "payoutOf", [account]));
+  const yearCalls = yearPayees.map(([account]) => readCall(pool, poolAbi, "paidThisYear", [account as Address]));
+  // Every view in one reader: one batch size that adapts once, and a single-threaded node is not
+  // flooded by readers side by side (their requests queue up and time out).
+  const views = await many<unknown>([
+    ...jurorCalls,
+    ...memberCalls,
+    ...claimCalls,
+    ...roundCalls,
+    ...juryCalls,
+    ...settlementCalls,
+    ...payoutCalls,
+    ...yearCalls,
+  ]);
+  let taken = 0;
+  const part = <R>(calls: Array<ReadCall<R>>) => views.slice(taken, (taken += calls.length)) as Array<ReadResult<R>>;
+  const jurorViews = part(jurorCalls);
+  const memberViews = part(memberCalls);
+  const claimViews = part(claimCalls);
+  const roundViews = part(roundCalls);
+  const juryViews = part(juryCalls);
+  const settlementViews = part(settlementCalls);
+  const payoutViews = part(payoutCalls);
+  const yearViews = part(yearCalls);
+
+  positions.forEach((i, k) => {
+    const onChain = answer(jurorViews[k], jurorDiffs, "juror at position", `position ${i}`);
+    if (onChain !== undefined) diff(jurorDiffs, "juror at position", `position ${i}`, ledger.jurors.at(i)!, onChain);
   });
-  for (const i of positions)
-    diff(jurorDiffs, "juror at position", `position ${i}`, ledger.jurors.at(i)!, onChain.get(i)!);
   check("the juror set matches the events, in order", `${positions.length} of ${size} positions`, jurorDiffs);
 
   const memberDiffs: Discrepancy[] = [];
-  await mapLimit([...ledger.members.values()], concurrency, async (m) => {
+  members.forEach((m, k) => {
     // One view gives every figure: one call per member.
-    const v = await read(client, pool, poolAbi, "member", [m.member], toBlock);
     const s = `member ${m.member}`;
+    const v = answer(memberViews[k], memberDiffs, "member view", s);
+    if (!v) return;
     diff(memberDiffs, "member balance", s, ledger.balanceOf(m), v.balance);
     diff(memberDiffs, "member status", s, ledger.statusAt(m, block), v.status);
     diff(memberDiffs, "member credit", s, m.credit, v.credit);
@@ -282,11 +362,10 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   check("every member's balance, status and flags match the events", `${ledger.members.size} members`, memberDiffs);
 
   const claimDiffs: Discrepancy[] = [];
-  const roundDiffs: Discrepancy[] = [];
-  let roundsCompared = 0;
-  await mapLimit([...ledger.claims.values()], concurrency, async (c) => {
-    const v = await read(client, pool, poolAbi, "claim", [c.id], toBlock);
+  claims.forEach((c, k) => {
     const s = `claim ${c.id}`;
+    const v = answer(claimViews[k], claimDiffs, "claim view", s);
+    if (!v) return;
     diff(claimDiffs, "claim state", s, ledger.claimStateAt(c, block), v.state);
     diff(claimDiffs, "claimant", s, c.claimant, v.claimant);
     diff(claimDiffs, "claim amount", s, c.amount, v.amount);
@@ -296,14 +375,13 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     diff(claimDiffs, "claim verdict", s, c.verdict, v.verdict);
     diff(claimDiffs, "pending appellant", s, c.pendingAppeal?.appellant ?? ZERO, v.appellant);
     diff(claimDiffs, "claim resolves at", s, c.resolvesAt, v.resolvesAt);
-    if (params.checkRounds === false) return;
-    for (const r of c.rounds) {
-      roundsCompared++;
-      const rs = `claim ${c.id} round ${r.round}`;
-      const [rv, jury] = await Promise.all([
-        read(client, pool, poolAbi, "round", [c.id, r.round], toBlock),
-        read(client, pool, poolAbi, "jury", [c.id, r.round], toBlock),
-      ]);
+  });
+  const roundDiffs: Discrepancy[] = [];
+  rounds.forEach(({ c, round: r }, k) => {
+    const rs = `claim ${c.id} round ${r.round}`;
+    const rv = answer(roundViews[k], roundDiffs, "round view", rs);
+    const jury = answer(juryViews[k], roundDiffs, "jury view", rs);
+    if (rv) {
       diff(roundDiffs, "seed block", rs, r.seedBlock, rv.seedBlock);
       diff(roundDiffs, "set size", rs, r.setSize, rv.setSize);
       diff(roundDiffs, "seats target", rs, r.target, rv.seatsTarget);
@@ -314,11 +392,11 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
       diff(roundDiffs, "re-anchors", rs, r.reanchors, rv.reanchors);
       diff(roundDiffs, "drawn", rs, r.drawn, rv.drawn);
       diff(roundDiffs, "tallied", rs, r.tallied, rv.tallied);
-      diff(roundDiffs, "jury", rs, r.jurors.join(" "), jury.join(" "));
     }
+    if (jury) diff(roundDiffs, "jury", rs, r.jurors.join(" "), jury.join(" "));
   });
   check("every claim's state, verdict and appeal match the events", `${ledger.claims.size} claims`, claimDiffs);
-  check("every jury round and its seats match the events", `${roundsCompared} rounds`, roundDiffs);
+  check("every jury round and its seats match the events", `${rounds.length} rounds`, roundDiffs);
 
   // Seeds: with the default randomness, each is the hash of its seed block.
   const seedDiffs: Discrepancy[] = [];
@@ -326,15 +404,18 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const blockHash = params.getBlockHash ?? connectorHash?.bind(client.connector);
   if (ledger.seeds.length > 0 || blockHash) {
     if (blockHash) {
-      await mapLimit(ledger.seeds, concurrency, async (s) => {
+      const hashes = new Map<bigint, Hex>();
+      await mapLimit([...new Set(ledger.seeds.map((s) => s.seedBlock))], concurrency, async (n) => {
+        hashes.set(n, await blockHash(n));
+      });
+      for (const s of ledger.seeds)
         diff(
           seedDiffs,
           "jury seed is the seed block's hash",
           `claim ${s.claimId} round ${s.round}`,
-          await blockHash(s.seedBlock),
+          hashes.get(s.seedBlock)!,
           s.seed,
         );
-      });
       check("every jury seed is the hash of its seed block", `${ledger.seeds.length} draws`, seedDiffs);
     } else {
       checks.push({
@@ -347,9 +428,10 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   }
 
   const periodDiffs: Discrepancy[] = [];
-  await mapLimit(ledger.periods, concurrency, async (p) => {
-    const s = await read(client, pool, poolAbi, "settlement", [p.period, p.part], toBlock);
+  ledger.periods.forEach((p, k) => {
     const subject = `period ${p.period} part ${p.part}`;
+    const s = answer(settlementViews[k], periodDiffs, "settlement view", subject);
+    if (!s) return;
     diff(periodDiffs, "settlement members", subject, p.members, s.members);
     diff(periodDiffs, "settlement claims paid", subject, p.claims.length, s.claimsPaid);
     diff(periodDiffs, "settlement share", subject, p.share, s.share);
@@ -361,25 +443,16 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   check("every settlement part's stored figures match the rebuild", `${ledger.periods.length} parts`, periodDiffs);
 
   const payoutDiffs: Discrepancy[] = [];
-  await mapLimit([...ledger.payouts.keys()], concurrency, async (account) => {
-    diff(
-      payoutDiffs,
-      "payout due",
-      `account ${account}`,
-      ledger.payouts.get(account)!,
-      await read(client, pool, poolAbi, "payoutOf", [account], toBlock),
-    );
+  payees.forEach((account, k) => {
+    const due = answer(payoutViews[k], payoutDiffs, "payout due", `account ${account}`);
+    if (due !== undefined) diff(payoutDiffs, "payout due", `account ${account}`, ledger.payouts.get(account)!, due);
   });
   if (rules.maxPayoutPerMember > 0n) {
     const year = (block - rules.startedAt) / (365n * 86_400n);
-    await mapLimit([...ledger.yearPayouts.entries()], concurrency, async ([account, rec]) => {
-      diff(
-        payoutDiffs,
-        "paid this pool year",
-        `account ${account}`,
-        rec.year === year ? rec.paid : 0n,
-        await read(client, pool, poolAbi, "paidThisYear", [account as Address], toBlock),
-      );
+    yearPayees.forEach(([account, rec], k) => {
+      const paid = answer(yearViews[k], payoutDiffs, "paid this pool year", `account ${account}`);
+      if (paid !== undefined)
+        diff(payoutDiffs, "paid this pool year", `account ${account}`, rec.year === year ? rec.paid : 0n, paid);
     });
   }
   check("every payout due matches the events", `${ledger.payouts.size} accounts`, payoutDiffs);

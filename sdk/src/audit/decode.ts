@@ -1,4 +1,5 @@
-import { decodeAbiParameters, toEventSelector, type AbiEvent, type AbiParameter } from "viem";
+import { toEventSelector, type AbiEvent, type AbiParameter } from "viem";
+import { compileParameters } from "../internal/abiCodec";
 import { poolAbi } from "../abi/generated";
 import type { Hex } from "../core/types";
 import type { LogEntry } from "../clients/connector";
@@ -14,34 +15,40 @@ export interface DecodedEvent {
 
 interface Decoder {
   name: string;
-  indexed: AbiParameter[];
-  data: AbiParameter[];
+  /** Each indexed field's name and the decoder of its topic. */
+  indexed: Array<[string, (topic: Hex) => readonly unknown[]]>;
+  dataNames: string[];
+  data: (data: Hex) => readonly unknown[];
 }
 
 /**
- * Builds the topic-to-event map once, then decodes each log with `decodeAbiParameters`: far faster
- * than looking each log's event up again (the auditor decodes every event of a pool's life).
+ * Builds the topic-to-event map once, then decodes each log's fields word by word (the static ones,
+ * see `internal/abiCodec.ts`; viem's `decodeAbiParameters` for the others): far faster than looking
+ * each log's event up again (the auditor decodes every event of a pool's life).
  */
 export function createPoolEventDecoder(): (log: LogEntry) => DecodedEvent | undefined {
   const byTopic = new Map<string, Decoder>();
   for (const item of poolAbi) {
     if (item.type !== "event") continue;
     const event = item as AbiEvent;
+    const data: AbiParameter[] = event.inputs.filter((i) => !i.indexed);
     byTopic.set(toEventSelector(event), {
       name: event.name,
-      indexed: event.inputs.filter((i) => i.indexed),
-      data: event.inputs.filter((i) => !i.indexed),
+      indexed: event.inputs.filter((i) => i.indexed).map((i) => [i.name!, compileParameters([i])]),
+      dataNames: data.map((i) => i.name!),
+      data: compileParameters(data),
     });
   }
   return (log) => {
     const decoder = byTopic.get(log.topics[0]);
     if (!decoder) return undefined;
     const args: Record<string, unknown> = {};
-    decoder.indexed.forEach((input, i) => {
-      args[input.name!] = decodeAbiParameters([input], log.topics[i + 1])[0];
-    });
-    const values = decodeAbiParameters(decoder.data, log.data);
-    decoder.data.forEach((input, i) => (args[input.name!] = values[i]));
+    for (let i = 0; i < decoder.indexed.length; i++) {
+      const [name, decode] = decoder.indexed[i];
+      args[name] = decode(log.topics[i + 1])[0];
+    }
+    const values = decoder.data(log.data);
+    for (let i = 0; i < values.length; i++) args[decoder.dataNames[i]] = values[i];
     return {
       name: decoder.name,
       args,
