@@ -7,6 +7,8 @@
  *   npm run bench            # pools of 10, 1,000 and 10,000 members
  *   npm run bench -- --full  # and 100,000
  *   HUZHU_BENCH_ONLY=gas,settlement,juries,naive   # a subset; the other sections keep their last figures
+ *   HUZHU_BENCH_ONLY=floors  # only the floors and ratios, from one 1,000-member pool's calldata,
+ *                            # against the gas last measured at every size (after editing floors.ts)
  *
  * Every pool is built through the fast path (impersonated accounts, automine off, blocks mined in
  * batches). Gas used is read from each transaction's receipt: it does not depend on how blocks
@@ -846,6 +848,22 @@ async function main() {
     seconds.gas = Math.round((Date.now() - started) / 1000);
     save();
   }
+  if (ONLY.includes("floors") && !ONLY.includes("gas")) {
+    // A floor depends only on the calldata; the measured gas of every size stays the last run's.
+    const m = await measureAt(1_000);
+    const byName = new Map(OPS.map(([key, floorKey]) => [NAMES[key] ?? key, { key, floorKey }]));
+    for (const o of (results.operations ?? []) as Array<Record<string, unknown>>) {
+      const op = byName.get(o.name as string);
+      const sample = op && m[op.key];
+      const floor = op && sample && V2_FLOORS.includes(op.floorKey) ? floors[op.floorKey](sample.data, sample.k) : null;
+      const values = Object.values(o.gas as Record<string, number | null>).filter((g): g is number => g !== null);
+      o.floor = floor ? floor.gas : null;
+      o.ratio = floor && values.length ? Number((Math.max(...values) / floor.gas).toFixed(3)) : null;
+      o.derivation = floor ? floor.derivation : "n/a: no floor derived (bench/floors.ts)";
+    }
+    save();
+  }
+
   if (ONLY.includes("settlement")) {
     const t = Date.now();
     process.stdout.write(`settlement of ${SETTLE_CLAIMS} claims in one period `);
