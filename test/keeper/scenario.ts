@@ -15,46 +15,20 @@ import {
   withdraw,
   type Address,
   type HuzhuClientConfig,
-  type Rules,
 } from "../../sdk/src";
 import { HuzhuPool__factory, MockERC20__factory, type HuzhuPool, type MockERC20 } from "../../typechain-types";
 import { hardhatKey, type HardhatNode } from "../helpers/hardhatNode";
+import { rulesFor } from "../sdk/helpers";
 
 export const DAY = 86_400;
 export const USD = (amount: string) => parseAmount(amount, 6);
-const ZERO_ADDRESS = `0x${"00".repeat(20)}` as Address;
 
 /** Hardhat accounts 2 to 8 are the members; 10 to 13 are keepers. */
 export const MEMBER_ACCOUNTS = [2, 3, 4, 5, 6, 7, 8];
 export const keeperWallet = (index: number, provider: JsonRpcProvider) => new Wallet(hardhatKey(10 + index), provider);
 
-export function rulesFor(asset: Address): Rules {
-  return {
-    asset,
-    randomness: ZERO_ADDRESS,
-    waitingPeriod: 30 * DAY,
-    periodLength: 14 * DAY,
-    commitWindow: 3 * DAY,
-    revealWindow: 2 * DAY,
-    appealWindow: 2 * DAY,
-    lapseGrace: 14 * DAY,
-    minDeposit: USD("100"),
-    minBalance: USD("60"),
-    maxClaimsPerPeriod: 5,
-    feeBps: 800,
-    jurySize: 3,
-    maxAppealRounds: 1,
-    quorumBps: 6_000,
-    approvalThresholdBps: 6_000,
-    maxClaimAmount: USD("1000"),
-    capPerMember: USD("10"),
-    claimBond: USD("5"),
-    appealBond: USD("10"),
-    jurorPenalty: USD("1"),
-    annualChargeCap: 0n,
-    maxPayoutPerMember: 0n,
-  };
-}
+/** The SDK suites' pool: 2-of-3 juries with one appeal round, 14-day periods, seasoned after 30 days. */
+export { rulesFor };
 
 /** Polls `condition` (mining a block between polls when `mine`) until it holds; fails after `timeoutMs`. */
 export async function until(
