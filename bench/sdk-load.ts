@@ -14,14 +14,10 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { JsonRpcProvider, MaxUint256, Wallet } from "ethers";
-import { createPublicClient, createWalletClient, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
+import { MaxUint256, Wallet } from "ethers";
 import {
   createHuzhuClient,
   fromEthers,
-  fromViem,
   identityCommitment,
   parseAmount,
   type Address,
@@ -32,6 +28,7 @@ import { deployHuzhu } from "../sdk/src/node";
 import { hardhatKey, startHardhatNode } from "../test/helpers/hardhatNode";
 import { startRpcProxy } from "../test/helpers/rpcProxy";
 import { loadTestRules } from "../test/helpers/loadRules";
+import { IntegratorClients, type Library } from "../test/helpers/integratorClients";
 
 const PORT = Number(process.env.HUZHU_BENCH_PORT ?? 8652);
 const PARALLEL = 50;
@@ -52,7 +49,7 @@ async function settleWithin<T>(promises: Promise<T>[], ms: number): Promise<Prom
 async function main() {
   const node = await startHardhatNode(PORT);
   const proxy = await startRpcProxy(node.url);
-  const providers: JsonRpcProvider[] = [];
+  const integrator = new IntegratorClients(proxy.url);
   try {
     const deployer = node.wallet(0);
     const token = await new MockERC20__factory(deployer).deploy("Test USD", "TUSD", 6);
@@ -66,25 +63,7 @@ async function main() {
 
     // An integrator's setups: an ethers Wallet on a JsonRpcProvider with its default options, a viem
     // wallet client with a local account over http().
-    const clientFor = (library: "ethers" | "viem", index: number): HuzhuClient => {
-      if (library === "ethers") {
-        const provider = new JsonRpcProvider(proxy.url);
-        providers.push(provider);
-        return createHuzhuClient({ connector: fromEthers(new Wallet(hardhatKey(index), provider)), pool });
-      }
-      const transport = http(proxy.url);
-      return createHuzhuClient({
-        connector: fromViem({
-          publicClient: createPublicClient({ chain: hardhat, transport, pollingInterval: 100 }),
-          walletClient: createWalletClient({
-            account: privateKeyToAccount(hardhatKey(index)),
-            chain: hardhat,
-            transport,
-          }),
-        }),
-        pool,
-      });
-    };
+    const clientFor = (library: Library, index: number): HuzhuClient => integrator.client(library, index, { pool });
 
     const figures: Record<string, Record<string, number>> = {
       parallelTopUpsLanded: {},
@@ -151,7 +130,7 @@ async function main() {
     writeFileSync(file, JSON.stringify(results, null, 2) + "\n");
     log(`wrote ${path.relative(process.cwd(), file)}: ${JSON.stringify(figures)}`);
   } finally {
-    for (const p of providers) p.destroy();
+    integrator.close();
     await proxy.stop();
     await node.stop();
   }

@@ -1,8 +1,5 @@
 import { expect } from "chai";
-import { JsonRpcProvider, Wallet, id } from "ethers";
-import { createPublicClient, createWalletClient, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
+import { Wallet, id } from "ethers";
 import {
   ClaimState,
   MemberAlreadyJoinedError,
@@ -11,8 +8,6 @@ import {
   JurySeedNotReadyError,
   UnexpectedClaimStateError,
   createHuzhuClient,
-  fromEthers,
-  fromViem,
   identityCommitment,
   parseAmount,
   type Address,
@@ -22,6 +17,7 @@ import {
 import { deployHuzhu } from "../../sdk/src/node";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
+import { IntegratorClients } from "../helpers/integratorClients";
 
 const PORT = 8634;
 const DAY = 24 * 60 * 60;
@@ -46,33 +42,16 @@ describe("sdk over HTTP JSON-RPC with ethers wallets and viem local accounts @js
   const addresses: Record<"alice" | "bob" | "carol" | "dave", Address> = {} as never;
   const clients: Record<"admin" | "operator" | "alice" | "bob" | "carol" | "dave", HuzhuClient> = {} as never;
 
-  /** An integrator's ethers setup: a Wallet on a JsonRpcProvider with its default options. */
-  const providers: JsonRpcProvider[] = [];
-  const ethersClient = (index: number) => {
-    const provider = new JsonRpcProvider(node.url);
-    providers.push(provider);
-    return createHuzhuClient({ connector: fromEthers(new Wallet(hardhatKey(index), provider)), factory });
-  };
-  const viemClient = (index: number) => {
-    const transport = http(node.url);
-    return createHuzhuClient({
-      connector: fromViem({
-        publicClient: createPublicClient({ chain: hardhat, transport, pollingInterval: 100 }),
-        walletClient: createWalletClient({
-          account: privateKeyToAccount(hardhatKey(index)),
-          chain: hardhat,
-          transport,
-        }),
-      }),
-      factory,
-    });
-  };
+  let integrator: IntegratorClients;
+  const ethersClient = (index: number) => integrator.client("ethers", index, { factory });
+  const viemClient = (index: number) => integrator.client("viem", index, { factory });
   /** Binds a client to the pool once it exists. */
   const on = (client: HuzhuClient) => createHuzhuClient({ connector: client.connector, pool });
   const txCount = (address: Address) => node.provider().getTransactionCount(address);
 
   before(async function () {
     node = await startHardhatNode(PORT);
+    integrator = new IntegratorClients(node.url);
     const deployer = node.wallet(0);
     token = await new MockERC20__factory(deployer).deploy("Test USD", "TUSD", 6);
     ({
@@ -120,7 +99,7 @@ describe("sdk over HTTP JSON-RPC with ethers wallets and viem local accounts @js
   });
 
   after(async function () {
-    for (const provider of providers) provider.destroy();
+    integrator?.close();
     await node?.stop();
   });
 

@@ -1,9 +1,6 @@
 import { deployHuzhu } from "../../sdk/src/node";
 import { expect } from "chai";
-import { JsonRpcProvider, Wallet, id } from "ethers";
-import { createPublicClient, createWalletClient, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { hardhat } from "viem/chains";
+import { Wallet, id } from "ethers";
 import {
   ClaimAlreadyOpenError,
   EnforcedPauseError,
@@ -14,7 +11,6 @@ import {
   TransactionTimeoutError,
   createHuzhuClient,
   fromEthers,
-  fromViem,
   identityCommitment,
   parseAmount,
   type Address,
@@ -25,13 +21,13 @@ import { HuzhuPool__factory, MockERC20__factory, type MockERC20 } from "../../ty
 import { hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
 import { startRpcProxy, type RpcProxy } from "../helpers/rpcProxy";
 import { loadTestRules } from "../helpers/loadRules";
+import { IntegratorClients, type Library } from "../helpers/integratorClients";
 
 const PORT = 8636;
 const DAY = 24 * 60 * 60;
 const USD = (amount: string) => parseAmount(amount, 6);
 const ZERO_SALT = `0x${"00".repeat(32)}` as const;
 const LIBRARIES = ["ethers", "viem"] as const;
-type Library = (typeof LIBRARIES)[number];
 const MODES = ["automine", "1 s interval mining"] as const;
 type Mode = (typeof MODES)[number];
 
@@ -59,33 +55,14 @@ describe("sdk under load: one wallet's parallel actions over HTTP @json-rpc", fu
   let token: MockERC20;
   let pool: Address;
   let rules: Rules;
-  const providers: JsonRpcProvider[] = [];
+  let integrator: IntegratorClients;
 
   const addressOf = (index: number) => new Wallet(hardhatKey(index)).address as Address;
-  function clientFor(
+  const clientFor = (
     library: Library,
     index: number,
     options: { receiptTimeoutMs?: number; pollingIntervalMs?: number } = {},
-  ): HuzhuClient {
-    if (library === "ethers") {
-      const provider = new JsonRpcProvider(proxy.url);
-      providers.push(provider);
-      return createHuzhuClient({ connector: fromEthers(new Wallet(hardhatKey(index), provider)), pool, ...options });
-    }
-    const transport = http(proxy.url);
-    return createHuzhuClient({
-      connector: fromViem({
-        publicClient: createPublicClient({ chain: hardhat, transport, pollingInterval: 100 }),
-        walletClient: createWalletClient({
-          account: privateKeyToAccount(hardhatKey(index)),
-          chain: hardhat,
-          transport,
-        }),
-      }),
-      pool,
-      ...options,
-    });
-  }
+  ): HuzhuClient => integrator.client(library, index, { pool, ...options });
 
   const blockNumber = async () => Number(await node.send("eth_blockNumber"));
   /** Every transaction `from` sent that was mined in blocks after `after`, with its status. */
@@ -123,6 +100,7 @@ describe("sdk under load: one wallet's parallel actions over HTTP @json-rpc", fu
   before(async function () {
     node = await startHardhatNode(PORT);
     proxy = await startRpcProxy(node.url);
+    integrator = new IntegratorClients(proxy.url);
     const deployer = node.wallet(0);
     token = await new MockERC20__factory(deployer).deploy("Test USD", "TUSD", 6);
     const factory = (await deployHuzhu(deployer)).deployment.factory.address;
@@ -152,7 +130,7 @@ describe("sdk under load: one wallet's parallel actions over HTTP @json-rpc", fu
   });
 
   after(async function () {
-    for (const provider of providers) provider.destroy();
+    integrator?.close();
     await proxy?.stop();
     await node?.stop();
   });
