@@ -164,3 +164,20 @@ export async function seed(url: string, founders = 0, log: (s: string) => void =
     claims: { approved, overturned, freshJury, approved2, drawing, voting },
   };
 }
+
+/** The audit scenario's `PoolDriver` on a seeded pool (impersonated sends: for tests that drive juries from Node). */
+export function driverFor(url: string, s: Seeded): InstanceType<typeof PoolDriver> {
+  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 200, cacheTimeout: -1 });
+  const [deployer, operator, keeper] = s.accounts;
+  return new PoolDriver(new Chain(provider), {
+    token: s.token,
+    factory: s.factory,
+    pool: s.pool,
+    deployer,
+    operator,
+    keeper,
+    firstBlock: s.fromBlock,
+    tokenI: new Interface(artifact("contracts/mocks/MockERC20.sol/MockERC20.json").abi),
+    poolI: new Interface(poolAbi as never),
+  });
+}

@@ -7,7 +7,14 @@ export const en = {
   done: "Done.",
   rejected: "You refused the signature: nothing was sent.",
   notFound: "No such page.",
-  badAddress: "The {{field}} must be an address (0x followed by 40 hexadecimal digits). Nothing was sent.",
+  badAddress: "Not an address: {{field}} must be 0x followed by 40 hexadecimal digits. Nothing was sent.",
+  field: {
+    beneficiary: "the beneficiary",
+    payee: "the payee",
+    to: "the recipient",
+    recoveryAddress: "the recovery address",
+    newWallet: "the new wallet",
+  },
   nav: {
     label: "Pages",
     board: "Board",

@@ -11,7 +11,8 @@ export const zh: Shape<typeof en> = {
   done: "完成。",
   rejected: "您拒绝了签名：没有发送任何交易。",
   notFound: "没有这个页面。",
-  badAddress: "{{field}}必须是地址（0x 加 40 位十六进制数字）。没有发送任何交易。",
+  badAddress: "不是地址：{{field}}必须是 0x 加 40 位十六进制数字。没有发送任何交易。",
+  field: { beneficiary: "受益人", payee: "收款人", to: "收款地址", recoveryAddress: "找回地址", newWallet: "新钱包" },
   nav: {
     label: "页面",
     board: "公示",

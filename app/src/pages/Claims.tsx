@@ -25,7 +25,7 @@ function SubmitClaim({ writer, pool, address }: { writer: HuzhuClient; pool: Poo
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const named = parseAddressInput(payee, t("badAddress", { field: t("claims.payee") }));
+            const named = parseAddressInput(payee, t("badAddress", { field: t("field.payee") }));
             const { claimId } = await writer.submitClaim({
               amount: parseAmount(amount, decimals),
               evidenceDigest: digest!,

@@ -119,7 +119,7 @@ function AmountAction(props: {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const recipient = parseAddressInput(to, t("badAddress", { field: t("member.to") }));
+            const recipient = parseAddressInput(to, t("badAddress", { field: t("field.to") }));
             await props.act(parseAmount(value, props.decimals), recipient);
             return recipient ? t("member.sentTo", { to: recipient }) : undefined;
           });
@@ -215,8 +215,8 @@ function Beneficiary({ writer, recovery }: { writer: HuzhuClient; recovery: Reco
     run(async () => {
       const beneficiary = remove
         ? ("0x0000000000000000000000000000000000000000" as Address)
-        : parseAddressInput(value, t("badAddress", { field: t("member.beneficiary") }));
-      if (!beneficiary) throw new Error(t("badAddress", { field: t("member.beneficiary") }));
+        : parseAddressInput(value, t("badAddress", { field: t("field.beneficiary") }));
+      if (!beneficiary) throw new Error(t("badAddress", { field: t("field.beneficiary") }));
       await writer.setBeneficiary({ beneficiary });
       setValue("");
     });
@@ -284,7 +284,7 @@ function RecoverySettings({ writer, recovery }: { writer: HuzhuClient; recovery:
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            const recoveryAddress = parseAddressInput(address, t("badAddress", { field: t("recovery.address") }));
+            const recoveryAddress = parseAddressInput(address, t("badAddress", { field: t("field.recoveryAddress") }));
             await writer.setRecoveryOptions({ recoveryAddress, verifierRecoveryOff: optOut });
           });
         }}

@@ -80,7 +80,7 @@ function RequestRecovery(props: { writer: HuzhuClient; address: Address; commitm
   const submit = () =>
     run(async () => {
       if (!isCommitment(commitment)) throw new Error(t("recovery.badCommitment"));
-      let wallet = parseAddressInput(newWallet, t("badAddress", { field: t("recovery.newWallet") })) ?? address;
+      let wallet = parseAddressInput(newWallet, t("badAddress", { field: t("field.newWallet") })) ?? address;
       let attestation;
       if (mode === "verifier") {
         let parsed;
