@@ -149,7 +149,9 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
       assert.equal((await h.reader.getClaim({ claimId })).stateName, "Paid");
       const owed = (await h.reader.getMemberStatement({ member: payee })).payout;
       assert.ok(owed > 0n, "the payout is credited to the payee");
-      assert.equal((await h.reader.getMemberStatement({ member: claimant })).payout, 0n);
+      // The claimant is owed only the bond's refund.
+      const bond = (await h.reader.getPool()).rules.claimBond;
+      assert.equal((await h.reader.getMemberStatement({ member: claimant })).payout, bond);
 
       step("the board shows the payee");
       const board = await h.open("/");
@@ -160,11 +162,24 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
       );
       await board.page.context().close();
 
-      step("the claimant cannot withdraw it; the payee does");
+      step("the claimant's withdraw takes only the bond; the payee's takes the payout");
       const mine = await h.open("/member", CLAIMANT);
       await connect(mine.page);
+      await mine.page
+        .getByTestId("payout")
+        .filter({ hasText: `${fmt(bond)} DUSD` })
+        .waitFor();
+      const claimantHeld = await tokenBalance(claimant);
+      assert.equal(await act(mine.page, "withdraw-payout", "withdraw-payout-status"), "Done.");
+      assert.equal((await tokenBalance(claimant)) - claimantHeld, bond, "the claimant got the bond back, no more");
+      assert.equal((await h.reader.getMemberStatement({ member: payee })).payout, owed, "the payee's payout is intact");
+      await mine.page.reload();
       await mine.page.getByTestId("statement").waitFor();
-      assert.equal(await mine.page.getByTestId("withdraw-payout").count(), 0, "no payout button for the claimant");
+      assert.equal(
+        await mine.page.getByTestId("withdraw-payout").count(),
+        0,
+        "nothing more for the claimant to withdraw",
+      );
       await mine.page.context().close();
       const theirs = await h.open("/member", PAYEE);
       await connect(theirs.page);
@@ -293,7 +308,6 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
 
       step("a second request; the board lists it");
       await asker.page.reload();
-      await connect(asker.page);
       await asker.page.getByTestId("recovery-commitment").fill(commitment);
       await asker.page.getByTestId("recovery-new-wallet").fill(fresh);
       assert.match(await act(asker.page, "request-recovery", "request-recovery-status"), /^Recovery to 0x/);
