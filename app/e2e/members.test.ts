@@ -299,6 +299,11 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
       assert.match(text, /29 days 23 hours left|30 days 0 hours left/);
       assert.deepEqual(await axeViolations(member.page), [], "axe on the member page with the banner");
       await shoot(member.page, "member-recovery-banner-desktop");
+      await member.page.getByTestId("language").selectOption("zh-CN");
+      await banner.getByRole("heading", { name: "找回待完成：您的会员资格即将转到另一个钱包" }).waitFor();
+      assert.match((await banner.textContent()) ?? "", /取消这次找回/);
+      assert.deepEqual(await axeViolations(member.page), [], "axe on the banner in Chinese");
+      await member.page.getByTestId("language").selectOption("en");
       assert.match(await act(member.page, "cancel-recovery", "cancel-recovery-status"), /^Recovery cancelled/);
       const cancelled = await recoveryOf(lost);
       assert.equal(cancelled.readyAt, 0n, "nothing pending on chain");
