@@ -6,7 +6,6 @@
  * a few multicalls. Nothing reads per member.
  */
 import {
-  audit,
   ClaimState,
   createPoolEventDecoder,
   feeOn,
@@ -29,7 +28,7 @@ import {
   type ReadResult,
   type RoundInfo,
 } from "@huzhu/sdk";
-import { erc20Abi, toEventSelector, type AbiEvent, type PublicClient } from "viem";
+import { erc20Abi, toEventSelector, type AbiEvent } from "viem";
 
 const selector = (name: string) =>
   toEventSelector(poolAbi.find((i) => i.type === "event" && i.name === name) as AbiEvent) as Hex;
@@ -489,23 +488,6 @@ export async function readHistory(
   }
   return rows;
 }
-
-/** The SDK's auditor over the page's RPC; it checks every jury seed against its block's hash. */
-export const readAudit = (
-  client: HuzhuClientConfig,
-  publicClient: PublicClient,
-  params: {
-    factory?: Address;
-    fromBlock: bigint;
-    onProgress?: (p: { block: bigint; toBlock: bigint; logs: number }) => void;
-  },
-) =>
-  audit(client, {
-    factory: params.factory,
-    fromBlock: params.fromBlock,
-    getBlockHash: async (blockNumber) => (await publicClient.getBlock({ blockNumber })).hash,
-    onProgress: params.onProgress,
-  });
 
 export const claimStateName = (s: ClaimState) => nameOf(ClaimState, s);
 export const verdictName = (v: Verdict) => nameOf(Verdict, v);
