@@ -27,6 +27,7 @@ const RECIPIENT = 14;
 const LOSER = 10; // loses their wallet
 const RECOVERER = 12; // LOSER's recovery address
 const NEW_WALLET = 19; // never a member
+const STRANGER = 16;
 
 let h: Harness;
 const addressOf = (index: number) => mnemonicToAccount(MNEMONIC, { addressIndex: index }).address as Address;
@@ -249,9 +250,13 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
       );
       assert.equal(member.wallet!.sent.length, 0);
       await member.page.getByTestId("recovery-address-input").fill(recoverer);
+      await member.page.getByTestId("verifier-opt-out").check();
       assert.equal(await act(member.page, "save-recovery", "recovery-settings-status"), "Done.");
-      assert.equal((await recoveryOf(lost)).recoveryAddress, recoverer);
+      const settings = await recoveryOf(lost);
+      assert.equal(settings.recoveryAddress, recoverer);
+      assert.equal(settings.verifierRecoveryOff, true);
       await member.page.getByTestId("recovery-address").filter({ hasText: recoverer }).waitFor();
+      assert.equal(await member.page.getByTestId("verifier-recovery").textContent(), "refused");
 
       step("the recovery address asks; malformed attestations first");
       const asker = await h.open("/recover", RECOVERER);
@@ -280,6 +285,24 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
       assert.equal(await nonce(recoverer), sentBefore);
       assert.equal((await recoveryOf(lost)).readyAt, 0n);
       assert.deepEqual(await axeViolations(asker.page), [], "axe on the recovery page");
+
+      // Well formed, but no verifier signed it, from a wallet that is not the recovery address: the
+      // pool's refusal, in words, and nothing sent.
+      const stranger = await h.open("/recover", STRANGER);
+      await connect(stranger.page);
+      await stranger.page.getByTestId("recovery-commitment").fill(commitment);
+      await stranger.page.getByTestId("recovery-new-wallet").fill(fresh);
+      await stranger.page.getByTestId("mode-verifier").check();
+      await stranger.page
+        .getByTestId("attestation")
+        .fill(JSON.stringify({ deadline: String((await now()) + 86_400n), signature: `0x${"ab".repeat(65)}` }));
+      const refused = await act(stranger.page, "request-recovery", "request-recovery-status");
+      assert.doesNotMatch(refused, /0x[0-9a-f]{8}/i, `a sentence, not revert data: ${refused}`);
+      assert.match(refused, /neither the member's recovery address nor/, refused);
+      console.log(`# the pool's answer to a stranger's attestation: ${refused}`);
+      assert.equal(stranger.wallet!.sent.length, 0);
+      assert.equal((await recoveryOf(lost)).readyAt, 0n);
+      await stranger.page.context().close();
 
       await asker.page.getByTestId("mode-address").check();
       assert.match(await act(asker.page, "request-recovery", "request-recovery-status"), /^Recovery to 0x/);
@@ -354,6 +377,7 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
       await page.page.getByTestId("status").filter({ hasText: "Active" }).waitFor();
       assert.equal(await page.page.getByTestId("balance").textContent(), `${fmt(moved.balance)} DUSD`);
       await page.page.getByTestId("recovery-address").filter({ hasText: recoverer }).waitFor();
+      assert.equal(await page.page.getByTestId("verifier-recovery").textContent(), "refused", "the opt-out moved too");
       await page.page.locator('[data-testid=activity] li[data-event="RecoveryCompleted"]').waitFor();
       await shoot(page.page, "member-recovered-desktop");
       await page.page.context().close();

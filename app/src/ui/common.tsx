@@ -50,7 +50,10 @@ export function useAction() {
     } catch (error) {
       setState({
         kind: "error",
-        text: isRejection(error) ? t("rejected") : ((error as Error).message ?? String(error)),
+        // The SDK's plain sentence (its `shortMessage`), without the decoded revert's details.
+        text: isRejection(error)
+          ? t("rejected")
+          : ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message ?? String(error)),
       });
     } finally {
       await queryClient.invalidateQueries();
