@@ -271,6 +271,17 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
         await act(asker.page, "request-recovery", "request-recovery-status"),
         "The attestation is not JSON: paste the whole text the verifier gave you. Nothing was sent.",
       );
+      // An uploaded file lands in the same box and is checked the same way.
+      await asker.page
+        .getByTestId("attestation-file")
+        .setInputFiles({ name: "attestation.json", mimeType: "application/json", buffer: Buffer.from("[1, 2]") });
+      await asker.page.waitForFunction(
+        () => (document.querySelector("[data-testid=attestation]") as HTMLTextAreaElement | null)?.value === "[1, 2]",
+      );
+      assert.equal(
+        await act(asker.page, "request-recovery", "request-recovery-status"),
+        "The attestation must be a JSON object with a signature and a deadline. Nothing was sent.",
+      );
       await asker.page.getByTestId("attestation").fill('{"deadline": "1893456000", "signature": "0x1234"}');
       assert.equal(
         await act(asker.page, "request-recovery", "request-recovery-status"),
