@@ -1,8 +1,9 @@
 /**
  * Members who cannot act for themselves, in Chromium as a member uses the app: a member names a
  * beneficiary and sees it; a claim names a payee, is approved and paid, and the payee (not the
- * claimant) withdraws it from their own page; a member withdraws to another address; a member sets
- * a recovery address, which asks to recover the membership for a new wallet; the member sees the
+ * claimant, whose withdraw takes only the bond's refund) sees the claim and withdraws it from their
+ * own page; a member withdraws to another address; a member sets a recovery address (and opts out
+ * of verifier recovery), which asks to recover the membership for a new wallet; the member sees the
  * banner and cancels; a second request completes from the page after 30 days and the new wallet's
  * page shows the membership. Bad input (a non-address payee or recipient, a malformed attestation)
  * gives a plain sentence and sends nothing. Every on-chain effect is checked on the chain.
@@ -187,6 +188,10 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
       await theirs.page
         .getByTestId("payout")
         .filter({ hasText: `${fmt(owed)} DUSD` })
+        .waitFor();
+      await theirs.page
+        .locator('[data-testid=activity] li[data-event="ClaimPayeeNamed"]')
+        .filter({ hasText: `Claim #${claimId} pays its payout to you.` })
         .waitFor();
       const held = await tokenBalance(payee);
       assert.equal(await act(theirs.page, "withdraw-payout", "withdraw-payout-status"), "Done.");

@@ -389,7 +389,7 @@ export const readDuties = (client: HuzhuClientConfig, account: Address, fromBloc
   getJuryDuties(client, { account, fromBlock });
 export const readNow = async (client: HuzhuClientConfig) => client.connector.getTimestamp();
 
-/** A member's own settings and recoveries, from events (newest first). */
+/** A wallet's own settings, recoveries, withdrawals to others and claims paying it, from events (newest first). */
 export interface ActivityRow {
   name:
     | "BeneficiarySet"
@@ -397,7 +397,8 @@ export interface ActivityRow {
     | "RecoveryRequested"
     | "RecoveryCancelled"
     | "RecoveryCompleted"
-    | "MemberWithdrewTo";
+    | "MemberWithdrewTo"
+    | "ClaimPayeeNamed";
   block: bigint;
   args: Record<string, unknown>;
 }
@@ -409,19 +410,28 @@ const ACTIVITY = [
   "RecoveryCancelled",
   "RecoveryCompleted",
   "MemberWithdrewTo",
+  "ClaimPayeeNamed",
 ] as const;
 
 export async function readActivity(client: HuzhuClientConfig, member: Address, fromBlock: bigint) {
   const block = await client.connector.getBlockNumber();
   const me = member.toLowerCase();
+  const is = (v: unknown) => String(v).toLowerCase() === me;
   const events = await logsOf(client, client.pool!, fromBlock, block, [...ACTIVITY]);
   return events
     .filter((e) => {
       const a = e.args as Record<string, unknown>;
-      return (
-        String(a.member).toLowerCase() === me ||
-        (e.name !== "RecoveryOptionsSet" && e.name !== "BeneficiarySet" && String(a.newWallet).toLowerCase() === me)
-      );
+      switch (e.name) {
+        // A hospital or a relative sees the claims that pay them.
+        case "ClaimPayeeNamed":
+          return is(a.payee);
+        case "RecoveryRequested":
+        case "RecoveryCancelled":
+        case "RecoveryCompleted":
+          return is(a.member) || is(a.newWallet);
+        default:
+          return is(a.member);
+      }
     })
     .map((e) => ({ name: e.name, block: e.blockNumber, args: e.args as Record<string, unknown> }) as ActivityRow)
     .reverse();

@@ -278,5 +278,6 @@ export const en = {
     RecoveryCancelled: "Recovery of {{member}} to {{wallet}} cancelled by {{by}}.",
     RecoveryCompleted: "Membership of {{member}} moved to {{wallet}}.",
     MemberWithdrewTo: "Withdrew {{amount}} to {{to}}.",
+    ClaimPayeeNamed: "Claim #{{claimId}} pays its payout to you.",
   },
 };

@@ -274,5 +274,6 @@ export const zh: Shape<typeof en> = {
     RecoveryCancelled: "{{by}} 取消了 {{member}} 到 {{wallet}} 的找回。",
     RecoveryCompleted: "{{member}} 的会员资格已转到 {{wallet}}。",
     MemberWithdrewTo: "提取 {{amount}} 到 {{to}}。",
+    ClaimPayeeNamed: "第 {{claimId}} 号申请的互助金付给您。",
   },
 };

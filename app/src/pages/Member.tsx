@@ -343,6 +343,7 @@ function Activity({ address, decimals, symbol }: { address: Address; decimals: n
                 by: a.by,
                 to: a.to,
                 amount: a.amount !== undefined ? `${formatAmount(a.amount, decimals)} ${symbol}` : "",
+                claimId: String(a.claimId ?? ""),
               })}{" "}
               <span className="hint">({t("activity.block", { block: r.block.toString() })})</span>
             </li>
