@@ -162,6 +162,11 @@ describe("beneficiaries, payees and recovery in Chromium", { timeout: 1_200_000 
         await board.page.locator(`tr[data-claim="${claimId}"] [data-testid=claim-payee]`).getAttribute("title"),
         payee,
       );
+      assert.equal(
+        await board.page.locator('tr[data-claim="1"] [data-testid=claim-payee]').textContent(),
+        "the claimant",
+        "a claim without a payee pays its claimant",
+      );
       await board.page.context().close();
 
       step("the claimant's withdraw takes only the bond; the payee's takes the payout");

@@ -50,6 +50,7 @@ export const en = {
     recoveriesHint:
       "A membership moves to a new wallet 30 days after a recovery is asked, unless the member's wallet cancels it. If one of these is you and you did not ask, open My membership and cancel.",
     noRecoveries: "No recovery is pending.",
+    payeeSelf: "the claimant",
   },
   rules: {
     deposit: "Join with at least {{min}}; keep at least {{keep}} in your balance.",

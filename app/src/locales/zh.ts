@@ -48,6 +48,7 @@ export const zh: Shape<typeof en> = {
     recoveriesHint:
       "申请找回 30 天后，会员资格转到新钱包，除非会员原钱包取消。如果其中有您而您并未申请，请打开“我的会员”并取消。",
     noRecoveries: "没有待完成的找回。",
+    payeeSelf: "申请人本人",
   },
   rules: {
     deposit: "加入至少存入 {{min}}；余额须保持至少 {{keep}}。",

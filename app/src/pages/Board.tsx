@@ -169,7 +169,7 @@ export function Board() {
                   </td>
                   <td title={c.claimant}>{short(c.claimant)}</td>
                   <td title={c.payee} data-testid="claim-payee">
-                    {c.payee.toLowerCase() === c.claimant.toLowerCase() ? "=" : short(c.payee)}
+                    {c.payee.toLowerCase() === c.claimant.toLowerCase() ? t("board.payeeSelf") : short(c.payee)}
                   </td>
                   <td title={c.evidenceDigest}>{short(c.evidenceDigest)}</td>
                   <td title={c.reviewDigest}>{/^0x0+$/.test(c.reviewDigest) ? "" : short(c.reviewDigest)}</td>
