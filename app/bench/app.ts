@@ -15,6 +15,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { Artifacts } from "hardhat/internal/artifacts";
 import * as scenario from "../../test/audit/scenario";
+import { installMulticall3 } from "@huzhu/sdk/node";
 import { serveApp } from "../scripts/local";
 import { CHROMIUM_FLAGS } from "../e2e/harness";
 
@@ -39,6 +40,8 @@ async function main() {
   const node = await scenario.startNode(CHAIN_PORT);
   try {
     const chain = new Chain(httpRpc(node.url));
+    // The app reads its views through Multicall3, as on a public chain.
+    await installMulticall3(chain);
     const d = await deploy(chain, new Artifacts(path.join(root, "artifacts")));
     const p = new PoolDriver(chain, d);
     const started = Date.now();

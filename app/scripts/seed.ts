@@ -1,6 +1,6 @@
 /**
- * Seeds a living pool on a local `hardhat node`: the SDK's `deployHuzhu` (libraries and factory), a
- * 6-decimal token, one pool with the audit scenario's rules (created through the SDK), members (the
+ * Seeds a living pool on a local `hardhat node`: Multicall3 (`installMulticall3`), the SDK's
+ * `deployHuzhu` (libraries and factory), a 6-decimal token, one pool with the audit scenario's rules (created through the SDK), members (the
  * node's test accounts 0-18, plus `founders` impersonated ones), then a life driven by the audit
  * scenario's `PoolDriver`: claims approved, rejected then overturned on appeal, short of quorum then
  * decided by a fresh jury; resolved, settled and paid; an empty period; and two claims still open (one
@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHuzhuClient, fromEthers, identityCommitment, poolAbi, type Address } from "@huzhu/sdk";
-import { deployHuzhu } from "@huzhu/sdk/node";
+import { deployHuzhu, installMulticall3 } from "@huzhu/sdk/node";
 import * as scenario from "../../test/audit/scenario";
 
 const { Chain, PoolDriver, DAY, usdc, demoRules, memberAddress } = scenario;
@@ -42,6 +42,8 @@ const ZERO_SALT = `0x${"00".repeat(32)}` as const;
 export async function seed(url: string, founders = 0, log: (s: string) => void = () => {}): Promise<Seeded> {
   const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 200, cacheTimeout: -1 });
   const chain = new Chain(provider);
+  // Multicall3 at its usual address, as on nearly every public chain: the app's views go through it.
+  await installMulticall3(provider);
   const accounts = ((await chain.send("eth_accounts")) as string[]).map((a) => getAddress(a) as Address);
   const [deployer, operator, keeper] = accounts;
   const signer = await provider.getSigner(deployer);
@@ -161,4 +163,21 @@ export async function seed(url: string, founders = 0, log: (s: string) => void =
     accounts,
     claims: { approved, overturned, freshJury, approved2, drawing, voting },
   };
+}
+
+/** The audit scenario's `PoolDriver` on a seeded pool (impersonated sends: for tests that drive juries from Node). */
+export function driverFor(url: string, s: Seeded): InstanceType<typeof PoolDriver> {
+  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 200, cacheTimeout: -1 });
+  const [deployer, operator, keeper] = s.accounts;
+  return new PoolDriver(new Chain(provider), {
+    token: s.token,
+    factory: s.factory,
+    pool: s.pool,
+    deployer,
+    operator,
+    keeper,
+    firstBlock: s.fromBlock,
+    tokenI: new Interface(artifact("contracts/mocks/MockERC20.sol/MockERC20.json").abi),
+    poolI: new Interface(poolAbi as never),
+  });
 }

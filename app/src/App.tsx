@@ -9,6 +9,7 @@ import { Connect } from "./ui/Connect";
 const Member = lazy(() => import("./pages/Member"));
 const Claims = lazy(() => import("./pages/Claims"));
 const Audit = lazy(() => import("./pages/Audit"));
+const Recovery = lazy(() => import("./pages/Recovery"));
 
 function Nav({ href, label }: { href: string; label: string }) {
   const [active] = useRoute(href);
@@ -43,6 +44,7 @@ export function App() {
           <Nav href="/" label={t("nav.board")} />
           <Nav href="/member" label={t("nav.member")} />
           <Nav href="/claims" label={t("nav.claims")} />
+          <Nav href="/recover" label={t("nav.recovery")} />
           <Nav href="/audit" label={t("nav.audit")} />
         </nav>
         <Connect />
@@ -53,6 +55,7 @@ export function App() {
             <Route path="/" component={Board} />
             <Route path="/member" component={Member} />
             <Route path="/claims" component={Claims} />
+            <Route path="/recover" component={Recovery} />
             <Route path="/audit" component={Audit} />
             <Route>{t("notFound")}</Route>
           </Switch>

@@ -1,35 +1,65 @@
 /**
- * Every chain read of the app, in one place (so that they can move to Multicall3 together). The
- * board reads settlements and claims from the pool's events (one `eth_getLogs` per kind, filtered by
- * topic) and a handful of views; per-claim views go out as one JSON-RPC batch. Nothing reads per member.
+ * Every chain read of the app, in one place. Views go through the SDK's `multicallRead`: batched in
+ * Multicall3's `aggregate3` where the chain has it (one `eth_call` for a whole list), one call each
+ * where it does not (learned once per connector). The board reads settlements, claims and
+ * recoveries from the pool's events (one `eth_getLogs` per read, filtered by topic) and its views in
+ * a few multicalls. Nothing reads per member.
  */
 import {
-  audit,
   ClaimState,
   createPoolEventDecoder,
   feeOn,
   isRangeRefusal,
-  getClaim,
   getJuryDuties,
-  getMemberStatement,
-  getPool,
-  getRound,
+  MemberStatus,
+  multicallRead,
   nameOf,
   poolAbi,
+  readCall,
   Verdict,
   type Address,
   type ClaimInfo,
   type HuzhuClientConfig,
   type LogEntry,
   type Hex,
+  type MemberStatement,
   type PoolInfo,
+  type ReadCall,
+  type ReadResult,
   type RoundInfo,
 } from "@huzhu/sdk";
 import { erc20Abi, toEventSelector, type AbiEvent } from "viem";
-import type { PublicClient } from "viem";
 
 const selector = (name: string) =>
   toEventSelector(poolAbi.find((i) => i.type === "event" && i.name === name) as AbiEvent) as Hex;
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+/** Connectors whose chain has no Multicall3: learned from the first read, then single calls at once. */
+const withoutMulticall = new WeakSet<object>();
+
+/**
+ * View calls through the SDK's `multicallRead` (Multicall3, else single calls), every one required:
+ * a failed call throws its typed error. Returns each call's decoded result, in order.
+ */
+export async function views<const calls extends readonly ReadCall[]>(
+  client: Pick<HuzhuClientConfig, "connector">,
+  calls: calls,
+  blockNumber?: bigint,
+): Promise<{ -readonly [K in keyof calls]: calls[K] extends ReadCall<infer R> ? R : never }> {
+  const { connector } = client;
+  const results = (await multicallRead(client, calls, {
+    blockNumber,
+    multicallAddress: withoutMulticall.has(connector) ? false : undefined,
+    onProgress: (p) => {
+      if (!p.multicall) withoutMulticall.add(connector);
+    },
+  })) as ReadResult<unknown>[];
+  return results.map((r) => {
+    if (!r.success) throw r.error;
+    return r.result;
+  }) as never;
+}
 
 /** One settle call ("part") of a period, as the `PeriodSettled` event and the auditor's report give it. */
 export interface PeriodRow {
@@ -48,8 +78,19 @@ export interface PeriodRow {
 
 export interface ClaimRow extends ClaimInfo {
   rounds: RoundInfo[];
+  /** Who is paid the approved payout (`payeeOf`: the named payee, else the claimant). */
+  payee: Address;
   /** What was paid and in which period (from `ClaimPaid`). */
   paid?: { amount: bigint; period: bigint };
+}
+
+/** A recovery waiting for its delay, as `RecoveryRequested` announced it and `recoveryOf` still shows it. */
+export interface PendingRecovery {
+  member: Address;
+  newWallet: Address;
+  commitment: Hex;
+  byVerifier: boolean;
+  readyAt: bigint;
 }
 
 export interface Board {
@@ -57,6 +98,7 @@ export interface Board {
   escrow: bigint;
   periods: PeriodRow[];
   claims: ClaimRow[];
+  recoveries: PendingRecovery[];
   block: bigint;
   timestamp: bigint;
 }
@@ -83,31 +125,154 @@ async function logsOf(client: HuzhuClientConfig, pool: Address, fromBlock: bigin
   return logs.map((l) => decode(l)).filter((e) => e !== undefined);
 }
 
-/** The public board: rules, figures, every settlement part and every claim with its rounds. */
-export async function readBoard(
-  client: HuzhuClientConfig,
-  publicClient: PublicClient,
-  fromBlock: bigint,
-): Promise<Board> {
+/** The pool's rules, roles, figures and token, in two multicalls (the token's address is in the rules). */
+export async function readPool(client: HuzhuClientConfig, blockNumber?: bigint): Promise<PoolInfo> {
+  const pool = client.pool!;
+  const [
+    rules,
+    roles,
+    startedAt,
+    memberCount,
+    chargeIndex,
+    currentPeriod,
+    nextPeriodToSettle,
+    claimCount,
+    carry,
+    feesAccrued,
+    paused,
+    isOpenPool,
+    claimTimetable,
+    nextPart,
+  ] = await views(
+    client,
+    [
+      readCall(pool, poolAbi, "rules", []),
+      readCall(pool, poolAbi, "roles", []),
+      readCall(pool, poolAbi, "startedAt", []),
+      readCall(pool, poolAbi, "memberCount", []),
+      readCall(pool, poolAbi, "chargeIndex", []),
+      readCall(pool, poolAbi, "currentPeriod", []),
+      readCall(pool, poolAbi, "nextPeriodToSettle", []),
+      readCall(pool, poolAbi, "claimCount", []),
+      readCall(pool, poolAbi, "carry", []),
+      readCall(pool, poolAbi, "feesAccrued", []),
+      readCall(pool, poolAbi, "paused", []),
+      readCall(pool, poolAbi, "isOpenPool", []),
+      readCall(pool, poolAbi, "claimTimetable", []),
+      readCall(pool, poolAbi, "nextPart", []),
+    ],
+    blockNumber,
+  );
+  const [symbol, decimals] = await views(
+    client,
+    [readCall(rules.asset, erc20Abi, "symbol", []), readCall(rules.asset, erc20Abi, "decimals", [])],
+    blockNumber,
+  );
+  return {
+    address: pool,
+    rules: { ...rules },
+    roles: { ...roles },
+    token: { address: rules.asset, symbol, decimals },
+    startedAt,
+    memberCount,
+    chargeIndex,
+    currentPeriod,
+    nextPeriodToSettle,
+    claimCount,
+    surplus: carry[0],
+    deficit: carry[1],
+    feesAccrued,
+    paused,
+    isOpenPool,
+    claimTimetable,
+    nextPart,
+  };
+}
+
+const claimInfo = (id: bigint, c: Omit<ClaimInfo, "id" | "stateName" | "verdictName">): ClaimInfo => ({
+  ...c,
+  id,
+  state: c.state as ClaimState,
+  stateName: nameOf(ClaimState, c.state),
+  verdict: c.verdict as Verdict,
+  verdictName: nameOf(Verdict, c.verdict),
+});
+
+/** Claims with their payees and every round's tally and jury: two multicalls for any number of claims. */
+async function readClaims(client: HuzhuClientConfig, ids: bigint[], blockNumber?: bigint) {
+  const pool = client.pool!;
+  const [claims, payees] = await Promise.all([
+    views(
+      client,
+      ids.map((id) => readCall(pool, poolAbi, "claim", [id])),
+      blockNumber,
+    ),
+    views(
+      client,
+      ids.map((id) => readCall(pool, poolAbi, "payeeOf", [id])),
+      blockNumber,
+    ),
+  ]);
+  const rounds = ids.flatMap((claimId, i) =>
+    Array.from({ length: Number(claims[i].round) + 1 }, (_, r) => ({ claimId, round: BigInt(r) })),
+  );
+  const [tallies, juries] = await Promise.all([
+    views(
+      client,
+      rounds.map((r) => readCall(pool, poolAbi, "round", [r.claimId, r.round])),
+      blockNumber,
+    ),
+    views(
+      client,
+      rounds.map((r) => readCall(pool, poolAbi, "jury", [r.claimId, r.round])),
+      blockNumber,
+    ),
+  ]);
+  const byClaim = new Map<bigint, RoundInfo[]>();
+  rounds.forEach((r, k) => {
+    const list = byClaim.get(r.claimId) ?? [];
+    list.push({ ...r, ...tallies[k], jurors: [...juries[k]] as Address[] });
+    byClaim.set(r.claimId, list);
+  });
+  return ids.map((id, i) => ({
+    ...claimInfo(id, claims[i] as never),
+    payee: payees[i] as Address,
+    rounds: byClaim.get(id) ?? [],
+  }));
+}
+
+/** The public board: rules, figures, every settlement part, every claim with its rounds, pending recoveries. */
+export async function readBoard(client: HuzhuClientConfig, fromBlock: bigint): Promise<Board> {
   const pool = client.pool!;
   const block = await client.connector.getBlockNumber();
   const [info, timestamp, events] = await Promise.all([
-    getPool(client),
+    readPool(client, block),
     client.connector.getTimestamp(block),
-    logsOf(client, pool, fromBlock, block, ["PeriodSettled", "ClaimPaid"]),
+    logsOf(client, pool, fromBlock, block, [
+      "PeriodSettled",
+      "ClaimPaid",
+      "RecoveryRequested",
+      "RecoveryCancelled",
+      "RecoveryCompleted",
+    ]),
   ]);
-  const escrow = await publicClient.readContract({
-    address: info.token.address,
-    abi: erc20Abi,
-    functionName: "balanceOf",
-    args: [pool],
-  });
   const periods: PeriodRow[] = [];
   const paid = new Map<bigint, { amount: bigint; period: bigint }>();
+  const requested = new Map<string, PendingRecovery>();
   for (const e of events) {
     const a = e.args as Record<string, never>;
     if (e.name === "ClaimPaid") paid.set(a.claimId as bigint, { amount: a.paid, period: a.period });
-    else
+    else if (e.name === "RecoveryRequested")
+      requested.set((a.member as string).toLowerCase(), {
+        member: a.member,
+        newWallet: a.newWallet,
+        commitment: a.commitment,
+        byVerifier: a.byVerifier,
+        readyAt: a.readyAt,
+      });
+    else if (e.name === "RecoveryCancelled" || e.name === "RecoveryCompleted")
+      requested.delete((a.member as string).toLowerCase());
+    else if (e.name === "PeriodSettled")
       periods.push({
         period: a.period,
         part: a.part,
@@ -123,29 +288,154 @@ export async function readBoard(
       });
   }
   const ids = Array.from({ length: Number(info.claimCount) }, (_, i) => BigInt(i + 1));
-  // Claims and their rounds: each view a call, all of them sent together (one HTTP batch).
-  const claims = await Promise.all(
-    ids.map(async (claimId) => {
-      const c = await getClaim(client, { claimId });
-      const rounds = await Promise.all(
-        Array.from({ length: Number(c.round) + 1 }, (_, r) => getRound(client, { claimId, round: BigInt(r) })),
-      );
-      return { ...c, rounds, paid: paid.get(claimId) };
-    }),
-  );
-  return { pool: info, escrow, periods, claims: claims.reverse(), block, timestamp };
+  const asked = [...requested.values()];
+  const [claims, [escrow], states] = await Promise.all([
+    readClaims(client, ids, block),
+    views(client, [readCall(info.token.address, erc20Abi, "balanceOf", [pool])], block),
+    // The events say what was asked; the pool says what is still pending.
+    views(
+      client,
+      asked.map((r) => readCall(pool, poolAbi, "recoveryOf", [r.member])),
+      block,
+    ),
+  ]);
+  const recoveries = asked
+    .map((r, i) => ({ ...r, newWallet: states[i].newWallet as Address, readyAt: states[i].readyAt }))
+    .filter((r) => r.readyAt !== 0n);
+  return {
+    pool: info,
+    escrow,
+    periods,
+    claims: claims.map((c) => ({ ...c, paid: paid.get(c.id) })).reverse(),
+    recoveries,
+    block,
+    timestamp,
+  };
 }
 
-export const readPool = (client: HuzhuClientConfig) => getPool(client);
-export const readStatement = (client: HuzhuClientConfig, member: Address) => getMemberStatement(client, { member });
+/** A member's beneficiary, recovery settings and pending recovery (as the SDK's `getRecovery`). */
+export interface RecoveryState {
+  beneficiary: Address | null;
+  recoveryAddress: Address | null;
+  verifierRecoveryOff: boolean;
+  pending: { newWallet: Address; readyAt: bigint; byVerifier: boolean } | null;
+}
+
+const orNull = (a: string) => (a === ZERO ? null : (a as Address));
+const recoveryState = (v: {
+  beneficiary: string;
+  recoveryAddress: string;
+  verifierRecoveryOff: boolean;
+  newWallet: string;
+  readyAt: bigint;
+  byVerifier: boolean;
+}): RecoveryState => ({
+  beneficiary: orNull(v.beneficiary),
+  recoveryAddress: orNull(v.recoveryAddress),
+  verifierRecoveryOff: v.verifierRecoveryOff,
+  pending:
+    v.readyAt === 0n ? null : { newWallet: v.newWallet as Address, readyAt: v.readyAt, byVerifier: v.byVerifier },
+});
+
+/** A wallet's statement and recovery state, in one multicall. */
+export async function readStatement(
+  client: HuzhuClientConfig,
+  member: Address,
+): Promise<MemberStatement & { recovery: RecoveryState }> {
+  const pool = client.pool!;
+  const [m, payout, openClaimId, recovery] = await views(client, [
+    readCall(pool, poolAbi, "member", [member]),
+    readCall(pool, poolAbi, "payoutOf", [member]),
+    readCall(pool, poolAbi, "openClaimOf", [member]),
+    readCall(pool, poolAbi, "recoveryOf", [member]),
+  ]);
+  const status = m.status as MemberStatus;
+  return {
+    member,
+    status,
+    statusName: nameOf(MemberStatus, status),
+    eligibleAt: m.eligibleAt,
+    credit: m.credit,
+    charged: m.charged,
+    balance: m.balance,
+    exitClaimBound: m.exitClaimBound,
+    lapsableAt: m.lapsableAt,
+    payout,
+    openClaimId,
+    recovery: recoveryState(recovery),
+  };
+}
+
+/** Who holds the membership of an identity commitment now, and its recovery state (zero: none). */
+export async function readCommitment(
+  client: HuzhuClientConfig,
+  commitment: Hex,
+): Promise<{ owner: Address | null; recovery?: RecoveryState }> {
+  const pool = client.pool!;
+  const [owner] = await views(client, [readCall(pool, poolAbi, "commitmentOwner", [commitment])]);
+  if (owner === ZERO) return { owner: null };
+  const [r] = await views(client, [readCall(pool, poolAbi, "recoveryOf", [owner])]);
+  return { owner: owner as Address, recovery: recoveryState(r) };
+}
+
+export async function readClaim(client: HuzhuClientConfig, claimId: bigint) {
+  const [claim] = await readClaims(client, [claimId]);
+  return claim;
+}
+
+export const readTokenBalance = async (client: HuzhuClientConfig, token: Address, account: Address) =>
+  (await views(client, [readCall(token, erc20Abi, "balanceOf", [account])]))[0];
 export const readDuties = (client: HuzhuClientConfig, account: Address, fromBlock: bigint) =>
   getJuryDuties(client, { account, fromBlock });
-export const readClaim = (client: HuzhuClientConfig, claimId: bigint) => getClaim(client, { claimId });
-export const readRound = (client: HuzhuClientConfig, claimId: bigint, round?: bigint) =>
-  getRound(client, { claimId, round });
-export const readTokenBalance = (publicClient: PublicClient, token: Address, account: Address) =>
-  publicClient.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [account] });
 export const readNow = async (client: HuzhuClientConfig) => client.connector.getTimestamp();
+
+/** A wallet's own settings, recoveries, withdrawals to others and claims paying it, from events (newest first). */
+export interface ActivityRow {
+  name:
+    | "BeneficiarySet"
+    | "RecoveryOptionsSet"
+    | "RecoveryRequested"
+    | "RecoveryCancelled"
+    | "RecoveryCompleted"
+    | "MemberWithdrewTo"
+    | "ClaimPayeeNamed";
+  block: bigint;
+  args: Record<string, unknown>;
+}
+
+const ACTIVITY = [
+  "BeneficiarySet",
+  "RecoveryOptionsSet",
+  "RecoveryRequested",
+  "RecoveryCancelled",
+  "RecoveryCompleted",
+  "MemberWithdrewTo",
+  "ClaimPayeeNamed",
+] as const;
+
+export async function readActivity(client: HuzhuClientConfig, member: Address, fromBlock: bigint) {
+  const block = await client.connector.getBlockNumber();
+  const me = member.toLowerCase();
+  const is = (v: unknown) => String(v).toLowerCase() === me;
+  const events = await logsOf(client, client.pool!, fromBlock, block, [...ACTIVITY]);
+  return events
+    .filter((e) => {
+      const a = e.args as Record<string, unknown>;
+      switch (e.name) {
+        // A hospital or a relative sees the claims that pay them.
+        case "ClaimPayeeNamed":
+          return is(a.payee);
+        case "RecoveryRequested":
+        case "RecoveryCancelled":
+        case "RecoveryCompleted":
+          return is(a.member) || is(a.newWallet);
+        default:
+          return is(a.member);
+      }
+    })
+    .map((e) => ({ name: e.name, block: e.blockNumber, args: e.args as Record<string, unknown> }) as ActivityRow)
+    .reverse();
+}
 
 export interface HistoryRow {
   period: bigint;
@@ -169,6 +459,7 @@ export async function readHistory(
   const events = await logsOf(client, pool, fromBlock, block, [
     "MemberJoined",
     "MemberLeft",
+    "RecoveryCompleted",
     "ClaimSubmitted",
     "ClaimPaid",
     "PeriodSettled",
@@ -182,7 +473,11 @@ export async function readHistory(
     const a = e.args as Record<string, never>;
     if (e.name === "MemberJoined" && (a.member as string).toLowerCase() === me) inPool = true;
     else if (e.name === "MemberLeft" && (a.member as string).toLowerCase() === me) inPool = false;
-    else if (e.name === "ClaimSubmitted") feeBps.set(a.claimId, a.feeBps);
+    // A completed recovery moves the membership from the lost wallet to the new one.
+    else if (e.name === "RecoveryCompleted") {
+      if ((a.member as string).toLowerCase() === me) inPool = false;
+      if ((a.newWallet as string).toLowerCase() === me) inPool = true;
+    } else if (e.name === "ClaimSubmitted") feeBps.set(a.claimId, a.feeBps);
     // A part's payouts come just before its PeriodSettled, in the same settle call.
     else if (e.name === "ClaimPaid") pending.push({ claimId: a.claimId, paid: a.paid });
     else if (e.name === "PeriodSettled") {
@@ -203,23 +498,6 @@ export async function readHistory(
   }
   return rows;
 }
-
-/** The SDK's auditor over the page's RPC; it checks every jury seed against its block's hash. */
-export const readAudit = (
-  client: HuzhuClientConfig,
-  publicClient: PublicClient,
-  params: {
-    factory?: Address;
-    fromBlock: bigint;
-    onProgress?: (p: { block: bigint; toBlock: bigint; logs: number }) => void;
-  },
-) =>
-  audit(client, {
-    factory: params.factory,
-    fromBlock: params.fromBlock,
-    getBlockHash: async (blockNumber) => (await publicClient.getBlock({ blockNumber })).hash,
-    onProgress: params.onProgress,
-  });
 
 export const claimStateName = (s: ClaimState) => nameOf(ClaimState, s);
 export const verdictName = (v: Verdict) => nameOf(Verdict, v);

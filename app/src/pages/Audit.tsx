@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { auditJson, auditMarkdown, statementsCsv, type AuditResult } from "@huzhu/sdk";
-import { readAudit } from "../chain/reads";
+import { readAudit } from "../chain/audit";
 import { useHuzhu } from "../chain/huzhu";
 import { Section, download } from "../ui/common";
 

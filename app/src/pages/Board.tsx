@@ -10,8 +10,8 @@ const days = (s: bigint) => Number(s) / 86_400;
 const pct = (bps: bigint) => `${Number(bps) / 100}%`;
 
 export function useBoard() {
-  const { reader, publicClient, fromBlock } = useHuzhu();
-  return useQuery({ queryKey: ["board"], queryFn: () => readBoard(reader, publicClient, fromBlock) });
+  const { reader, fromBlock } = useHuzhu();
+  return useQuery({ queryKey: ["board"], queryFn: () => readBoard(reader, fromBlock) });
 }
 
 function Rules({ b }: { b: BoardData }) {
@@ -143,6 +143,7 @@ export function Board() {
                 <th scope="col">{t("col.verdict")}</th>
                 <th scope="col">{t("col.paid")}</th>
                 <th scope="col">{t("col.claimant")}</th>
+                <th scope="col">{t("col.payee")}</th>
                 <th scope="col">{t("col.evidence")}</th>
                 <th scope="col">{t("col.review")}</th>
                 <th scope="col">{t("col.final")}</th>
@@ -167,6 +168,9 @@ export function Board() {
                     {c.paid ? `${formatAmount(c.paid.amount, decimals)} (${t("col.period")} ${c.paid.period})` : ""}
                   </td>
                   <td title={c.claimant}>{short(c.claimant)}</td>
+                  <td title={c.payee} data-testid="claim-payee">
+                    {c.payee.toLowerCase() === c.claimant.toLowerCase() ? t("board.payeeSelf") : short(c.payee)}
+                  </td>
                   <td title={c.evidenceDigest}>{short(c.evidenceDigest)}</td>
                   <td title={c.reviewDigest}>{/^0x0+$/.test(c.reviewDigest) ? "" : short(c.reviewDigest)}</td>
                   <td>
@@ -177,6 +181,37 @@ export function Board() {
             </tbody>
           </table>
         </div>
+      </Section>
+      <Section title={t("board.recoveries")} id="recoveries">
+        <p className="hint">{t("board.recoveriesHint")}</p>
+        {b.recoveries.length === 0 ? (
+          <p data-testid="no-recoveries">{t("board.noRecoveries")}</p>
+        ) : (
+          <div className="scroll" tabIndex={0} role="region" aria-label={t("board.recoveries")}>
+            <table data-testid="recoveries">
+              <thead>
+                <tr>
+                  <th scope="col">{t("col.member")}</th>
+                  <th scope="col">{t("col.newWallet")}</th>
+                  <th scope="col">{t("col.askedBy")}</th>
+                  <th scope="col">{t("col.readyAt")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {b.recoveries.map((r) => (
+                  <tr key={r.member} data-recovery={r.member}>
+                    <td title={r.member}>{short(r.member)}</td>
+                    <td title={r.newWallet}>{short(r.newWallet)}</td>
+                    <td>{r.byVerifier ? t("recovery.verifierShort") : t("recovery.addressShort")}</td>
+                    <td>
+                      <When at={r.readyAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </Section>
       <p className="hint">
         {t("board.asOf", { block: b.block.toString() })} <When at={b.timestamp} />

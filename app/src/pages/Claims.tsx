@@ -5,12 +5,16 @@ import { formatAmount, parseAmount, type Address, type HuzhuClient, type Hex, ty
 import { keccak256 } from "viem";
 import { useHuzhu } from "../chain/huzhu";
 import { readClaim, readDuties, readPool, readStatement } from "../chain/reads";
-import { Section, Status, When, useAction } from "../ui/common";
+import { Section, Status, When, parseAddressInput, useAction } from "../ui/common";
 import { NeedWallet } from "../ui/NeedWallet";
 
-function SubmitClaim({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) {
+function SubmitClaim({ writer, pool, address }: { writer: HuzhuClient; pool: PoolInfo; address: Address }) {
   const { t } = useTranslation();
+  const { reader } = useHuzhu();
   const { decimals, symbol } = pool.token;
+  const statement = useQuery({ queryKey: ["statement", address], queryFn: () => readStatement(reader, address) });
+  const beneficiary = statement.data?.recovery.beneficiary;
+  const [payee, setPayee] = useState("");
   const [amount, setAmount] = useState("");
   const [digest, setDigest] = useState<Hex>();
   const [uri, setUri] = useState("");
@@ -21,10 +25,12 @@ function SubmitClaim({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) 
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
+            const named = parseAddressInput(payee, t("badAddress", { field: t("field.payee") }));
             const { claimId } = await writer.submitClaim({
               amount: parseAmount(amount, decimals),
               evidenceDigest: digest!,
               uri,
+              payee: named,
             });
             return t("claims.submitted", { id: claimId.toString() });
           });
@@ -55,6 +61,22 @@ function SubmitClaim({ writer, pool }: { writer: HuzhuClient; pool: PoolInfo }) 
           {t("claims.uri")}
           <input value={uri} onChange={(e) => setUri(e.target.value)} />
         </label>
+        <label>
+          {t("claims.payee")}
+          <input
+            value={payee}
+            onChange={(e) => setPayee(e.target.value)}
+            className="mono"
+            placeholder={beneficiary ?? address}
+            aria-describedby="payee-hint"
+            data-testid="claim-payee"
+          />
+        </label>
+        <p className="hint" id="payee-hint" data-testid="payee-default">
+          {beneficiary
+            ? t("claims.payeeDefaultBeneficiary", { address: beneficiary })
+            : t("claims.payeeDefaultYou", { address })}
+        </p>
         <button type="submit" disabled={busy || !digest} data-testid="submit-claim">
           {t("claims.submitButton")}
         </button>
@@ -159,6 +181,10 @@ function MyClaim({ address, pool }: { address: Address; pool: PoolInfo }) {
         #{c.id.toString()} · {formatAmount(c.amount, pool.token.decimals)} {pool.token.symbol} ·{" "}
         {t(`state.${c.stateName}`)} · {t(`verdict.${c.verdictName}`)} · {t("col.final")} <When at={c.resolvesAt} />
       </p>
+      <p>
+        {t("claims.paidTo")}: <code data-testid="my-claim-payee">{c.payee}</code>
+        {c.payee.toLowerCase() !== address.toLowerCase() && <> ({t("claims.payeeWithdraws")})</>}
+      </p>
     </Section>
   );
 }
@@ -257,7 +283,7 @@ function ClaimsFor({ writer, address }: { writer: HuzhuClient; address: Address 
   return (
     <>
       <MyClaim address={address} pool={pool.data} />
-      <SubmitClaim writer={writer} pool={pool.data} />
+      <SubmitClaim writer={writer} pool={pool.data} address={address} />
       <Duties writer={writer} address={address} />
       <Appeal writer={writer} pool={pool.data} />
       <Keeper writer={writer} pool={pool.data} />

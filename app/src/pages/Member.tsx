@@ -1,11 +1,26 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { formatAmount, identityCommitment, parseAmount, type HuzhuClient, type Hex, type PoolInfo } from "@huzhu/sdk";
+import {
+  formatAmount,
+  identityCommitment,
+  parseAmount,
+  type Address,
+  type HuzhuClient,
+  type Hex,
+  type PoolInfo,
+} from "@huzhu/sdk";
 import { toHex } from "viem";
 import { useHuzhu } from "../chain/huzhu";
-import { readHistory, readPool, readStatement, readTokenBalance } from "../chain/reads";
-import { Amount, Section, Status, When, download, useAction } from "../ui/common";
+import {
+  readActivity,
+  readHistory,
+  readPool,
+  readStatement,
+  readTokenBalance,
+  type RecoveryState,
+} from "../chain/reads";
+import { Amount, Countdown, Section, Status, When, download, parseAddressInput, useAction } from "../ui/common";
 import { NeedWallet } from "../ui/NeedWallet";
 
 const randomSalt = () => toHex(crypto.getRandomValues(new Uint8Array(32)));
@@ -90,10 +105,13 @@ function AmountAction(props: {
   symbol: string;
   decimals: number;
   testId: string;
-  act: (amount: bigint) => Promise<unknown>;
+  /** Offer an optional "send it to another address" field. */
+  toField?: boolean;
+  act: (amount: bigint, to?: Address) => Promise<unknown>;
 }) {
   const { t } = useTranslation();
   const [value, setValue] = useState("");
+  const [to, setTo] = useState("");
   const { state, run, busy } = useAction();
   return (
     <Section title={props.title}>
@@ -101,7 +119,9 @@ function AmountAction(props: {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            await props.act(parseAmount(value, props.decimals));
+            const recipient = parseAddressInput(to, t("badAddress", { field: t("field.to") }));
+            await props.act(parseAmount(value, props.decimals), recipient);
+            return recipient ? t("member.sentTo", { to: recipient }) : undefined;
           });
         }}
       >
@@ -114,6 +134,18 @@ function AmountAction(props: {
             data-testid={`${props.testId}-amount`}
           />
         </label>
+        {props.toField && (
+          <label>
+            {t("member.to")}
+            <input
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              className="mono"
+              placeholder={t("member.toPlaceholder")}
+              data-testid={`${props.testId}-to`}
+            />
+          </label>
+        )}
         <button type="submit" disabled={busy} data-testid={props.testId}>
           {props.button}
         </button>
@@ -141,20 +173,206 @@ function SimpleAction(props: { label: string; act: () => Promise<unknown>; testI
   );
 }
 
+/** Shown to a member whose membership is about to move to another wallet: who asked, when, and Cancel. */
+function RecoveryBanner({ writer, recovery, now }: { writer: HuzhuClient; recovery: RecoveryState; now?: bigint }) {
+  const { t } = useTranslation();
+  const { state, run, busy } = useAction();
+  const pending = recovery.pending;
+  if (!pending) return <Status state={state} testId="cancel-recovery-status" />;
+  return (
+    <section className="card banner" role="alert" data-testid="recovery-banner">
+      <h2>{t("recovery.bannerTitle")}</h2>
+      <p>
+        {t("recovery.bannerText", { wallet: pending.newWallet })}{" "}
+        {pending.byVerifier
+          ? t("recovery.askedByVerifier")
+          : t("recovery.askedByAddress", { address: recovery.recoveryAddress ?? "-" })}
+      </p>
+      <p>
+        {t("recovery.completesAt")} <When at={pending.readyAt} /> (<Countdown at={pending.readyAt} now={now} />)
+      </p>
+      <p>{t("recovery.notYou")}</p>
+      <button
+        type="button"
+        className="warn"
+        disabled={busy}
+        data-testid="cancel-recovery"
+        onClick={() => void run(async () => t("recovery.cancelled", { hash: (await writer.cancelRecovery()).hash }))}
+      >
+        {t("recovery.cancel")}
+      </button>
+      <Status state={state} testId="cancel-recovery-status" />
+    </section>
+  );
+}
+
+/** Who is paid this member's claims when they cannot act (unless a claim names another payee). */
+function Beneficiary({ writer, recovery }: { writer: HuzhuClient; recovery: RecoveryState }) {
+  const { t } = useTranslation();
+  const [value, setValue] = useState("");
+  const { state, run, busy } = useAction();
+  const set = (remove: boolean) =>
+    run(async () => {
+      const beneficiary = remove
+        ? ("0x0000000000000000000000000000000000000000" as Address)
+        : parseAddressInput(value, t("badAddress", { field: t("field.beneficiary") }));
+      if (!beneficiary) throw new Error(t("badAddress", { field: t("field.beneficiary") }));
+      await writer.setBeneficiary({ beneficiary });
+      setValue("");
+    });
+  return (
+    <Section title={t("member.beneficiary")} id="beneficiary">
+      <p className="hint">{t("member.beneficiaryHint")}</p>
+      <p>
+        {t("member.beneficiaryNow")}:{" "}
+        <code data-testid="beneficiary">{recovery.beneficiary ?? t("member.beneficiaryNone")}</code>
+      </p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void set(false);
+        }}
+      >
+        <label>
+          {t("member.beneficiaryNew")}
+          <input
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            className="mono"
+            placeholder="0x…"
+            data-testid="beneficiary-input"
+          />
+        </label>
+        <button type="submit" disabled={busy || !value.trim()} data-testid="set-beneficiary">
+          {recovery.beneficiary ? t("member.beneficiaryChange") : t("member.beneficiarySet")}
+        </button>
+        {recovery.beneficiary && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void set(true)}
+            data-testid="remove-beneficiary"
+          >
+            {t("member.beneficiaryRemove")}
+          </button>
+        )}
+      </form>
+      <Status state={state} testId="beneficiary-status" />
+    </Section>
+  );
+}
+
+/** The member's recovery address, and whether the identity verifier may recover the membership. */
+function RecoverySettings({ writer, recovery }: { writer: HuzhuClient; recovery: RecoveryState }) {
+  const { t } = useTranslation();
+  const [address, setAddress] = useState(recovery.recoveryAddress ?? "");
+  const [optOut, setOptOut] = useState(recovery.verifierRecoveryOff);
+  const { state, run, busy } = useAction();
+  return (
+    <Section title={t("recovery.settings")} id="recovery-settings">
+      <p className="hint">{t("recovery.settingsHint")}</p>
+      <dl>
+        <dt>{t("recovery.address")}</dt>
+        <dd data-testid="recovery-address">{recovery.recoveryAddress ?? t("recovery.none")}</dd>
+        <dt>{t("recovery.verifier")}</dt>
+        <dd data-testid="verifier-recovery">
+          {recovery.verifierRecoveryOff ? t("recovery.verifierOff") : t("recovery.verifierOn")}
+        </dd>
+      </dl>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            const recoveryAddress = parseAddressInput(address, t("badAddress", { field: t("field.recoveryAddress") }));
+            await writer.setRecoveryOptions({ recoveryAddress, verifierRecoveryOff: optOut });
+          });
+        }}
+      >
+        <label>
+          {t("recovery.addressInput")}
+          <input
+            value={address}
+            onChange={(e) => setAddress(e.target.value)}
+            className="mono"
+            placeholder="0x…"
+            data-testid="recovery-address-input"
+          />
+        </label>
+        <label className="check">
+          <input
+            type="checkbox"
+            checked={optOut}
+            onChange={(e) => setOptOut(e.target.checked)}
+            data-testid="verifier-opt-out"
+          />
+          {t("recovery.optOut")}
+        </label>
+        <button type="submit" disabled={busy} data-testid="save-recovery">
+          {t("recovery.save")}
+        </button>
+      </form>
+      <Status state={state} testId="recovery-settings-status" />
+    </Section>
+  );
+}
+
+/** This wallet's settings, recoveries and withdrawals to other addresses, from events. */
+function Activity({ address, decimals, symbol }: { address: Address; decimals: number; symbol: string }) {
+  const { t } = useTranslation();
+  const { reader, fromBlock } = useHuzhu();
+  const activity = useQuery({
+    queryKey: ["activity", address],
+    queryFn: () => readActivity(reader, address, fromBlock),
+  });
+  const rows = activity.data ?? [];
+  return (
+    <Section title={t("activity.title")} id="activity">
+      {rows.length === 0 && <p>{t("activity.none")}</p>}
+      <ul data-testid="activity">
+        {rows.map((r, i) => {
+          const a = r.args as Record<string, string & bigint & boolean>;
+          return (
+            <li key={`${r.block}-${i}`} data-event={r.name}>
+              {t(`activity.${r.name}`, {
+                beneficiary: a.beneficiary === "0x0000000000000000000000000000000000000000" ? "-" : a.beneficiary,
+                address: a.recoveryAddress === "0x0000000000000000000000000000000000000000" ? "-" : a.recoveryAddress,
+                verifier: a.verifierRecoveryOff ? t("recovery.verifierOff") : t("recovery.verifierOn"),
+                member: a.member,
+                wallet: a.newWallet,
+                by: a.by,
+                to: a.to,
+                amount: a.amount !== undefined ? `${formatAmount(a.amount, decimals)} ${symbol}` : "",
+                claimId: String(a.claimId ?? ""),
+              })}{" "}
+              <span className="hint">({t("activity.block", { block: r.block.toString() })})</span>
+            </li>
+          );
+        })}
+      </ul>
+    </Section>
+  );
+}
+
 function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${string}` }) {
   const { t } = useTranslation();
-  const { reader, publicClient, fromBlock } = useHuzhu();
+  const { reader, fromBlock } = useHuzhu();
   const pool = useQuery({ queryKey: ["pool"], queryFn: () => readPool(reader) });
   const statement = useQuery({ queryKey: ["statement", address], queryFn: () => readStatement(reader, address) });
-  const now = useQuery({ queryKey: ["now"], queryFn: () => reader.connector.getTimestamp() });
+  const now = useQuery({
+    queryKey: ["now"],
+    queryFn: () => reader.connector.getTimestamp(),
+    refetchInterval: 30_000,
+  });
   const wallet = useQuery({
     queryKey: ["wallet", address],
     enabled: !!pool.data,
-    queryFn: () => readTokenBalance(publicClient, pool.data!.token.address, address),
+    queryFn: () => readTokenBalance(reader, pool.data!.token.address, address),
   });
   const history = useQuery({ queryKey: ["history", address], queryFn: () => readHistory(reader, address, fromBlock) });
   // Kept here: the join form goes away once the wallet is a member, its outcome stays.
   const joinAction = useAction();
+  const payoutAction = useAction();
   if (!pool.data || !statement.data) return <p role="status">{t("loading")}</p>;
   const s = statement.data;
   const { decimals, symbol } = pool.data.token;
@@ -165,6 +383,7 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
   const daysLeft = now.data && s.eligibleAt > now.data ? Math.ceil(Number(s.eligibleAt - now.data) / 86_400) : 0;
   return (
     <>
+      <RecoveryBanner writer={writer} recovery={s.recovery} now={now.data} />
       <Section title={t("member.statement")} id="statement">
         <dl data-testid="statement">
           <dt>{t("member.status")}</dt>
@@ -210,9 +429,12 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
           symbol={symbol}
           decimals={decimals}
           testId="withdraw"
-          act={(amount) => writer.withdraw({ amount })}
+          toField
+          act={(amount, to) => writer.withdraw({ amount, to })}
         />
       )}
+      {member && <Beneficiary writer={writer} recovery={s.recovery} />}
+      {member && <RecoverySettings writer={writer} recovery={s.recovery} />}
       {member && (
         <Section title={t("member.exit")}>
           <SimpleAction
@@ -223,14 +445,24 @@ function Membership({ writer, address }: { writer: HuzhuClient; address: `0x${st
           />
         </Section>
       )}
-      <Section title={t("member.withdrawPayout")}>
-        <SimpleAction
-          label={t("member.withdrawPayout")}
-          act={() => writer.withdrawPayout()}
-          testId="withdraw-payout"
-          disabled={s.payout === 0n}
-        />
-      </Section>
+      {/* Only the account the payout is credited to (the claim's payee) sees it; the outcome stays. */}
+      {(s.payout > 0n || payoutAction.state.kind !== "idle") && (
+        <Section title={t("member.withdrawPayout")}>
+          <p className="hint">{t("member.payoutHint")}</p>
+          <div className="row">
+            <button
+              type="button"
+              disabled={payoutAction.busy || s.payout === 0n}
+              onClick={() => void payoutAction.run(async () => void (await writer.withdrawPayout()))}
+              data-testid="withdraw-payout"
+            >
+              {t("member.withdrawPayout")}
+            </button>
+            <Status state={payoutAction.state} testId="withdraw-payout-status" />
+          </div>
+        </Section>
+      )}
+      <Activity address={address} decimals={decimals} symbol={symbol} />
       <Section title={t("member.history")} id="history">
         <p className="hint">{t("member.historyHint")}</p>
         <div className="scroll" tabIndex={0} role="region" aria-label={t("member.history")}>

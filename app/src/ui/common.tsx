@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import { formatAmount } from "@huzhu/sdk";
+import { formatAmount, type Address } from "@huzhu/sdk";
+import { getAddress, isAddress } from "viem";
 import { useQueryClient } from "@tanstack/react-query";
 import { isRejection } from "../chain/huzhu";
 
@@ -49,7 +50,10 @@ export function useAction() {
     } catch (error) {
       setState({
         kind: "error",
-        text: isRejection(error) ? t("rejected") : ((error as Error).message ?? String(error)),
+        // The SDK's plain sentence (its `shortMessage`), without the decoded revert's details.
+        text: isRejection(error)
+          ? t("rejected")
+          : ((error as { shortMessage?: string }).shortMessage ?? (error as Error).message ?? String(error)),
       });
     } finally {
       await queryClient.invalidateQueries();
@@ -75,4 +79,28 @@ export function download(name: string, text: string, type = "text/plain") {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * An address typed by a person: undefined when left empty, the address when well formed, else an
+ * Error with the given plain sentence (checked before anything is signed or sent).
+ */
+export function parseAddressInput(value: string, sentence: string): Address | undefined {
+  const v = value.trim();
+  if (v === "") return undefined;
+  if (!isAddress(v, { strict: false })) throw new Error(sentence);
+  return getAddress(v) as Address;
+}
+
+/** How long until `at` by the chain's clock, in days and hours. */
+export function Countdown({ at, now }: { at: bigint; now?: bigint }) {
+  const { t } = useTranslation();
+  if (now === undefined) return null;
+  if (now >= at) return <span data-testid="countdown">{t("recovery.ready")}</span>;
+  const left = Number(at - now);
+  return (
+    <span data-testid="countdown">
+      {t("recovery.left", { days: Math.floor(left / 86_400), hours: Math.floor((left % 86_400) / 3_600) })}
+    </span>
+  );
 }
