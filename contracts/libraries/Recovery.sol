@@ -16,14 +16,18 @@ library Recovery {
     uint256 internal constant DELAY = 30 days;
     /// @dev The EIP-712 type the verifier signs for a recovery.
     bytes32 private constant _RECOVERY_TYPEHASH = keccak256(
-        "Recovery(address member,address newWallet,bytes32 commitment,uint256 deadline)"
+        "Recovery(address member,address newWallet,bytes32 commitment,uint256 nonce,uint256 deadline)"
     );
 
     /// @dev A member's settings: two slots, read only on cold paths (a claim reads the beneficiary).
+    /// `nonce` is signed in the verifier's attestation and bumped by every cancel, completion and
+    /// change of these settings, so that an attestation starts at most one recovery. It moves with
+    /// the membership, so that an attestation for a wallet the membership later returns to is void.
     struct Options {
         address beneficiary;
         address recoveryAddress;
         bool verifierRecoveryOff;
+        uint64 nonce;
     }
 
     /// @dev A pending recovery, one slot. `verifierTag`: the low 40 bits of the verifier that attested
@@ -66,7 +70,8 @@ library Recovery {
     ) external {
         _checkMember(members);
         Options storage o = book.options[msg.sender];
-        (o.recoveryAddress, o.verifierRecoveryOff) = (recoveryAddress, verifierRecoveryOff);
+        // The nonce shares the slot: changing the settings voids the verifier's unused attestations.
+        (o.recoveryAddress, o.verifierRecoveryOff, o.nonce) = (recoveryAddress, verifierRecoveryOff, o.nonce + 1);
         emit IMemberRecovery.RecoveryOptionsSet(msg.sender, recoveryAddress, verifierRecoveryOff);
     }
 
@@ -108,7 +113,7 @@ library Recovery {
             if (block.timestamp > deadline) revert IMemberRegistry.MemberAttestationExpired(deadline, block.timestamp);
             bytes32 digest = MessageHashUtils.toTypedDataHash(
                 domainSeparator,
-                keccak256(abi.encode(_RECOVERY_TYPEHASH, member, newWallet, commitment, deadline))
+                keccak256(abi.encode(_RECOVERY_TYPEHASH, member, newWallet, commitment, o.nonce, deadline))
             );
             if (!SignatureChecker.isValidSignatureNow(verifier, digest, signature)) {
                 revert IMemberRecovery.RecoveryAttestationInvalid(member, newWallet);
@@ -134,6 +139,7 @@ library Recovery {
         }
         emit IMemberRecovery.RecoveryCancelled(member, p.newWallet, msg.sender);
         delete book.pending[member];
+        ++book.options[member].nonce;
     }
 
     /// @notice Moves the membership of the member who joined with `commitment` to the pending
@@ -177,6 +183,7 @@ library Recovery {
         _move(exitBounds, member, newWallet);
         _move(lapsableAt, member, newWallet);
         _move(yearPayouts, member, newWallet);
+        ++o.nonce;
         book.options[newWallet] = o;
         delete book.options[member];
         delete book.pending[member];
@@ -218,6 +225,7 @@ library Recovery {
         v.beneficiary = o.beneficiary;
         v.recoveryAddress = o.recoveryAddress;
         v.verifierRecoveryOff = o.verifierRecoveryOff;
+        v.nonce = o.nonce;
         v.newWallet = p.newWallet;
         v.readyAt = p.readyAt;
         v.byVerifier = p.byVerifier;
