@@ -6,6 +6,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
 import {IMemberRecovery} from "../interfaces/IMemberRecovery.sol";
 import {MemberRecord} from "../types/Records.sol";
+import {RecoveryTrail} from "./RecoveryTrail.sol";
 
 /// @title Recovery
 /// @notice Beneficiaries and the recovery of a lost wallet. Its external functions run in the pool's
@@ -145,7 +146,9 @@ library Recovery {
     /// @notice Moves the membership of the member who joined with `commitment` to the pending
     /// recovery's new wallet, once the delay is over and the member has no open claim. The member's
     /// place in the juror set is kept (the new wallet takes the same position: nobody moves, so a
-    /// recovery cannot re-draw a jury); payouts already credited stay where they are.
+    /// recovery cannot re-draw a jury); payouts already credited stay where they are. Seats drawn for
+    /// the old wallet stay its seats, but their penalties follow the membership, and the new wallet is
+    /// not drawn again on those claims (`RecoveryTrail`).
     function complete(
         Book storage book,
         mapping(address => MemberRecord) storage members,
@@ -176,9 +179,12 @@ library Recovery {
         _checkWallet(members, newWallet);
 
         MemberRecord memory m = members[member];
+        // Seats drawn for the old wallet follow the membership (see RecoveryTrail).
+        m.position |= RecoveryTrail.MOVED;
         members[newWallet] = m;
         delete members[member];
-        if (m.status == IMemberRegistry.MemberStatus.Waiting) jurorSet[m.position] = newWallet;
+        if (m.status == IMemberRegistry.MemberStatus.Waiting) jurorSet[m.position & ~RecoveryTrail.MOVED] = newWallet;
+        RecoveryTrail.record(member, newWallet);
         commitmentOwners[commitment] = newWallet;
         _move(exitBounds, member, newWallet);
         _move(lapsableAt, member, newWallet);

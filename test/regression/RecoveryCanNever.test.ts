@@ -312,22 +312,42 @@ describe("Regression: a recovery racing a claim, a jury seat and an exit", funct
     expect(await pool.jury(id, 0n)).to.not.include(newAlice.address);
   });
 
-  it("a seat the lost wallet leaves unrevealed costs the member nothing, and no token is lost", async function () {
+  it("a seat the lost wallet leaves unrevealed costs the membership its penalty, taken from the new wallet", async function () {
     const { pool, token, alice, bob, carol, dave, newAlice, helper, id } = await loadFixture(raced);
     const credit = (await pool.member(newAlice.address)).credit;
+    const penalty = (await pool.rules()).jurorPenalty;
     const salts: Array<[HardhatEthersSigner, string]> = [];
     for (const j of [carol, dave]) salts.push([j, await commitVote(pool, j, id, true)]);
     await time.increaseTo((await pool.round(id, 0n)).commitEndsAt);
     for (const [j, salt] of salts) await pool.connect(j).revealVote(id, true, salt);
     await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
-    await expect(pool.tally(id)).to.emit(pool, "JurorPenalized").withArgs(id, 0n, alice.address, 0n);
-    expect((await pool.member(newAlice.address)).credit).to.equal(credit);
+    // The event names the seat's wallet; the penalty comes out of the membership it moved to.
+    await expect(pool.tally(id)).to.emit(pool, "JurorPenalized").withArgs(id, 0n, alice.address, penalty);
+    expect((await pool.member(newAlice.address)).credit).to.equal(credit - penalty);
     await time.increaseTo((await pool.claim(id)).resolvesAt);
     await pool.resolve(id);
     await endPeriod(pool, await pool.currentPeriod());
     await settleDue(pool);
     const everyone = [alice, bob, carol, dave, newAlice, helper].map((s) => s.address);
     await expectEscrowExact(pool, token, everyone);
+  });
+
+  it("the new wallet is not drawn again on a claim where the old wallet sits; on a later claim it is", async function () {
+    const setup = await loadFixture(raced);
+    const { pool, carol, newAlice, id } = setup;
+    // Nobody votes: round 0 has no quorum and a fresh jury of three opens round 1. Carol and Dave sat
+    // on the claim, Bob is its claimant: the only member left is Alice's membership, through its new wallet.
+    await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
+    await pool.tally(id);
+    await time.increaseTo((await pool.round(id, 1n)).opensAt);
+    await drawJury(pool, id);
+    expect(await pool.jury(id, 1n)).to.deep.equal([]);
+    expect((await pool.member(newAlice.address)).position).to.equal(0n);
+    // A claim submitted after the recovery draws the new wallet like anyone else.
+    await time.increaseTo((await pool.claim(id)).resolvesAt);
+    await pool.resolve(id);
+    const later = await submitClaim(setup, carol, USDC(10), "carol");
+    expect((await drawJury(pool, later)).map((j) => j.address)).to.include(newAlice.address);
   });
 
   it("an exit requested by the old wallet completes for the new one, which takes the whole balance", async function () {
