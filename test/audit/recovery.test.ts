@@ -8,6 +8,7 @@ import {
   commitmentOf,
   decide,
   deployPool,
+  drawJury,
   endPeriod,
   fund,
   join,
@@ -149,6 +150,40 @@ describe("audit of a recovery completed before its delay, behind the contract's 
     expect(tampered.checks.filter((c) => !c.passed).map((c) => c.name)).to.deep.equal([
       "every recovery waited its 30-day delay",
     ]);
+  });
+});
+
+describe("audit of a jury seat left behind by a recovery", function () {
+  it("charges the unrevealed seat's penalty to the membership's new wallet, and passes", async function () {
+    const setup = await deployPool();
+    const { pool, factory } = setup;
+    const [alice, bob, carol, dave, newAlice, helper] = setup.members;
+    const fromBlock = BigInt(await ethers.provider.getBlockNumber());
+    for (const m of [alice, bob, carol, dave]) await join(setup, m, USDC(100));
+    await time.increase(91 * DAY);
+    await pool.connect(alice).setRecoveryOptions(helper.address, false);
+    await pool.connect(helper).requestRecovery(commitmentOf(alice.address), newAlice.address, 0n, "0x");
+    await time.increase(28 * DAY);
+    const id = await submitClaim(setup, bob, USDC(40), "bob");
+    expect((await drawJury(pool, id)).map((j) => j.address)).to.include(alice.address);
+    await time.increase(2 * DAY);
+    await pool.completeRecovery(commitmentOf(alice.address));
+    // Nobody votes: each seat pays the penalty at the tally, Alice's from her new wallet.
+    await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
+    await pool.tally(id);
+    const client = createHuzhuClient({
+      connector: fromEthers(ethers.provider),
+      pool: (await pool.getAddress()) as `0x${string}`,
+    });
+    const result = await audit(client, {
+      factory: (await factory.getAddress()) as `0x${string}`,
+      fromBlock,
+      getBlockHash,
+    });
+    const failed = result.checks.filter((c) => !c.passed);
+    expect(failed, JSON.stringify(failed)).to.deep.equal([]);
+    const penalty = (await pool.rules()).jurorPenalty;
+    expect(result.ledger.members.get(newAlice.address as `0x${string}`)!.penalties).to.equal(penalty);
   });
 });
 

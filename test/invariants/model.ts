@@ -206,6 +206,11 @@ export class PoolModel {
   /** The pool's identity verifier (zero: none); it never changes in a run (fee changes keep the roles). */
   verifier = ZERO_ADDRESS;
   readonly pendingRecoveries = new Map<string, PendingRecovery>();
+  /** The recovery trail (RecoveryTrail.sol): where each recovered membership went, and came from. */
+  readonly movedTo = new Map<string, string>();
+  readonly movedFrom = new Map<string, string>();
+  /** Wallets whose record carries the MOVED mark: from a completed recovery until a join rewrites it. */
+  readonly movedMark = new Set<string>();
   readonly queue: bigint[] = [];
   readonly settlements: SettlementFigures[] = [];
   queueHead = 0;
@@ -432,6 +437,7 @@ export class PoolModel {
       if (owner !== account) return revert("MemberCommitmentMismatch", account, commitment);
       carried = m.credit - m.chargeMark;
     } else return revert("MemberAlreadyJoined", account);
+    this.movedMark.delete(account);
     this.members.set(account, {
       status: MemberStatus.Waiting,
       flagged: false,
@@ -647,6 +653,10 @@ export class PoolModel {
       this.yearPayouts.set(p.newWallet, year);
       this.yearPayouts.delete(member);
     }
+    this.movedTo.set(member, p.newWallet);
+    this.movedFrom.set(p.newWallet, member);
+    this.movedMark.delete(member);
+    this.movedMark.add(p.newWallet);
     const moved = this.optionsOf(member);
     moved.nonce += 1n;
     this.options.set(p.newWallet, moved);
@@ -733,6 +743,8 @@ export class PoolModel {
       if (this.jurorPositions.get(juror) !== Number(position)) continue; // a hole
       if (juror === c.claimant || this.record(juror).eligibleAt >= c.submittedAt) continue;
       if (c.votes.has(juror)) continue;
+      // A recovered membership is not drawn again on a claim where one of its earlier wallets sits.
+      if (this.movedMark.has(juror) && this.satBefore(c, juror)) continue;
       c.votes.set(juror, { round: c.round, vote: JurorVote.Seated, commitment: "", support: false, salt: "" });
       seated.push(juror);
     }
@@ -776,7 +788,29 @@ export class PoolModel {
   /** Penalties taken by the last close, by juror (for the test to compare with JurorPenalized). */
   readonly penalties: Array<{ claimId: bigint; juror: string; amount: bigint }> = [];
 
-  private takePenalty(juror: string): bigint {
+  /** Whether an earlier wallet of the membership `wallet` holds has a seat on claim `c` (at most 16 steps back). */
+  private satBefore(c: ClaimRecord, wallet: string): boolean {
+    let earlier = wallet;
+    for (let i = 0; i < 16; i++) {
+      earlier = this.movedFrom.get(earlier) ?? ZERO_ADDRESS;
+      if (earlier === ZERO_ADDRESS || earlier === wallet) return false;
+      if (c.votes.has(earlier)) return true;
+    }
+    return false;
+  }
+
+  /** The wallet holding now the membership a seat was drawn for: the trail, followed while records are empty. */
+  private holderOf(wallet: string): string {
+    for (let i = 0; i < 16 && this.record(wallet).status === MemberStatus.None; i++) {
+      const next = this.movedTo.get(wallet);
+      if (next === undefined) break;
+      wallet = next;
+    }
+    return wallet;
+  }
+
+  private takePenalty(seat: string): bigint {
+    const juror = this.holderOf(seat);
     const m = this.record(juror);
     const charged = this.chargedOf(juror);
     if (m.credit <= charged) return 0n;
