@@ -15,7 +15,7 @@ import path from "node:path";
 import { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractTransactionResponse } from "ethers";
-import { mine } from "@nomicfoundation/hardhat-network-helpers";
+import type { MockJuryRandomness } from "../typechain-types";
 import {
   approveTogether,
   commitVote,
@@ -102,18 +102,21 @@ async function main() {
   console.table(gas);
 }
 
-/** Draws a claim's current round, mining up to its seed block first; returns the gas and the seated wallets. */
-async function draw(pool: Awaited<ReturnType<typeof deployPool>>["pool"], id: bigint) {
-  const r = await pool.round(id, (await pool.claim(id)).round);
-  const now = BigInt(await ethers.provider.getBlockNumber());
-  if (now <= r.seedBlock) await mine(Number(r.seedBlock - now));
+/**
+ * Draws a claim's current round with a fixed seed (the mock randomness: the same seats whatever the
+ * build, so that two builds' figures compare); returns the gas and the seated wallets.
+ */
+async function draw(pool: Awaited<ReturnType<typeof deployPool>>["pool"], randomness: MockJuryRandomness, id: bigint) {
+  const round = (await pool.claim(id)).round;
+  await randomness.deliver((id << 8n) | round, ethers.id(`bench seed ${id}:${round}`));
   const gas = await gasOf(pool.drawJury(id));
   return { gas, seated: [...(await pool.jury(id, (await pool.claim(id)).round))] };
 }
 
 /** A 7-member open pool; every member's recovery address requests a recovery 28 days before a claim. */
 async function juryGas(): Promise<Record<string, number>> {
-  const setup = await deployPool();
+  const randomness = await ethers.deployContract("MockJuryRandomness");
+  const setup = await deployPool({ randomness: await randomness.getAddress() });
   const { pool } = setup;
   const members = setup.members.slice(0, 7);
   const fresh = setup.members.slice(7, 14);
@@ -128,7 +131,7 @@ async function juryGas(): Promise<Record<string, number>> {
   await time.increase(28 * DAY);
   const claimant = members[0];
   const id = await submitClaim(setup, claimant, USDC(10), "jury");
-  const first = await draw(pool, id);
+  const first = await draw(pool, randomness, id);
   gas["drawJury (3 seats)"] = first.gas;
   const byAddress = (a: string) => members.find((m) => m.address === a)!;
   const [j1, j2, j3] = first.seated.map(byAddress);
@@ -158,7 +161,7 @@ async function juryGas(): Promise<Record<string, number>> {
     USDC(10),
     "jury2",
   );
-  const second = await draw(pool, id2);
+  const second = await draw(pool, randomness, id2);
   gas["drawJury (3 seats, again)"] = second.gas;
   const seated2 = second.seated.map((a) => members.find((m) => m.address === a) ?? fresh.find((f) => f.address === a)!);
   const s2: string[] = [];
@@ -176,7 +179,16 @@ async function juryGas(): Promise<Record<string, number>> {
   for (const m of members)
     if ((await pool.statusOf(m.address)) !== 0n) await pool.completeRecovery(commitmentOf(m.address));
   const id3 = await submitClaim(setup, fresh[2], USDC(10), "jury3");
-  gas["drawJury (3 seats, every member recovered)"] = (await draw(pool, id3)).gas;
+  const third = await draw(pool, randomness, id3);
+  gas["drawJury (3 seats, every member recovered)"] = third.gas;
+  // A plain tally again, the carry already written in every build: the figure to compare across builds.
+  const seated3 = third.seated.map((a) => fresh.find((f) => f.address === a)!);
+  const s3: string[] = [];
+  for (const j of seated3.slice(0, 2)) s3.push(await commitVote(pool, j, id3, true));
+  await time.increaseTo((await pool.round(id3, 0n)).commitEndsAt);
+  for (let k = 0; k < 2; k++) await pool.connect(seated3[k]).revealVote(id3, true, s3[k]);
+  await time.increaseTo((await pool.round(id3, 0n)).revealEndsAt);
+  gas["tally (3 seats, 1 unrevealed, carry already owed)"] = await gasOf(pool.tally(id3));
   return gas;
 }
 
