@@ -39,7 +39,7 @@ interface IMemberRecovery {
         address newWallet; // a pending recovery's new wallet, or zero
         uint256 readyAt; // when the pending recovery may be completed; 0 = none pending
         bool byVerifier; // the pending recovery was attested by the verifier (else by the recovery address)
-        uint256 nonce; // signed in the verifier's next attestation; bumped by each cancel, completion and settings change
+        uint256 nonce; // signed in the verifier's next attestation; used up by each request it starts and each settings change
     }
 
     // ------------------------------------------------------------------ errors
@@ -58,7 +58,8 @@ interface IMemberRecovery {
     error RecoveryVerifierChanged(address member);
     /// @notice The attestation is not the verifier's signature for this member, new wallet, commitment
     /// and the member's current recovery nonce (`recoveryOf(member).nonce`): forged, misdirected, or
-    /// replayed after a cancel, a completion or a change of the member's recovery settings.
+    /// replayed (the request it started used its nonce up), or signed before a change of the member's
+    /// recovery settings.
     error RecoveryAttestationInvalid(address member, address newWallet);
     /// @notice A recovery of this member is already pending; it must complete or be cancelled first.
     error RecoveryAlreadyPending(address member, address newWallet, uint256 readyAt);
@@ -110,8 +111,9 @@ interface IMemberRecovery {
     /// anyone with the verifier's EIP-712 attestation
     /// `Recovery(address member,address newWallet,bytes32 commitment,uint256 nonce,uint256 deadline)`
     /// with the member's current `recoveryOf(member).nonce` (unless the member opted out). It may
-    /// complete 30 days later. Each attestation starts at most one recovery: the nonce moves on
-    /// at every cancel, completion and change of the member's recovery settings.
+    /// complete 30 days later. Each attestation starts at most one recovery: the request uses the
+    /// nonce up (so a cancel or a completion leaves the attestation spent), and so does a change of the
+    /// member's recovery settings.
     function requestRecovery(
         bytes32 commitment,
         address newWallet,

@@ -21,9 +21,10 @@ library Recovery {
     );
 
     /// @dev A member's settings: two slots, read only on cold paths (a claim reads the beneficiary).
-    /// `nonce` is signed in the verifier's attestation and bumped by every cancel, completion and
-    /// change of these settings, so that an attestation starts at most one recovery. It moves with
-    /// the membership, so that an attestation for a wallet the membership later returns to is void.
+    /// `nonce` is signed in the verifier's attestation and used up by the request it starts (the
+    /// requester pays for it, not the member who cancels), so that an attestation starts at most one
+    /// recovery; a change of these settings moves it on too, voiding attestations not used yet. It
+    /// moves with the membership: an attestation for a wallet the membership returns to stays void.
     struct Options {
         address beneficiary;
         address recoveryAddress;
@@ -119,6 +120,7 @@ library Recovery {
             if (!SignatureChecker.isValidSignatureNow(verifier, digest, signature)) {
                 revert IMemberRecovery.RecoveryAttestationInvalid(member, newWallet);
             }
+            ++o.nonce;
         }
         uint256 readyAt = block.timestamp + DELAY;
         // Fits: a timestamp.
@@ -140,7 +142,6 @@ library Recovery {
         }
         emit IMemberRecovery.RecoveryCancelled(member, p.newWallet, msg.sender);
         delete book.pending[member];
-        ++book.options[member].nonce;
     }
 
     /// @notice Moves the membership of the member who joined with `commitment` to the pending
@@ -189,7 +190,6 @@ library Recovery {
         _move(exitBounds, member, newWallet);
         _move(lapsableAt, member, newWallet);
         _move(yearPayouts, member, newWallet);
-        ++o.nonce;
         book.options[newWallet] = o;
         delete book.options[member];
         delete book.pending[member];

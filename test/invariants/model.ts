@@ -611,6 +611,7 @@ export class PoolModel {
         a.commitment === commitment &&
         a.nonce === o.nonce;
       if (!valid) return revert("RecoveryAttestationInvalid", member, newWallet);
+      o.nonce += 1n; // used up
     }
     this.pendingRecoveries.set(member, { newWallet, readyAt: t + RECOVERY_DELAY, byVerifier });
     return null;
@@ -622,7 +623,6 @@ export class PoolModel {
       return revert("RecoveryNotAuthorized", caller);
     }
     this.pendingRecoveries.delete(member);
-    this.optionsOf(member).nonce += 1n;
     return null;
   }
 
@@ -657,9 +657,7 @@ export class PoolModel {
     this.movedFrom.set(p.newWallet, member);
     this.movedMark.delete(member);
     this.movedMark.add(p.newWallet);
-    const moved = this.optionsOf(member);
-    moved.nonce += 1n;
-    this.options.set(p.newWallet, moved);
+    this.options.set(p.newWallet, this.optionsOf(member));
     this.options.delete(member);
     this.pendingRecoveries.delete(member);
     return null;

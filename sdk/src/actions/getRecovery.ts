@@ -17,7 +17,7 @@ export interface GetRecoveryReturnType {
   /** May name a new wallet for the member without the verifier; null when none. */
   recoveryAddress: Address | null;
   verifierRecoveryOff: boolean;
-  /** Signed in the verifier's next recovery attestation; moves on at each cancel, completion and settings change. */
+  /** Signed in the verifier's next recovery attestation; used up by each request it starts and each settings change. */
   nonce: bigint;
   /** A pending recovery, or null. */
   pending: { newWallet: Address; readyAt: bigint; byVerifier: boolean } | null;

@@ -27,8 +27,8 @@ export interface SignRecoveryAttestationParameters {
   deadline: bigint;
   /**
    * The member's recovery nonce (`getRecovery(...).nonce`); read from the pool when omitted. The
-   * attestation is void once the nonce moves on (a cancel, a completion, a change of the member's
-   * recovery settings).
+   * attestation is void once the nonce moves on: the request it starts uses it up, and so does a
+   * change of the member's recovery settings.
    */
   nonce?: bigint;
   pool?: Address;

@@ -278,7 +278,7 @@ async function recoverySign(
     nonce,
   });
   print(session, { ...attestation, nonce }, [
-    `recovery attestation for the member's recovery nonce ${nonce} (void once a recovery of the member is cancelled or completed);`,
+    `recovery attestation for the member's recovery nonce ${nonce} (it starts one recovery: void once used, or once the member changes its recovery settings);`,
     `pass it to \`huzhu recovery request\`:`,
     `  --attestation-deadline ${attestation.deadline} --attestation-signature ${attestation.signature}`,
   ]);
