@@ -1,6 +1,6 @@
 import type { Discrepancy, RecoveryLedger } from "./rebuild";
 
-/** The pool's recovery delay: 30 days, a constant of the code (`RECOVERY_DELAY`). */
+/** The pool's recovery delay: 30 days, a constant of the code (`Recovery.DELAY`). */
 export const RECOVERY_DELAY = 30n * 86_400n;
 
 /**
