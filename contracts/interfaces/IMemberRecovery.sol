@@ -39,7 +39,7 @@ interface IMemberRecovery {
         address newWallet; // a pending recovery's new wallet, or zero
         uint256 readyAt; // when the pending recovery may be completed; 0 = none pending
         bool byVerifier; // the pending recovery was attested by the verifier (else by the recovery address)
-        uint256 nonce; // signed in the verifier's next attestation; used up by each request it starts and each settings change
+        uint256 nonce; // signed in the verifier's next attestation; used up by its request; settings changes move it
     }
 
     // ------------------------------------------------------------------ errors

@@ -182,9 +182,8 @@ library Juries {
             address juror = jurorSet[position];
             MemberRecord storage m = members[juror];
             uint256 at = m.position;
-            // A hole (its leaver is no longer Waiting, or holds another position since returning),
-            // a recovered membership whose earlier wallet sits on the claim (read only for those),
-            // the claimant, or a member not seasoned before the claim.
+            // A hole (its leaver is no longer Waiting, or holds another position since returning), a recovered
+            // membership whose earlier wallet sits on the claim, the claimant, or a member not seasoned before it.
             if (
                 m.status != IMemberRegistry.MemberStatus.Waiting ||
                 (at != position &&
