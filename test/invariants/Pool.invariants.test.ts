@@ -1606,6 +1606,30 @@ class TimeJumpCommand extends TimeCommand {
   }
 }
 
+/** Moves the clock to the next pending recovery's `readyAt` (or one second before): recoveries wait 30 days. */
+class RecoveryRipensCommand extends TimeCommand {
+  constructor(
+    readonly justBefore: boolean,
+    patient: boolean,
+  ) {
+    super(patient);
+  }
+  private target(model: Readonly<PoolModel>): bigint | undefined {
+    const lead = this.justBefore ? 2n : 1n; // the next call is mined one second after the jump
+    const ready = [...model.pendingRecoveries.values()].map((r) => r.readyAt - lead).filter((t) => t > model.now);
+    return ready.length === 0 ? undefined : ready.reduce((a, b) => (a < b ? a : b));
+  }
+  check(model: Readonly<PoolModel>): boolean {
+    return super.check(model) && this.target(model) !== undefined;
+  }
+  protected async act(model: PoolModel) {
+    model.now = BigInt(await time.increase(this.target(model)! - model.now));
+  }
+  toString() {
+    return `time passes${this.manner} to ${this.justBefore ? "just before " : ""}a recovery's readyAt`;
+  }
+}
+
 /**
  * Moves the clock so that the next call lands exactly at, or one second before, an instant where
  * something changes: a round window ends, a claim resolves, a waiting period or a grace ends, a
@@ -1808,6 +1832,9 @@ const commandArbitraries: Array<fc.Arbitrary<PoolCommand>> = [
       .tuple(fc.nat({ max: 3 }), fc.boolean(), weighted(true, false, 6))
       .map(([p, before, patient]) => new NextInstantCommand(p, before, patient)),
   ),
+  fc
+    .tuple(weighted(false, true, 3), weighted(true, false, 3))
+    .map(([before, patient]) => new RecoveryRipensCommand(before, patient)),
 ];
 
 // ------------------------------------------------------------------ the property
