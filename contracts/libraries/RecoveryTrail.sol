@@ -24,7 +24,8 @@ library RecoveryTrail {
     bytes32 private constant _SLOT = 0x397af148aa76269641c8fb24dea88bbbe8e988c5aaeac12d666112a2eb2cf600;
 
     /// @notice The mark in `MemberRecord.position` of a membership that came through a recovery: the
-    /// juror-set position is the rest. A join writes a fresh position, without it.
+    /// juror-set position is the rest (positions stay below 2^31 while the juror set holds fewer than
+    /// 2^31 members). A join writes a fresh position, without it.
     uint32 internal constant MOVED = 1 << 31;
     /// @dev The longest trail followed (each step took a 30-day recovery).
     uint256 private constant _MAX_STEPS = 16;
