@@ -11,9 +11,6 @@ import {CostSharingPool} from "./CostSharingPool.sol";
 /// that the member can cut short with one call. The work runs in the linked `Recovery` library;
 /// nothing here is on the join, top-up or vote paths.
 abstract contract MemberRecovery is CostSharingPool, IMemberRecovery {
-    /// @inheritdoc IMemberRecovery
-    uint256 public constant RECOVERY_DELAY = Recovery.DELAY;
-
     /*//////////////////////////////////////////////////////////////
                                 STORAGE
     //////////////////////////////////////////////////////////////*/

@@ -8,6 +8,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IMemberRegistry} from "./interfaces/IMemberRegistry.sol";
 import {MemberRecord} from "./types/Records.sol";
+import {RecoveryTrail} from "./libraries/RecoveryTrail.sol";
 import {CustodialEscrow} from "./CustodialEscrow.sol";
 
 /// @title MemberRegistry
@@ -204,7 +205,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
                 balance: _balanceOf(m),
                 exitClaimBound: _exitBounds[account],
                 lapsableAt: _lapsableAt[account],
-                position: m.position
+                position: m.position & ~RecoveryTrail.MOVED
             });
     }
 
@@ -329,7 +330,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
             m.flagged = false;
             delete _lapsableAt[account];
         }
-        _removeJuror(m.position);
+        _removeJuror(m.position & ~RecoveryTrail.MOVED);
         m.status = status;
         bound = _nextClaimId();
         _exitBounds[account] = bound;

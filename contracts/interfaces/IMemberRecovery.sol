@@ -7,12 +7,13 @@ pragma solidity ^0.8.28;
 /// whose wallet is lost moves the whole membership (status, seasoning, balance, flag, exit notice,
 /// yearly payout count, place in the juror set, these settings) to a new wallet: the pool's
 /// identity verifier attests the member's identity commitment for the new wallet, or the member's
-/// own pre-registered recovery address names it; `RECOVERY_DELAY` (30 days) later anyone completes
+/// own pre-registered recovery address names it; 30 days later (the delay) anyone completes
 /// it, unless the member's wallet (or its recovery address) cancelled it with one call meanwhile.
 /// A member may opt out of recovery by the verifier.
 /// @dev Warning: a verifier (or a recovery address) can never move a membership whose wallet
 /// watches it: `cancelRecovery` stops it, at any time before completion.
-/// @dev Warning: nothing can move a membership faster than `RECOVERY_DELAY`, a constant of the code.
+/// @dev Warning: nothing can move a membership faster than the 30-day delay, a constant of the code
+/// (`Recovery.DELAY`; each request's `readyAt` is in its event).
 /// @dev Warning: a verifier's pending recovery dies with its role: once the operator's timelocked
 /// change removes or replaces the verifier, or the member opts out, it can no longer complete.
 /// @dev Warning: a recovery never touches a payout already owed: payouts credited to an account stay
@@ -38,6 +39,7 @@ interface IMemberRecovery {
         address newWallet; // a pending recovery's new wallet, or zero
         uint256 readyAt; // when the pending recovery may be completed; 0 = none pending
         bool byVerifier; // the pending recovery was attested by the verifier (else by the recovery address)
+        uint256 nonce; // signed in the verifier's next attestation; used up by its request; settings changes move it
     }
 
     // ------------------------------------------------------------------ errors
@@ -54,7 +56,10 @@ interface IMemberRecovery {
     /// @notice The verifier that attested this recovery is no longer the pool's verifier (the role was
     /// removed or handed to another account since): its recovery cannot complete; cancel it.
     error RecoveryVerifierChanged(address member);
-    /// @notice The attestation is not the verifier's signature for this member, new wallet and commitment.
+    /// @notice The attestation is not the verifier's signature for this member, new wallet, commitment
+    /// and the member's current recovery nonce (`recoveryOf(member).nonce`): forged, misdirected, or
+    /// replayed (the request it started used its nonce up), or signed before a change of the member's
+    /// recovery settings.
     error RecoveryAttestationInvalid(address member, address newWallet);
     /// @notice A recovery of this member is already pending; it must complete or be cancelled first.
     error RecoveryAlreadyPending(address member, address newWallet, uint256 readyAt);
@@ -104,8 +109,11 @@ interface IMemberRecovery {
     /// @notice Starts moving the membership of the member who joined with `commitment` to
     /// `newWallet`. Called by the member's recovery address (the attestation is ignored), or by
     /// anyone with the verifier's EIP-712 attestation
-    /// `Recovery(address member,address newWallet,bytes32 commitment,uint256 deadline)` (unless the
-    /// member opted out). It may complete `RECOVERY_DELAY` later.
+    /// `Recovery(address member,address newWallet,bytes32 commitment,uint256 nonce,uint256 deadline)`
+    /// with the member's current `recoveryOf(member).nonce` (unless the member opted out). It may
+    /// complete 30 days later. Each attestation starts at most one recovery: the request uses the
+    /// nonce up (so a cancel or a completion leaves the attestation spent), and so does a change of the
+    /// member's recovery settings.
     function requestRecovery(
         bytes32 commitment,
         address newWallet,
@@ -119,9 +127,6 @@ interface IMemberRecovery {
     /// @notice Completes the pending recovery of the member who joined with `commitment`, once the
     /// delay is over and the member has no open claim. Anyone may call.
     function completeRecovery(bytes32 commitment) external;
-
-    /// @notice The recovery delay: 30 days, a constant.
-    function RECOVERY_DELAY() external view returns (uint256);
 
     /// @notice A member's beneficiary, recovery settings and pending recovery.
     function recoveryOf(address member) external view returns (RecoveryView memory);

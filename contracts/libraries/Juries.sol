@@ -6,6 +6,7 @@ import {IPoolConfig} from "../interfaces/IPoolConfig.sol";
 import {IClaimVoting} from "../interfaces/IClaimVoting.sol";
 import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
 import {ClaimRecord, MemberRecord, RoundRecord} from "../types/Records.sol";
+import {RecoveryTrail} from "./RecoveryTrail.sol";
 
 /// @title Juries
 /// @notice Drawing and closing the jury rounds of a pool's claims. Its external functions run in the
@@ -180,11 +181,13 @@ library Juries {
             if (position >= jurorCount) continue;
             address juror = jurorSet[position];
             MemberRecord storage m = members[juror];
-            // A hole (its leaver is no longer Waiting, or holds another position since returning),
-            // the claimant, or a member not seasoned before the claim.
+            uint256 at = m.position;
+            // A hole (its leaver is no longer Waiting, or holds another position since returning), a recovered
+            // membership whose earlier wallet sits on the claim, the claimant, or a member not seasoned before it.
             if (
                 m.status != IMemberRegistry.MemberStatus.Waiting ||
-                m.position != position ||
+                (at != position &&
+                    (at != position | RecoveryTrail.MOVED || RecoveryTrail.satBefore(court.votes[claimId], juror))) ||
                 juror == claimant ||
                 m.eligibleAt >= submittedAt
             ) continue;
@@ -414,7 +417,10 @@ library Juries {
             if (vote == uint256(IClaimVoting.JurorVote.Approved) || vote == uint256(IClaimVoting.JurorVote.Rejected)) {
                 continue;
             }
-            uint256 taken = _takePenalty(members[juror], chargeIndex, penalty);
+            MemberRecord storage m = members[juror];
+            // A seat drawn before its member's recovery: the penalty follows the membership.
+            if (m.status == IMemberRegistry.MemberStatus.None) m = members[RecoveryTrail.holder(members, juror)];
+            uint256 taken = _takePenalty(m, chargeIndex, penalty);
             gain += taken;
             emit IClaimVoting.JurorPenalized(claimId, r, juror, taken);
         }

@@ -6,6 +6,7 @@ import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/Signa
 import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
 import {IMemberRecovery} from "../interfaces/IMemberRecovery.sol";
 import {MemberRecord} from "../types/Records.sol";
+import {RecoveryTrail} from "./RecoveryTrail.sol";
 
 /// @title Recovery
 /// @notice Beneficiaries and the recovery of a lost wallet. Its external functions run in the pool's
@@ -16,14 +17,19 @@ library Recovery {
     uint256 internal constant DELAY = 30 days;
     /// @dev The EIP-712 type the verifier signs for a recovery.
     bytes32 private constant _RECOVERY_TYPEHASH = keccak256(
-        "Recovery(address member,address newWallet,bytes32 commitment,uint256 deadline)"
+        "Recovery(address member,address newWallet,bytes32 commitment,uint256 nonce,uint256 deadline)"
     );
 
     /// @dev A member's settings: two slots, read only on cold paths (a claim reads the beneficiary).
+    /// `nonce` is signed in the verifier's attestation and used up by the request it starts (the
+    /// requester pays for it, not the member who cancels), so that an attestation starts at most one
+    /// recovery; a change of these settings moves it on too, voiding attestations not used yet. It
+    /// moves with the membership: an attestation for a wallet the membership returns to stays void.
     struct Options {
         address beneficiary;
         address recoveryAddress;
         bool verifierRecoveryOff;
+        uint64 nonce;
     }
 
     /// @dev A pending recovery, one slot. `verifierTag`: the low 40 bits of the verifier that attested
@@ -66,7 +72,8 @@ library Recovery {
     ) external {
         _checkMember(members);
         Options storage o = book.options[msg.sender];
-        (o.recoveryAddress, o.verifierRecoveryOff) = (recoveryAddress, verifierRecoveryOff);
+        // The nonce shares the slot: changing the settings voids the verifier's unused attestations.
+        (o.recoveryAddress, o.verifierRecoveryOff, o.nonce) = (recoveryAddress, verifierRecoveryOff, o.nonce + 1);
         emit IMemberRecovery.RecoveryOptionsSet(msg.sender, recoveryAddress, verifierRecoveryOff);
     }
 
@@ -108,11 +115,12 @@ library Recovery {
             if (block.timestamp > deadline) revert IMemberRegistry.MemberAttestationExpired(deadline, block.timestamp);
             bytes32 digest = MessageHashUtils.toTypedDataHash(
                 domainSeparator,
-                keccak256(abi.encode(_RECOVERY_TYPEHASH, member, newWallet, commitment, deadline))
+                keccak256(abi.encode(_RECOVERY_TYPEHASH, member, newWallet, commitment, o.nonce, deadline))
             );
             if (!SignatureChecker.isValidSignatureNow(verifier, digest, signature)) {
                 revert IMemberRecovery.RecoveryAttestationInvalid(member, newWallet);
             }
+            ++o.nonce;
         }
         uint256 readyAt = block.timestamp + DELAY;
         // Fits: a timestamp.
@@ -139,7 +147,9 @@ library Recovery {
     /// @notice Moves the membership of the member who joined with `commitment` to the pending
     /// recovery's new wallet, once the delay is over and the member has no open claim. The member's
     /// place in the juror set is kept (the new wallet takes the same position: nobody moves, so a
-    /// recovery cannot re-draw a jury); payouts already credited stay where they are.
+    /// recovery cannot re-draw a jury); payouts already credited stay where they are. Seats drawn for
+    /// the old wallet stay its seats, but their penalties follow the membership, and the new wallet is
+    /// not drawn again on those claims (`RecoveryTrail`).
     function complete(
         Book storage book,
         mapping(address => MemberRecord) storage members,
@@ -170,9 +180,12 @@ library Recovery {
         _checkWallet(members, newWallet);
 
         MemberRecord memory m = members[member];
+        // Seats drawn for the old wallet follow the membership (see RecoveryTrail).
+        m.position |= RecoveryTrail.MOVED;
         members[newWallet] = m;
         delete members[member];
-        if (m.status == IMemberRegistry.MemberStatus.Waiting) jurorSet[m.position] = newWallet;
+        if (m.status == IMemberRegistry.MemberStatus.Waiting) jurorSet[m.position & ~RecoveryTrail.MOVED] = newWallet;
+        RecoveryTrail.record(member, newWallet);
         commitmentOwners[commitment] = newWallet;
         _move(exitBounds, member, newWallet);
         _move(lapsableAt, member, newWallet);
@@ -218,6 +231,7 @@ library Recovery {
         v.beneficiary = o.beneficiary;
         v.recoveryAddress = o.recoveryAddress;
         v.verifierRecoveryOff = o.verifierRecoveryOff;
+        v.nonce = o.nonce;
         v.newWallet = p.newWallet;
         v.readyAt = p.readyAt;
         v.byVerifier = p.byVerifier;

@@ -1,12 +1,14 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import hre, { ethers } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import { audit, auditJson, auditMarkdown, createHuzhuClient, fromEthers, type AuditResult } from "../../sdk/src";
 import { MemberStatusV2 } from "../../sdk/src/audit/states";
+import { checkRecoveryDelays, RECOVERY_DELAY } from "../../sdk/src/audit/recoveryDelay";
 import {
   commitmentOf,
   decide,
   deployPool,
+  drawJury,
   endPeriod,
   fund,
   join,
@@ -15,6 +17,7 @@ import {
   DAY,
   USDC,
 } from "../helpers/fixtures";
+import { fieldAt, storageLayout, writeField } from "./storage";
 
 const getBlockHash = async (n: bigint) => (await ethers.provider.getBlock(Number(n)))!.hash as `0x${string}`;
 
@@ -93,6 +96,11 @@ describe("audit of beneficiaries, payees and recoveries", function () {
     expect(l.recoveries.map((r) => r.outcome)).to.deep.equal(["cancelled", "completed", "pending"]);
   });
 
+  it("checks each recovery's 30-day delay against the times of its blocks", function () {
+    const delay = result.checks.find((c) => c.name === "every recovery waited its 30-day delay")!;
+    expect(delay).to.include({ passed: true, scope: "3 recoveries" });
+  });
+
   it("shows payees and recoveries in the report, a pending one as cancellable", function () {
     const md = auditMarkdown(result);
     expect(md).to.contain("## Payees and recoveries");
@@ -101,5 +109,118 @@ describe("audit of beneficiaries, payees and recoveries", function () {
     const json = JSON.parse(auditJson(result));
     expect(json.recoveries).to.have.length(3);
     expect(json.claims[1].payee).to.equal(addresses.hospital);
+  });
+});
+
+describe("audit of a recovery completed before its delay, behind the contract's back", function () {
+  it("reports the early completion, with the block it happened in", async function () {
+    const setup = await deployPool();
+    const { pool, factory } = setup;
+    const [alice, bob, newAlice, helper] = setup.members;
+    const fromBlock = BigInt(await ethers.provider.getBlockNumber());
+    for (const m of [alice, bob]) await join(setup, m, USDC(100));
+    await pool.connect(alice).setRecoveryOptions(helper.address, false);
+    await pool.connect(helper).requestRecovery(commitmentOf(alice.address), newAlice.address, 0n, "0x");
+    // Rewrite the pending recovery's stored readyAt to now: the event still says 30 days from the request.
+    const layout = await storageLayout(hre.artifacts, "contracts/HuzhuPool.sol:HuzhuPool");
+    const readyAt = fieldAt(layout, "_book", [
+      { member: "pending" },
+      { key: { type: "address", value: alice.address } },
+      { member: "readyAt" },
+    ]);
+    await writeField(ethers.provider, await pool.getAddress(), readyAt, BigInt(await time.latest()));
+    await time.increase(DAY);
+    const completion = await (await pool.completeRecovery(commitmentOf(alice.address))).wait();
+    const client = createHuzhuClient({
+      connector: fromEthers(ethers.provider),
+      pool: (await pool.getAddress()) as `0x${string}`,
+    });
+    const tampered = await audit(client, {
+      factory: (await factory.getAddress()) as `0x${string}`,
+      fromBlock,
+      getBlockHash,
+    });
+    expect(tampered.passed).to.equal(false);
+    const delay = tampered.checks.find((c) => c.name === "every recovery waited its 30-day delay")!;
+    expect(delay.passed).to.equal(false);
+    expect(delay.discrepancies).to.have.length(1);
+    expect(delay.discrepancies[0]).to.include({ check: "recovery completed after its delay" });
+    expect(delay.discrepancies[0].actual).to.contain(`(block ${completion!.blockNumber})`);
+    // The rest of the replay still adds up: the membership moved whole.
+    expect(tampered.checks.filter((c) => !c.passed).map((c) => c.name)).to.deep.equal([
+      "every recovery waited its 30-day delay",
+    ]);
+  });
+});
+
+describe("audit of a jury seat left behind by a recovery", function () {
+  it("charges the unrevealed seat's penalty to the membership's new wallet, and passes", async function () {
+    const setup = await deployPool();
+    const { pool, factory } = setup;
+    const [alice, bob, carol, dave, newAlice, helper] = setup.members;
+    const fromBlock = BigInt(await ethers.provider.getBlockNumber());
+    for (const m of [alice, bob, carol, dave]) await join(setup, m, USDC(100));
+    await time.increase(91 * DAY);
+    await pool.connect(alice).setRecoveryOptions(helper.address, false);
+    await pool.connect(helper).requestRecovery(commitmentOf(alice.address), newAlice.address, 0n, "0x");
+    await time.increase(28 * DAY);
+    const id = await submitClaim(setup, bob, USDC(40), "bob");
+    expect((await drawJury(pool, id)).map((j) => j.address)).to.include(alice.address);
+    await time.increase(2 * DAY);
+    await pool.completeRecovery(commitmentOf(alice.address));
+    // Nobody votes: each seat pays the penalty at the tally, Alice's from her new wallet.
+    await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
+    await pool.tally(id);
+    const client = createHuzhuClient({
+      connector: fromEthers(ethers.provider),
+      pool: (await pool.getAddress()) as `0x${string}`,
+    });
+    const result = await audit(client, {
+      factory: (await factory.getAddress()) as `0x${string}`,
+      fromBlock,
+      getBlockHash,
+    });
+    const failed = result.checks.filter((c) => !c.passed);
+    expect(failed, JSON.stringify(failed)).to.deep.equal([]);
+    const penalty = (await pool.rules()).jurorPenalty;
+    expect(result.ledger.members.get(newAlice.address as `0x${string}`)!.penalties).to.equal(penalty);
+  });
+});
+
+describe("checkRecoveryDelays", function () {
+  const times = new Map<bigint, bigint>([
+    [10n, 1_000n],
+    [20n, 1_000n + 30n * 86_400n],
+    [30n, 1_000n + 29n * 86_400n],
+  ]);
+  const getTimestamp = async (n: bigint) => times.get(n)!;
+  const base = {
+    member: "0x0000000000000000000000000000000000000001",
+    newWallet: "0x0000000000000000000000000000000000000002",
+    commitment: `0x${"11".repeat(32)}`,
+    byVerifier: true,
+    requestedBlock: 10n,
+  } as const;
+
+  it("passes a request ready 30 days on and a completion at the ready time; skips a pending one's end", async function () {
+    const found = await checkRecoveryDelays(
+      [
+        { ...base, readyAt: 1_000n + RECOVERY_DELAY, outcome: "completed", endedBlock: 20n },
+        { ...base, readyAt: 1_000n + RECOVERY_DELAY, outcome: "pending" },
+      ],
+      getTimestamp,
+    );
+    expect(found).to.deep.equal([]);
+  });
+
+  it("reports a request whose event promises a shorter delay, and the early completion it allowed", async function () {
+    const found = await checkRecoveryDelays(
+      [{ ...base, readyAt: 1_000n + 29n * 86_400n, outcome: "completed", endedBlock: 30n }],
+      getTimestamp,
+    );
+    expect(found.map((d) => d.check)).to.deep.equal([
+      "recovery ready 30 days after its request",
+      "recovery completed after its delay",
+    ]);
   });
 });

@@ -8,19 +8,18 @@ import {
   endPeriod,
   fund,
   join,
-  joinAttested,
   settleDue,
   signRecovery,
   submitClaim,
   DAY,
   USDC,
 } from "../helpers/fixtures";
+import { C, DELAY, openPool as fourOpen, verifiedPool as fourVerified } from "../helpers/recovery";
 
 const NONE = 0n;
 const WAITING = 1n;
 const ACTIVE = 2n;
 const EXITING = 3n;
-const DELAY = 30n * BigInt(DAY);
 
 describe("Beneficiaries and payees", function () {
   async function pool() {
@@ -142,28 +141,19 @@ describe("Beneficiaries and payees", function () {
 
 describe("Recovery of a lost wallet", function () {
   async function verifiedPool() {
-    const signers = await ethers.getSigners();
-    const verifier = signers[19];
-    const setup = await deployPool({}, { verifier: verifier.address });
-    const [alice, bob, carol, dave, newAlice, helper, stranger] = setup.members;
-    for (const m of [alice, bob, carol, dave]) await joinAttested(setup, verifier, m, USDC(100));
-    await time.increase(91 * DAY);
-    return { ...setup, verifier, alice, bob, carol, dave, newAlice, helper, stranger };
+    const setup = await fourVerified();
+    const [newAlice, helper, stranger] = setup.others;
+    return { ...setup, newAlice, helper, stranger };
   }
 
   async function openPool() {
-    const setup = await deployPool();
-    const [alice, bob, carol, dave, newAlice, helper, stranger] = setup.members;
-    for (const m of [alice, bob, carol, dave]) await join(setup, m, USDC(100));
-    await time.increase(91 * DAY);
-    return { ...setup, alice, bob, carol, dave, newAlice, helper, stranger };
+    const setup = await fourOpen();
+    const [newAlice, helper, stranger] = setup.others;
+    return { ...setup, newAlice, helper, stranger };
   }
-
-  const C = (a: { address: string }) => commitmentOf(a.address);
 
   it("moves the membership to the wallet the verifier attests, after the 30-day delay", async function () {
     const { pool: p, verifier, alice, newAlice, stranger } = await loadFixture(verifiedPool);
-    expect(await p.RECOVERY_DELAY()).to.equal(DELAY);
     const before = await p.member(alice.address);
     const a = await signRecovery(p, verifier, alice.address, newAlice.address, C(alice));
     const tx = p.connect(stranger).requestRecovery(C(alice), newAlice.address, a.deadline, a.signature);
@@ -211,7 +201,9 @@ describe("Recovery of a lost wallet", function () {
     await expect(p.connect(alice).cancelRecovery(alice.address))
       .to.be.revertedWithCustomError(p, "RecoveryNotPending")
       .withArgs(alice.address);
-    await p.requestRecovery(C(alice), newAlice.address, a.deadline, a.signature);
+    // The cancel voided the attestation: the verifier signs a fresh one, for the next nonce.
+    const b = await signRecovery(p, verifier, alice.address, newAlice.address, C(alice));
+    await p.requestRecovery(C(alice), newAlice.address, b.deadline, b.signature);
     await expect(p.connect(helper).cancelRecovery(alice.address))
       .to.emit(p, "RecoveryCancelled")
       .withArgs(alice.address, newAlice.address, helper.address);

@@ -280,6 +280,7 @@ export const RECOVERY_TYPES = {
     { name: "member", type: "address" },
     { name: "newWallet", type: "address" },
     { name: "commitment", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
 };
@@ -317,6 +318,7 @@ export async function signRecovery(
     member,
     newWallet,
     commitment,
+    nonce: (await pool.recoveryOf(member)).nonce,
     deadline: until,
   });
   return { deadline: until, signature };

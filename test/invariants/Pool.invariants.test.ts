@@ -5,7 +5,15 @@ import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helper
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { ContractTransactionReceipt, ContractTransactionResponse } from "ethers";
 import type { HuzhuPool, MockERC20 } from "../../typechain-types";
-import { DAY, USDC, NO_ATTESTATION, commitmentOf, deployPool } from "../helpers/fixtures";
+import {
+  DAY,
+  USDC,
+  ATTESTATION_TYPES,
+  RECOVERY_TYPES,
+  commitmentOf,
+  deployPool,
+  poolDomain,
+} from "../helpers/fixtures";
 import {
   ClaimState,
   JurorVote,
@@ -16,13 +24,15 @@ import {
   type ClaimRecord,
   type ModelRules,
   type Outcome,
+  type RecoveryAttestation,
 } from "./model";
 
 /*
  * Stateful property test: fast-check drives random sequences of member, claim, jury, keeper,
  * operator and guardian calls (with beneficiaries, claim payees, withdrawals to another actor, and
- * recoveries of a membership to a new wallet through the member's recovery address) against one v2
- * pool on the Hardhat network, predicts every outcome
+ * recoveries of a membership to a new wallet through the member's recovery address or with the
+ * identity verifier's attestation: fresh, forged, replayed or missing, to any wallet, cancelled by the
+ * member or not) against one v2 pool with a verifier on the Hardhat network, predicts every outcome
  * with the plain model of ./model.ts (a predicted revert is asserted with its custom error and
  * arguments; a jury draw is predicted seat by seat), and checks the invariants 1-8 of DESIGN.md
  * after every step, against the chain state and the event log.
@@ -103,8 +113,21 @@ interface Actor {
   signer: HardhatEthersSigner;
 }
 
+/** The verifier's attestation that `commitment` is a real person joining from `member`. */
+async function joinAttestation(pool: HuzhuPool, verifier: HardhatEthersSigner, member: string, commitment: string) {
+  const deadline = BigInt(await time.latest()) + BigInt(DAY);
+  const signature = await verifier.signTypedData(await poolDomain(pool), ATTESTATION_TYPES, {
+    member,
+    commitment,
+    deadline,
+  });
+  return { deadline, signature };
+}
+
 async function deployInvariantPool() {
-  const setup = await deployPool(RULES);
+  // The identity verifier: a signer no actor uses (actors are signers 5 to 16).
+  const verifier = (await ethers.getSigners())[19];
+  const setup = await deployPool(RULES, { verifier: verifier.address });
   const { pool, token, keeper, operator, guardian, assessor } = setup;
   const poolAddress = await pool.getAddress();
   const actors: Actor[] = NAMES.map((name, i) => ({ name, signer: setup.members[i] }));
@@ -113,10 +136,12 @@ async function deployInvariantPool() {
     await token.connect(signer).approve(poolAddress, ethers.MaxUint256);
   }
   for (let i = 0; i < FIXTURE_DEPOSITS.length; i++) {
-    await pool.connect(actors[i].signer).join(FIXTURE_DEPOSITS[i], commitmentOf(NAMES[i]), NO_ATTESTATION);
+    const { address } = actors[i].signer;
+    const attestation = await joinAttestation(pool, verifier, address, commitmentOf(NAMES[i]));
+    await pool.connect(actors[i].signer).join(FIXTURE_DEPOSITS[i], commitmentOf(NAMES[i]), attestation);
   }
   await time.increase(RULES.waitingPeriod + DAY);
-  return { pool, token, poolAddress, actors, keeper, operator, guardian, assessor };
+  return { pool, token, poolAddress, actors, keeper, operator, guardian, assessor, verifier };
 }
 
 // ------------------------------------------------------------------ the audit of the event log
@@ -362,6 +387,9 @@ interface World {
   keeper: HardhatEthersSigner;
   operator: HardhatEthersSigner;
   guardian: HardhatEthersSigner;
+  verifier: HardhatEthersSigner;
+  /** The last verifier attestation that started a recovery, by commitment: replayed by hostile callers. */
+  usedAttestations: Map<string, { attestation: RecoveryAttestation; signature: string }>;
   audit: EventAudit;
   /** Every actor's balance after the last step (invariant 6). */
   balances: bigint[];
@@ -461,17 +489,23 @@ async function checkInvariants(model: PoolModel, w: World): Promise<bigint[]> {
     const o = model.options.get(accounts[i]);
     const p = model.pendingRecoveries.get(accounts[i]);
     expect(
-      [recoveries[i].beneficiary, recoveries[i].recoveryAddress, recoveries[i].verifierRecoveryOff],
+      [
+        recoveries[i].beneficiary,
+        recoveries[i].recoveryAddress,
+        recoveries[i].verifierRecoveryOff,
+        recoveries[i].nonce,
+      ],
       `recovery settings of ${who}`,
     ).to.deep.equal([
       o?.beneficiary ?? ethers.ZeroAddress,
       o?.recoveryAddress ?? ethers.ZeroAddress,
       o?.verifierRecoveryOff ?? false,
+      o?.nonce ?? 0n,
     ]);
-    expect([recoveries[i].newWallet, recoveries[i].readyAt], `pending recovery of ${who}`).to.deep.equal([
-      p?.newWallet ?? ethers.ZeroAddress,
-      p?.readyAt ?? 0n,
-    ]);
+    expect(
+      [recoveries[i].newWallet, recoveries[i].readyAt, recoveries[i].byVerifier],
+      `pending recovery of ${who}`,
+    ).to.deep.equal([p?.newWallet ?? ethers.ZeroAddress, p?.readyAt ?? 0n, p?.byVerifier ?? false]);
   }
   for (const [commitment, owner] of model.commitmentOwners) {
     expect(await pool.commitmentOwner(commitment), `owner of commitment ${commitment}`).to.equal(owner);
@@ -720,7 +754,10 @@ class JoinCommand extends ChosenActorCommand {
     await expectOutcome(
       w,
       outcome,
-      () => w.pool.connect(signer).join(this.amount, commitment, NO_ATTESTATION),
+      async () =>
+        w.pool
+          .connect(signer)
+          .join(this.amount, commitment, await joinAttestation(w.pool, w.verifier, signer.address, commitment)),
       `${this} (${name})`,
     );
   }
@@ -971,49 +1008,84 @@ abstract class RecoveryCommand extends ChosenActorCommand {
   }
 }
 
+/** How a request not made by the member's recovery address is attested. */
+const ATTESTS = ["the verifier", "a forger", "a replay", "nobody"] as const;
+
 class RequestRecoveryCommand extends RecoveryCommand {
-  protected readonly role = "member with a recovery address";
-  /** By the member's recovery address (else by `caller`), to the actor `newWallet` (else the first free one). */
+  protected readonly role = "member with no recovery pending";
+  /**
+   * By the member's recovery address if it has one and `byHelper` (else by `caller`, with the
+   * attestation `attest` picks: the verifier's, for the member's nonce; one the actor `caller`
+   * forges; the last one that started a recovery of the member, replayed (else one for a nonce to
+   * come); or none), to the actor `newWallet` (else the first free one).
+   */
   constructor(
     who: Who,
     readonly byHelper: boolean,
     readonly caller: number,
     readonly newWallet: number,
+    readonly attest: number,
   ) {
     super(who);
   }
   protected able(model: Readonly<PoolModel>) {
-    return ACCOUNTS.filter(
-      (a) =>
-        model.record(a).status !== MemberStatus.None &&
-        (model.options.get(a)?.recoveryAddress ?? ethers.ZeroAddress) !== ethers.ZeroAddress &&
-        !model.pendingRecoveries.has(a),
-    );
+    return ACCOUNTS.filter((a) => model.record(a).status !== MemberStatus.None && !model.pendingRecoveries.has(a));
   }
   protected async act(model: PoolModel, w: World) {
     const t = await this.nextCallTime(model);
     const { signer, name } = this.actorAt(model, w, t);
     const helper = model.options.get(signer.address)?.recoveryAddress;
-    const caller =
-      this.byHelper && helper !== undefined && helper !== ethers.ZeroAddress
-        ? w.actors[ACCOUNTS.indexOf(helper)].signer
-        : w.actors[this.caller].signer;
+    const byHelper = this.byHelper && helper !== undefined && helper !== ethers.ZeroAddress;
+    const caller = byHelper ? w.actors[ACCOUNTS.indexOf(helper)].signer : w.actors[this.caller].signer;
     // Mostly a wallet that never joined, so that the recovery can go through.
     const free = ACCOUNTS.filter((a) => model.record(a).status === MemberStatus.None);
     const newWallet =
       this.newWallet < 0 && free.length > 0 ? free[0] : ACCOUNTS[Math.abs(this.newWallet) % ACCOUNTS.length];
     const commitment = this.commitmentOf(model, signer.address);
-    const outcome = model.requestRecovery(caller.address, commitment, newWallet, t);
+    const nonce = model.options.get(signer.address)?.nonce ?? 0n;
+    let attestation: RecoveryAttestation | undefined;
+    let signature = "0x";
+    const replay = w.usedAttestations.get(commitment);
+    if (!byHelper && ATTESTS[this.attest] === "a replay" && replay !== undefined) {
+      ({ attestation, signature } = replay);
+    } else if (!byHelper && ATTESTS[this.attest] !== "nobody") {
+      const forged = ATTESTS[this.attest] === "a forger";
+      attestation = {
+        signer: forged ? caller.address : w.verifier.address,
+        member: signer.address,
+        newWallet,
+        commitment,
+        nonce: ATTESTS[this.attest] === "a replay" ? nonce + 1n : nonce,
+        deadline: t + BigInt(DAY),
+      };
+      signature = await (forged ? caller : w.verifier).signTypedData(await poolDomain(w.pool), RECOVERY_TYPES, {
+        member: attestation.member,
+        newWallet,
+        commitment,
+        nonce: attestation.nonce,
+        deadline: attestation.deadline,
+      });
+    }
+    const outcome = model.requestRecovery(
+      caller.address,
+      commitment,
+      attestation?.newWallet ?? newWallet,
+      t,
+      attestation,
+    );
+    const to = attestation?.newWallet ?? newWallet;
     await expectOutcome(
       w,
       outcome,
-      () => w.pool.connect(caller).requestRecovery(commitment, newWallet, 0n, "0x"),
-      `${this} (${name} to ${NAMES[ACCOUNTS.indexOf(newWallet)]})`,
+      () => w.pool.connect(caller).requestRecovery(commitment, to, attestation?.deadline ?? 0n, signature),
+      `${this} (${name} to ${NAMES[ACCOUNTS.indexOf(to)]})`,
     );
+    if (outcome === null && model.pendingRecoveries.get(signer.address)!.byVerifier)
+      w.usedAttestations.set(commitment, { attestation: attestation!, signature });
   }
   toString() {
-    const by = this.byHelper ? "its recovery address" : NAMES[this.caller];
-    return `${by} requests a recovery of ${this.whoName}`;
+    const by = this.byHelper ? "its recovery address (if any)" : NAMES[this.caller];
+    return `${by} requests a recovery of ${this.whoName}, attested by ${ATTESTS[this.attest]}`;
   }
 }
 
@@ -1534,6 +1606,30 @@ class TimeJumpCommand extends TimeCommand {
   }
 }
 
+/** Moves the clock to the next pending recovery's `readyAt` (or one second before): recoveries wait 30 days. */
+class RecoveryRipensCommand extends TimeCommand {
+  constructor(
+    readonly justBefore: boolean,
+    patient: boolean,
+  ) {
+    super(patient);
+  }
+  private target(model: Readonly<PoolModel>): bigint | undefined {
+    const lead = this.justBefore ? 2n : 1n; // the next call is mined one second after the jump
+    const ready = [...model.pendingRecoveries.values()].map((r) => r.readyAt - lead).filter((t) => t > model.now);
+    return ready.length === 0 ? undefined : ready.reduce((a, b) => (a < b ? a : b));
+  }
+  check(model: Readonly<PoolModel>): boolean {
+    return super.check(model) && this.target(model) !== undefined;
+  }
+  protected async act(model: PoolModel) {
+    model.now = BigInt(await time.increase(this.target(model)! - model.now));
+  }
+  toString() {
+    return `time passes${this.manner} to ${this.justBefore ? "just before " : ""}a recovery's readyAt`;
+  }
+}
+
 /**
  * Moves the clock so that the next call lands exactly at, or one second before, an instant where
  * something changes: a round window ends, a claim resolves, a waiting period or a grace ends, a
@@ -1632,10 +1728,16 @@ const commandArbitraries: Array<fc.Arbitrary<PoolCommand>> = [
       .map(([a, h, off]) => new SetRecoveryOptionsCommand(a, h, off)),
   ),
   ...times(
-    3,
+    5,
     fc
-      .tuple(who(4), weighted(true, false, 5), actor, fc.oneof({ arbitrary: fc.constant(-1), weight: 5 }, actor))
-      .map(([w, byHelper, caller, to]) => new RequestRecoveryCommand(w, byHelper, caller, to)),
+      .tuple(
+        who(4),
+        weighted(true, false, 3),
+        actor,
+        fc.oneof({ arbitrary: fc.constant(-1), weight: 5 }, actor),
+        fc.constantFrom(0, 0, 0, 0, 0, 1, 2, 2, 3),
+      )
+      .map(([w, byHelper, caller, to, attest]) => new RequestRecoveryCommand(w, byHelper, caller, to, attest)),
   ),
   fc
     .tuple(who(4), fc.constantFrom(0, 0, 1, 2), actor)
@@ -1730,6 +1832,9 @@ const commandArbitraries: Array<fc.Arbitrary<PoolCommand>> = [
       .tuple(fc.nat({ max: 3 }), fc.boolean(), weighted(true, false, 6))
       .map(([p, before, patient]) => new NextInstantCommand(p, before, patient)),
   ),
+  fc
+    .tuple(weighted(false, true, 3), weighted(true, false, 3))
+    .map(([before, patient]) => new RecoveryRipensCommand(before, patient)),
 ];
 
 // ------------------------------------------------------------------ the property
@@ -1739,6 +1844,7 @@ async function startRun(): Promise<{ model: PoolModel; real: World }> {
   ACCOUNTS = f.actors.map((a) => a.signer.address);
   const real: World = {
     ...f,
+    usedAttestations: new Map(),
     audit: undefined as unknown as EventAudit,
     balances: [],
     checkedFinal: new Set(),
@@ -1752,6 +1858,7 @@ async function startRun(): Promise<{ model: PoolModel; real: World }> {
     f.guardian.address,
     BigInt(await time.latest()),
   );
+  model.verifier = f.verifier.address;
   // The fixture's joins, replayed from their events.
   for (const e of await f.pool.queryFilter(f.pool.filters.MemberJoined())) {
     const joinedAt = e.args.eligibleAt - MODEL_RULES.waitingPeriod;

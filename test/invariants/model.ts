@@ -135,6 +135,24 @@ export interface PendingRecovery {
 }
 
 export const RECOVERY_DELAY = 30n * 24n * 60n * 60n;
+
+/** A member's settings (they move with the membership); `nonce` is signed in the verifier's attestations. */
+export interface RecoveryOptions {
+  beneficiary: string;
+  recoveryAddress: string;
+  verifierRecoveryOff: boolean;
+  nonce: bigint;
+}
+
+/** What a recovery attestation says, and who signed it (the verifier, or someone else). */
+export interface RecoveryAttestation {
+  signer: string;
+  member: string;
+  newWallet: string;
+  commitment: string;
+  nonce: bigint;
+  deadline: bigint;
+}
 const ZERO_ADDRESS = ethers.ZeroAddress;
 
 export interface SettlementFigures {
@@ -183,9 +201,16 @@ export class PoolModel {
   readonly evidenceUsed = new Set<string>();
   readonly payouts = new Map<string, bigint>();
   readonly yearPayouts = new Map<string, { year: bigint; used: bigint }>();
-  /** A member's settings (they move with the membership): beneficiary, recovery address, verifier opt-out. */
-  readonly options = new Map<string, { beneficiary: string; recoveryAddress: string; verifierRecoveryOff: boolean }>();
+  /** A member's settings (they move with the membership): beneficiary, recovery address, verifier opt-out, nonce. */
+  readonly options = new Map<string, RecoveryOptions>();
+  /** The pool's identity verifier (zero: none); it never changes in a run (fee changes keep the roles). */
+  verifier = ZERO_ADDRESS;
   readonly pendingRecoveries = new Map<string, PendingRecovery>();
+  /** The recovery trail (RecoveryTrail.sol): where each recovered membership went, and came from. */
+  readonly movedTo = new Map<string, string>();
+  readonly movedFrom = new Map<string, string>();
+  /** Wallets whose record carries the MOVED mark: from a completed recovery until a join rewrites it. */
+  readonly movedMark = new Set<string>();
   readonly queue: bigint[] = [];
   readonly settlements: SettlementFigures[] = [];
   queueHead = 0;
@@ -412,6 +437,7 @@ export class PoolModel {
       if (owner !== account) return revert("MemberCommitmentMismatch", account, commitment);
       carried = m.credit - m.chargeMark;
     } else return revert("MemberAlreadyJoined", account);
+    this.movedMark.delete(account);
     this.members.set(account, {
       status: MemberStatus.Waiting,
       flagged: false,
@@ -515,10 +541,10 @@ export class PoolModel {
 
   // ------------------------------------------------------------------ beneficiaries and recovery
 
-  optionsOf(account: string): { beneficiary: string; recoveryAddress: string; verifierRecoveryOff: boolean } {
+  optionsOf(account: string): RecoveryOptions {
     let o = this.options.get(account);
     if (o === undefined) {
-      o = { beneficiary: ZERO_ADDRESS, recoveryAddress: ZERO_ADDRESS, verifierRecoveryOff: false };
+      o = { beneficiary: ZERO_ADDRESS, recoveryAddress: ZERO_ADDRESS, verifierRecoveryOff: false, nonce: 0n };
       this.options.set(account, o);
     }
     return o;
@@ -537,7 +563,8 @@ export class PoolModel {
     if (this.record(account).status === MemberStatus.None) {
       return revert("UnexpectedMemberStatus", account, MemberStatus.None);
     }
-    Object.assign(this.optionsOf(account), { recoveryAddress, verifierRecoveryOff });
+    const o = this.optionsOf(account);
+    Object.assign(o, { recoveryAddress, verifierRecoveryOff, nonce: o.nonce + 1n });
     return null;
   }
 
@@ -552,17 +579,41 @@ export class PoolModel {
     return null;
   }
 
-  /** A pool without a verifier: only the member's recovery address may request. */
-  requestRecovery(caller: string, commitment: string, newWallet: string, t: bigint): Outcome {
+  /**
+   * By the member's recovery address (the attestation is ignored), else with the verifier's
+   * attestation for the member's current nonce (none: deadline 0 and no signature).
+   */
+  requestRecovery(
+    caller: string,
+    commitment: string,
+    newWallet: string,
+    t: bigint,
+    attestation?: RecoveryAttestation,
+  ): Outcome {
     const member = this.commitmentOwners.get(commitment);
     if (member === undefined) return revert("RecoveryUnknownCommitment", commitment);
     const bad = this.checkNewWallet(newWallet);
     if (bad !== null) return bad;
     const p = this.pendingRecoveries.get(member);
     if (p !== undefined) return revert("RecoveryAlreadyPending", member, p.newWallet, p.readyAt);
-    const recoveryAddress = this.optionsOf(member).recoveryAddress;
-    if (recoveryAddress === ZERO_ADDRESS || caller !== recoveryAddress) return revert("RecoveryNotAuthorized", caller);
-    this.pendingRecoveries.set(member, { newWallet, readyAt: t + RECOVERY_DELAY, byVerifier: false });
+    const o = this.optionsOf(member);
+    const byVerifier = o.recoveryAddress === ZERO_ADDRESS || caller !== o.recoveryAddress;
+    if (byVerifier) {
+      if (this.verifier === ZERO_ADDRESS) return revert("RecoveryNotAuthorized", caller);
+      if (o.verifierRecoveryOff) return revert("RecoveryVerifierOptedOut", member);
+      const deadline = attestation?.deadline ?? 0n;
+      if (t > deadline) return revert("MemberAttestationExpired", deadline, t);
+      const a = attestation!;
+      const valid =
+        a.signer === this.verifier &&
+        a.member === member &&
+        a.newWallet === newWallet &&
+        a.commitment === commitment &&
+        a.nonce === o.nonce;
+      if (!valid) return revert("RecoveryAttestationInvalid", member, newWallet);
+      o.nonce += 1n; // used up
+    }
+    this.pendingRecoveries.set(member, { newWallet, readyAt: t + RECOVERY_DELAY, byVerifier });
     return null;
   }
 
@@ -583,6 +634,8 @@ export class PoolModel {
     if (t < p.readyAt) return revert("RecoveryNotReady", member, p.readyAt);
     const open = this.openClaims.get(member) ?? 0n;
     if (open !== 0n) return revert("RecoveryClaimOpen", member, open);
+    // The member may opt out while a verifier's recovery waits (the verifier never changes in a run).
+    if (p.byVerifier && this.optionsOf(member).verifierRecoveryOff) return revert("RecoveryVerifierOptedOut", member);
     const bad = this.checkNewWallet(p.newWallet);
     if (bad !== null) return bad;
     const m = this.record(member);
@@ -600,6 +653,10 @@ export class PoolModel {
       this.yearPayouts.set(p.newWallet, year);
       this.yearPayouts.delete(member);
     }
+    this.movedTo.set(member, p.newWallet);
+    this.movedFrom.set(p.newWallet, member);
+    this.movedMark.delete(member);
+    this.movedMark.add(p.newWallet);
     this.options.set(p.newWallet, this.optionsOf(member));
     this.options.delete(member);
     this.pendingRecoveries.delete(member);
@@ -684,6 +741,8 @@ export class PoolModel {
       if (this.jurorPositions.get(juror) !== Number(position)) continue; // a hole
       if (juror === c.claimant || this.record(juror).eligibleAt >= c.submittedAt) continue;
       if (c.votes.has(juror)) continue;
+      // A recovered membership is not drawn again on a claim where one of its earlier wallets sits.
+      if (this.movedMark.has(juror) && this.satBefore(c, juror)) continue;
       c.votes.set(juror, { round: c.round, vote: JurorVote.Seated, commitment: "", support: false, salt: "" });
       seated.push(juror);
     }
@@ -727,7 +786,29 @@ export class PoolModel {
   /** Penalties taken by the last close, by juror (for the test to compare with JurorPenalized). */
   readonly penalties: Array<{ claimId: bigint; juror: string; amount: bigint }> = [];
 
-  private takePenalty(juror: string): bigint {
+  /** Whether an earlier wallet of the membership `wallet` holds has a seat on claim `c` (at most 16 steps back). */
+  private satBefore(c: ClaimRecord, wallet: string): boolean {
+    let earlier = wallet;
+    for (let i = 0; i < 16; i++) {
+      earlier = this.movedFrom.get(earlier) ?? ZERO_ADDRESS;
+      if (earlier === ZERO_ADDRESS || earlier === wallet) return false;
+      if (c.votes.has(earlier)) return true;
+    }
+    return false;
+  }
+
+  /** The wallet holding now the membership a seat was drawn for: the trail, followed while records are empty. */
+  private holderOf(wallet: string): string {
+    for (let i = 0; i < 16 && this.record(wallet).status === MemberStatus.None; i++) {
+      const next = this.movedTo.get(wallet);
+      if (next === undefined) break;
+      wallet = next;
+    }
+    return wallet;
+  }
+
+  private takePenalty(seat: string): bigint {
+    const juror = this.holderOf(seat);
     const m = this.record(juror);
     const charged = this.chargedOf(juror);
     if (m.credit <= charged) return 0n;

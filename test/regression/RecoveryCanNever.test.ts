@@ -11,7 +11,6 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signer
 import type { HuzhuPool, MockERC20 } from "../../typechain-types";
 import {
   approveTogether,
-  commitmentOf,
   commitVote,
   createPool,
   decide,
@@ -22,19 +21,17 @@ import {
   endPeriod,
   fund,
   join,
-  joinAttested,
   settleDue,
   signRecovery,
   submitClaim,
   DAY,
   USDC,
 } from "../helpers/fixtures";
+import { C, DELAY, openPool as fourOpen, verifiedPool as fourVerified } from "../helpers/recovery";
 
 const NONE = 0n;
 const ACTIVE = 2n;
 const EXITED = 6n;
-const DELAY = 30n * BigInt(DAY);
-const C = (a: { address: string }) => commitmentOf(a.address);
 
 /**
  * Invariant 1 over the accounts a test knows: the escrow holds exactly every balance, every payout
@@ -52,13 +49,9 @@ async function expectEscrowExact(pool: HuzhuPool, token: MockERC20, accounts: st
 
 describe("Regression: what a verifier, a recovery address and a payee can never do", function () {
   async function verifiedPool() {
-    const signers = await ethers.getSigners();
-    const verifier = signers[19];
-    const setup = await deployPool({}, { verifier: verifier.address });
-    const [alice, bob, carol, dave, hospital, thief] = setup.members;
-    for (const m of [alice, bob, carol, dave]) await joinAttested(setup, verifier, m, USDC(100));
-    await time.increase(91 * DAY);
-    return { ...setup, verifier, alice, bob, carol, dave, hospital, thief };
+    const setup = await fourVerified();
+    const [hospital, thief] = setup.others;
+    return { ...setup, hospital, thief };
   }
 
   it("a hostile verifier cannot move a membership whose owner watches it: one cancel each time, then an opt-out", async function () {
@@ -84,6 +77,56 @@ describe("Regression: what a verifier, a recovery address and a payee can never 
     expect(after.credit).to.equal(before.credit);
     expect(await pool.statusOf(thief.address)).to.equal(NONE);
     expect(await pool.commitmentOwner(C(alice))).to.equal(alice.address);
+  });
+
+  it("a verifier's attestation starts one recovery only: replayed after a cancel, or a settings change, it reverts", async function () {
+    const { pool, verifier, alice, thief } = await loadFixture(verifiedPool);
+    expect((await pool.recoveryOf(alice.address)).nonce).to.equal(0n);
+    const a = await signRecovery(pool, verifier, alice.address, thief.address, C(alice));
+    await pool.requestRecovery(C(alice), thief.address, a.deadline, a.signature);
+    await pool.connect(alice).cancelRecovery(alice.address);
+    expect((await pool.recoveryOf(alice.address)).nonce).to.equal(1n);
+    // Unexpired, and signed by the verifier: void all the same.
+    expect(a.deadline).to.be.greaterThan(BigInt(await time.latest()));
+    await expect(pool.requestRecovery(C(alice), thief.address, a.deadline, a.signature))
+      .to.be.revertedWithCustomError(pool, "RecoveryAttestationInvalid")
+      .withArgs(alice.address, thief.address);
+    // An attestation signed before the member changes its recovery settings is void too.
+    const b = await signRecovery(pool, verifier, alice.address, thief.address, C(alice));
+    await pool.connect(alice).setRecoveryOptions(ethers.ZeroAddress, false);
+    await expect(pool.requestRecovery(C(alice), thief.address, b.deadline, b.signature))
+      .to.be.revertedWithCustomError(pool, "RecoveryAttestationInvalid")
+      .withArgs(alice.address, thief.address);
+    // The verifier can still attest afresh, for the current nonce (what it can still do: see the README).
+    const c = await signRecovery(pool, verifier, alice.address, thief.address, C(alice));
+    await expect(pool.requestRecovery(C(alice), thief.address, c.deadline, c.signature)).to.emit(
+      pool,
+      "RecoveryRequested",
+    );
+  });
+
+  it("an attestation used for a completed recovery cannot move the membership again once it returns", async function () {
+    const { pool, verifier, alice } = await loadFixture(verifiedPool);
+    // The verifier moves Alice's membership to a wallet of hers; she later moves it back to her first wallet.
+    const newAlice = (await ethers.getSigners())[18];
+    const longDeadline = BigInt(await time.latest()) + 100n * BigInt(DAY);
+    const away = await signRecovery(pool, verifier, alice.address, newAlice.address, C(alice), longDeadline);
+    await pool.requestRecovery(C(alice), newAlice.address, away.deadline, away.signature);
+    await time.increase(DELAY);
+    await pool.completeRecovery(C(alice));
+    expect((await pool.recoveryOf(newAlice.address)).nonce).to.equal(1n);
+    const back = await signRecovery(pool, verifier, newAlice.address, alice.address, C(alice));
+    await pool.requestRecovery(C(alice), alice.address, back.deadline, back.signature);
+    await time.increase(DELAY);
+    await pool.completeRecovery(C(alice));
+    expect(await pool.commitmentOwner(C(alice))).to.equal(alice.address);
+    expect((await pool.recoveryOf(alice.address)).nonce).to.equal(2n);
+    // The first attestation names the same member, wallet and commitment, and has not expired: replayed, it reverts.
+    expect(away.deadline).to.be.greaterThan(BigInt(await time.latest()));
+    await expect(pool.requestRecovery(C(alice), newAlice.address, away.deadline, away.signature))
+      .to.be.revertedWithCustomError(pool, "RecoveryAttestationInvalid")
+      .withArgs(alice.address, newAlice.address);
+    expect((await pool.recoveryOf(alice.address)).readyAt).to.equal(0n);
   });
 
   it("nobody can move a membership faster than the 30-day delay, nor restart it to a shorter one", async function () {
@@ -237,10 +280,9 @@ describe("Regression: what a verifier, a recovery address and a payee can never 
 describe("Regression: a recovery racing a claim, a jury seat and an exit", function () {
   // Four members: a claim by Bob seats the three others, Alice among them.
   async function raced() {
-    const setup = await deployPool();
-    const [alice, bob, carol, dave, newAlice, helper] = setup.members;
-    for (const m of [alice, bob, carol, dave]) await join(setup, m, USDC(100));
-    await time.increase(91 * DAY);
+    const setup = await fourOpen();
+    const { alice, bob } = setup;
+    const [newAlice, helper] = setup.others;
     await setup.pool.connect(alice).setRecoveryOptions(helper.address, false);
     await setup.pool.connect(helper).requestRecovery(C(alice), newAlice.address, 0n, "0x");
     // Bob claims two days before the recovery may complete: it completes in the commit window.
@@ -250,7 +292,7 @@ describe("Regression: a recovery racing a claim, a jury seat and an exit", funct
     expect(jurors.map((j) => j.address)).to.include(alice.address);
     await time.increase(2 * DAY);
     await expect(setup.pool.completeRecovery(C(alice))).to.emit(setup.pool, "RecoveryCompleted");
-    return { ...setup, alice, bob, carol, dave, newAlice, helper, id };
+    return { ...setup, newAlice, helper, id };
   }
 
   it("the seat stays with the wallet it was drawn for: the new wallet cannot vote it, the old one votes it once", async function () {
@@ -270,22 +312,42 @@ describe("Regression: a recovery racing a claim, a jury seat and an exit", funct
     expect(await pool.jury(id, 0n)).to.not.include(newAlice.address);
   });
 
-  it("a seat the lost wallet leaves unrevealed costs the member nothing, and no token is lost", async function () {
+  it("a seat the lost wallet leaves unrevealed costs the membership its penalty, taken from the new wallet", async function () {
     const { pool, token, alice, bob, carol, dave, newAlice, helper, id } = await loadFixture(raced);
     const credit = (await pool.member(newAlice.address)).credit;
+    const penalty = (await pool.rules()).jurorPenalty;
     const salts: Array<[HardhatEthersSigner, string]> = [];
     for (const j of [carol, dave]) salts.push([j, await commitVote(pool, j, id, true)]);
     await time.increaseTo((await pool.round(id, 0n)).commitEndsAt);
     for (const [j, salt] of salts) await pool.connect(j).revealVote(id, true, salt);
     await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
-    await expect(pool.tally(id)).to.emit(pool, "JurorPenalized").withArgs(id, 0n, alice.address, 0n);
-    expect((await pool.member(newAlice.address)).credit).to.equal(credit);
+    // The event names the seat's wallet; the penalty comes out of the membership it moved to.
+    await expect(pool.tally(id)).to.emit(pool, "JurorPenalized").withArgs(id, 0n, alice.address, penalty);
+    expect((await pool.member(newAlice.address)).credit).to.equal(credit - penalty);
     await time.increaseTo((await pool.claim(id)).resolvesAt);
     await pool.resolve(id);
     await endPeriod(pool, await pool.currentPeriod());
     await settleDue(pool);
     const everyone = [alice, bob, carol, dave, newAlice, helper].map((s) => s.address);
     await expectEscrowExact(pool, token, everyone);
+  });
+
+  it("the new wallet is not drawn again on a claim where the old wallet sits; on a later claim it is", async function () {
+    const setup = await loadFixture(raced);
+    const { pool, carol, newAlice, id } = setup;
+    // Nobody votes: round 0 has no quorum and a fresh jury of three opens round 1. Carol and Dave sat
+    // on the claim, Bob is its claimant: the only member left is Alice's membership, through its new wallet.
+    await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
+    await pool.tally(id);
+    await time.increaseTo((await pool.round(id, 1n)).opensAt);
+    await drawJury(pool, id);
+    expect(await pool.jury(id, 1n)).to.deep.equal([]);
+    expect((await pool.member(newAlice.address)).position).to.equal(0n);
+    // A claim submitted after the recovery draws the new wallet like anyone else.
+    await time.increaseTo((await pool.claim(id)).resolvesAt);
+    await pool.resolve(id);
+    const later = await submitClaim(setup, carol, USDC(10), "carol");
+    expect((await drawJury(pool, later)).map((j) => j.address)).to.include(newAlice.address);
   });
 
   it("an exit requested by the old wallet completes for the new one, which takes the whole balance", async function () {

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Wallet } from "ethers";
+import { Wallet, verifyTypedData } from "ethers";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { identityCommitment, type Hex } from "../../sdk/src";
 import { ROOT, hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
@@ -27,6 +27,7 @@ describe("huzhu CLI: beneficiaries, payees and recovery", function () {
   );
   const salt = `0x${"11".repeat(32)}` as Hex;
   const commitment = identityCommitment("alice", salt);
+  let poolAddress = "";
 
   function huzhu(args: string[], key?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const env: NodeJS.ProcessEnv = { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" };
@@ -87,7 +88,7 @@ describe("huzhu CLI: beneficiaries, payees and recovery", function () {
         jurorPenalty: "500000",
       }),
     );
-    await json(["pool", "create", "--rules", rules], operator.privateKey);
+    poolAddress = (await json(["pool", "create", "--rules", rules], operator.privateKey)).pool;
     await json(["join", "--amount", "30", "--identity", "alice", "--salt", salt], alice.privateKey);
     await json(["join", "--amount", "30", "--identity", "bob"], bob.privateKey);
   });
@@ -138,5 +139,39 @@ describe("huzhu CLI: beneficiaries, payees and recovery", function () {
     const done = await json(["recovery", "complete", "--commitment", commitment], bob.privateKey);
     expect(done.member).to.equal(newAlice.address);
     expect((await json(["statement", newAlice.address])).balance).to.equal("25000000");
+  });
+
+  it("recovery sign reads the member's recovery nonce and signs it into the attestation", async function () {
+    // Alice's options (nonce 1) moved with the membership to her new wallet.
+    const deadline = String(Math.floor(Date.now() / 1000) + 90 * DAY);
+    const out = await json(
+      [
+        "recovery",
+        "sign",
+        "--member",
+        newAlice.address,
+        "--new-wallet",
+        hospital.address,
+        "--commitment",
+        commitment,
+        "--deadline",
+        deadline,
+      ],
+      operator.privateKey,
+    );
+    expect(String(out.nonce)).to.equal("1");
+    const domain = { name: "Huzhu Pool", version: "1", chainId: 31337, verifyingContract: poolAddress };
+    const types = {
+      Recovery: [
+        { name: "member", type: "address" },
+        { name: "newWallet", type: "address" },
+        { name: "commitment", type: "bytes32" },
+        { name: "nonce", type: "uint256" },
+        { name: "deadline", type: "uint256" },
+      ],
+    };
+    const message = { member: newAlice.address, newWallet: hospital.address, commitment, nonce: 1n, deadline };
+    expect(verifyTypedData(domain, types, message, out.signature)).to.equal(operator.address);
+    expect(verifyTypedData(domain, types, { ...message, nonce: 0n }, out.signature)).to.not.equal(operator.address);
   });
 });

@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { MemberStatus, RecoveryClaimOpenError, RecoveryNotAuthorizedError, RecoveryNotReadyError } from "../../sdk/src";
+import {
+  MemberStatus,
+  RecoveryAttestationInvalidError,
+  RecoveryClaimOpenError,
+  RecoveryNotAuthorizedError,
+  RecoveryNotReadyError,
+} from "../../sdk/src";
 import type { Address } from "../../sdk/src";
 import { DAY, commitmentOf, decide, endPeriod, fund, joinAttested, settleDue } from "../helpers/fixtures";
 import { EVIDENCE, KINDS, USD, clientFor, membersFixture, verifierFixture } from "./helpers";
@@ -94,6 +100,33 @@ for (const kind of KINDS) {
       });
       await time.increase(DELAY);
       await expect(fresh.completeRecovery({ commitment })).to.be.rejectedWith(RecoveryClaimOpenError);
+    });
+
+    it("signRecoveryAttestation reads the member's nonce: a cancel voids the attestation, a fresh one works", async function () {
+      const f = await loadFixture(verifierFixture);
+      const setup = { pool: f.verified, token: f.token };
+      const [alice, , , , , newAlice] = f.members;
+      await joinAttested(setup, f.verifier, alice, USD("100"));
+      const commitment = commitmentOf(alice.address) as `0x${string}`;
+      const verifier = clientFor(kind, f.verifier, { pool: f.verifiedAddress });
+      const sign = async () =>
+        verifier.signRecoveryAttestation({
+          member: addressOf(alice),
+          newWallet: addressOf(newAlice),
+          commitment,
+          deadline: BigInt(await time.latest()) + BigInt(DAY),
+        });
+      const first = await sign();
+      const fresh = clientFor(kind, newAlice, { pool: f.verifiedAddress });
+      await fresh.requestRecovery({ commitment, newWallet: addressOf(newAlice), attestation: first });
+      const member = clientFor(kind, alice, { pool: f.verifiedAddress });
+      await member.cancelRecovery();
+      expect((await member.getRecovery({ member: addressOf(alice) })).nonce).to.equal(1n);
+      await expect(
+        fresh.requestRecovery({ commitment, newWallet: addressOf(newAlice), attestation: first }),
+      ).to.be.rejectedWith(RecoveryAttestationInvalidError);
+      await fresh.requestRecovery({ commitment, newWallet: addressOf(newAlice), attestation: await sign() });
+      expect((await fresh.getRecovery({ member: addressOf(alice) })).pending!.newWallet).to.equal(newAlice.address);
     });
   });
 }

@@ -17,6 +17,8 @@ export interface GetRecoveryReturnType {
   /** May name a new wallet for the member without the verifier; null when none. */
   recoveryAddress: Address | null;
   verifierRecoveryOff: boolean;
+  /** Signed in the verifier's next recovery attestation; used up by each request it starts and each settings change. */
+  nonce: bigint;
   /** A pending recovery, or null. */
   pending: { newWallet: Address; readyAt: bigint; byVerifier: boolean } | null;
 }
@@ -41,6 +43,7 @@ export async function getRecovery(
     beneficiary: orNull(v.beneficiary),
     recoveryAddress: orNull(v.recoveryAddress),
     verifierRecoveryOff: v.verifierRecoveryOff,
+    nonce: v.nonce,
     pending:
       v.readyAt === 0n ? null : { newWallet: v.newWallet as Address, readyAt: v.readyAt, byVerifier: v.byVerifier },
   };

@@ -3,7 +3,17 @@ import type { Address, Hex } from "../core/types";
 import { checkAddress, checkBytes32 } from "../core/units";
 import type { HuzhuError } from "../errors/base";
 import { poolOf } from "../internal/contract";
+import { signPoolAttestation } from "../internal/poolSignature";
 import type { Attestation } from "./join";
+
+/** The EIP-712 type a verifier signs for a join. */
+export const attestationTypes = {
+  Attestation: [
+    { name: "member", type: "address" },
+    { name: "commitment", type: "bytes32" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
 
 export interface SignAttestationParameters {
   /** The wallet that will join. */
@@ -27,22 +37,9 @@ export async function signAttestation(
   client: HuzhuClientConfig,
   params: SignAttestationParameters,
 ): Promise<SignAttestationReturnType> {
-  const pool = poolOf(client, params.pool);
-  const signature = await client.connector.signTypedData({
-    domain: { name: "Huzhu Pool", version: "1", chainId: await client.connector.getChainId(), verifyingContract: pool },
-    types: {
-      Attestation: [
-        { name: "member", type: "address" },
-        { name: "commitment", type: "bytes32" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Attestation",
-    message: {
-      member: checkAddress(params.member, "member"),
-      commitment: checkBytes32(params.commitment, "commitment"),
-      deadline: params.deadline,
-    },
+  return signPoolAttestation(client, poolOf(client, params.pool), "Attestation", attestationTypes.Attestation, {
+    member: checkAddress(params.member, "member"),
+    commitment: checkBytes32(params.commitment, "commitment"),
+    deadline: params.deadline,
   });
-  return { deadline: params.deadline, signature };
 }

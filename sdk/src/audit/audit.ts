@@ -14,6 +14,7 @@ import { decodeEventLog, parseAbi } from "viem";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
 import { PoolLedger, type AuditRules, type Discrepancy } from "./rebuild";
+import { checkRecoveryDelays } from "./recoveryDelay";
 
 export interface AuditParameters {
   pool?: Address;
@@ -426,6 +427,13 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
       });
     }
   }
+
+  if (ledger.recoveries.length > 0)
+    check(
+      "every recovery waited its 30-day delay",
+      `${ledger.recoveries.length} recoveries`,
+      await checkRecoveryDelays(ledger.recoveries, (n) => client.connector.getTimestamp(n), concurrency),
+    );
 
   const periodDiffs: Discrepancy[] = [];
   ledger.periods.forEach((p, k) => {

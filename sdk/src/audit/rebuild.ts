@@ -210,6 +210,8 @@ export class PoolLedger {
   readonly yearPayouts = new Map<string, { year: bigint; paid: bigint }>();
   /** Every recovery requested, in order. */
   readonly recoveries: RecoveryLedger[] = [];
+  /** Where each recovered membership went, by old wallet (lower-case): a seat left behind pays from there. */
+  private readonly movedTo = new Map<string, Address>();
   /** Recovery settings by member (lower-case): recovery address and verifier opt-out. */
   readonly recoveryOptions = new Map<string, { recoveryAddress: Address; verifierRecoveryOff: boolean }>();
   memberCount = 0n;
@@ -791,7 +793,11 @@ export class PoolLedger {
       this.differ("only seated jurors are penalised", subject, "seated", "not seated");
     if (r.votes.has(lower(juror))) this.differ("only non-revealers are penalised", subject, "no reveal", "revealed");
     if (r.penalized.has(lower(juror))) this.differ("penalised once", subject, "once", "twice");
-    const m = this.memberByKey.get(lower(juror));
+    // A seat drawn before its member's recovery: the penalty follows the membership (RecoveryTrail).
+    let holder: string = juror;
+    for (let i = 0; i < 16 && !this.memberByKey.has(lower(holder)) && this.movedTo.has(lower(holder)); i++)
+      holder = this.movedTo.get(lower(holder))!;
+    const m = this.memberByKey.get(lower(holder));
     let taken = 0n;
     if (m) {
       const balance = this.balanceOf(m);
@@ -1086,6 +1092,7 @@ export class PoolLedger {
     const newWallet = a.newWallet as Address;
     if (m.status === MemberStatusV2.Waiting) this.jurors.replace(m.member, newWallet);
     const old = m.member;
+    this.movedTo.set(lower(old), newWallet);
     this.members.delete(old);
     this.memberByKey.delete(lower(old));
     m.formerWallets = [...(m.formerWallets ?? []), old];

@@ -268,14 +268,18 @@ async function recoverySign(
 ): Promise<void> {
   if (!/^\d+$/.test(options.deadline)) throw new InvalidParameterError("--deadline", "must be a unix time in seconds");
   const client = await session.writer();
+  const member = checkAddress(options.member, "--member");
+  const { nonce } = await getRecovery(client, { member });
   const attestation = await signRecoveryAttestation(client, {
-    member: checkAddress(options.member, "--member"),
+    member,
     newWallet: checkAddress(options.newWallet, "--new-wallet"),
     commitment: checkBytes32(options.commitment, "--commitment"),
     deadline: BigInt(options.deadline),
+    nonce,
   });
-  print(session, attestation, [
-    `recovery attestation (pass to \`huzhu recovery request\`):`,
+  print(session, { ...attestation, nonce }, [
+    `recovery attestation for the member's recovery nonce ${nonce} (it starts one recovery: void once used, or once the member changes its recovery settings);`,
+    `pass it to \`huzhu recovery request\`:`,
     `  --attestation-deadline ${attestation.deadline} --attestation-signature ${attestation.signature}`,
   ]);
 }
