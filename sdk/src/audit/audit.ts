@@ -13,6 +13,7 @@ import type { TokenFreeze } from "../internal/token";
 import { decodeEventLog, parseAbi } from "viem";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
+import { poolLens, type LensReadOptions } from "./lens";
 import { PoolLedger, type AuditRules, type Discrepancy } from "./rebuild";
 
 export interface AuditParameters {
@@ -44,6 +45,13 @@ export interface AuditParameters {
    * check is reported as not run.
    */
   getBlockHash?: (blockNumber: bigint) => Promise<Hex>;
+  /**
+   * Member records and the juror set through the pool lens (contracts/lens/PoolLens.sol, run by
+   * `eth_call` with a state override at the pool's address: thousands of members per call). On by
+   * default where the endpoint runs it (one small call finds out); else, or with `false`, one
+   * `member()` and one `jurorAt()` per member through Multicall3. The result's `views` says which.
+   */
+  lens?: false | Omit<LensReadOptions, "blockNumber">;
   /** Juror set positions compared with `jurorAt` (default: all; a number compares that many, spread evenly). */
   jurorPositions?: "all" | number;
   /** Compare every round of every claim with `round()` and `jury()` (default true). */
@@ -78,6 +86,8 @@ export interface AuditResult {
   tokenFreeze: TokenFreeze;
   checks: AuditCheck[];
   passed: boolean;
+  /** How the member records and the juror set were read: through the pool lens, or view by view (and why). */
+  views: { lens: boolean; note: string };
   stats: { events: number; seconds: number; eventsPerSecond: number; members: number };
 }
 
@@ -231,7 +241,12 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     return undefined;
   };
 
-  const [scalars, block] = await Promise.all([
+  // The lens, where the endpoint runs it (asked once, beside the pool's figures).
+  const lensFound =
+    params.lens === false
+      ? Promise.resolve({ lens: undefined, reason: "the lens was turned off (lens: false)" } as const)
+      : poolLens(huzhuClient, pool, { ...params.lens, blockNumber: toBlock });
+  const [scalars, block, lensProbe] = await Promise.all([
     many<unknown>([
       readCall(pool, poolAbi, "memberCount", []),
       readCall(pool, poolAbi, "jurorCount", []),
@@ -252,7 +267,12 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     ]),
     // Statuses and claim states depend on the clock: judge them by the audited block's time.
     client.connector.getTimestamp(toBlock),
+    lensFound,
   ]);
+  const lens = lensProbe.lens;
+  const views = lens
+    ? { lens: true, note: "member records and juror set read through the pool lens (eth_call state override)" }
+    : { lens: false, note: `one member() and jurorAt() per member: ${lensProbe.reason}` };
   const required = scalars.slice(0, 11).find((x) => !x.success);
   if (required && !required.success) throw required.error;
   const value = (x: ReadResult<unknown>) => (x.success ? x.result : undefined);
@@ -308,8 +328,8 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const rounds = params.checkRounds === false ? [] : claims.flatMap((c) => c.rounds.map((round) => ({ c, round })));
   const payees = [...ledger.payouts.keys()];
   const yearPayees = rules.maxPayoutPerMember > 0n ? [...ledger.yearPayouts.entries()] : [];
-  const jurorCalls = positions.map((i) => readCall(pool, poolAbi, "jurorAt", [BigInt(i)]));
-  const memberCalls = members.map((m) => readCall(pool, poolAbi, "member", [m.member]));
+  const jurorCalls = lens ? [] : positions.map((i) => readCall(pool, poolAbi, "jurorAt", [BigInt(i)]));
+  const memberCalls = lens ? [] : members.map((m) => readCall(pool, poolAbi, "member", [m.member]));
   const claimCalls = claims.map((c) => readCall(pool, poolAbi, "claim", [c.id]));
   const roundCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "round", [c.id, round.round]));
   const juryCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "jury", [c.id, round.round]));
@@ -318,20 +338,25 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const yearCalls = yearPayees.map(([account]) => readCall(pool, poolAbi, "paidThisYear", [account as Address]));
   // Every view in one reader: one batch size that adapts once, and a single-threaded node is not
   // flooded by readers side by side (their requests queue up and time out).
-  const views = await many<unknown>([
-    ...jurorCalls,
-    ...memberCalls,
-    ...claimCalls,
-    ...roundCalls,
-    ...juryCalls,
-    ...settlementCalls,
-    ...payoutCalls,
-    ...yearCalls,
+  const [viewResults, lensMembers, lensJurors] = await Promise.all([
+    many<unknown>([
+      ...jurorCalls,
+      ...memberCalls,
+      ...claimCalls,
+      ...roundCalls,
+      ...juryCalls,
+      ...settlementCalls,
+      ...payoutCalls,
+      ...yearCalls,
+    ]),
+    lens?.members(members.map((m) => m.member)),
+    lens?.jurors(size),
   ]);
   let taken = 0;
-  const part = <R>(calls: Array<ReadCall<R>>) => views.slice(taken, (taken += calls.length)) as Array<ReadResult<R>>;
-  const jurorViews = part(jurorCalls);
-  const memberViews = part(memberCalls);
+  const part = <R>(calls: Array<ReadCall<R>>) =>
+    viewResults.slice(taken, (taken += calls.length)) as Array<ReadResult<R>>;
+  const jurorViews = lensJurors ? positions.map((i) => lensJurors[i]) : part(jurorCalls);
+  const memberViews = lensMembers ?? part(memberCalls);
   const claimViews = part(claimCalls);
   const roundViews = part(roundCalls);
   const juryViews = part(juryCalls);
@@ -487,6 +512,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     tokenFreeze: freeze,
     checks,
     passed: checks.every((c) => c.passed),
+    views,
     stats: {
       events: ledger.events,
       seconds,

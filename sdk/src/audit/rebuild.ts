@@ -309,6 +309,8 @@ export class PoolLedger {
   }
 
   private differ(check: string, subject: string, expected: unknown, actual: unknown) {
+    // Equal values of one type (the usual case) need no string of either.
+    if (expected === actual) return;
     if (show(expected) !== show(actual))
       this.discrepancies.push({ check, subject, expected: show(expected), actual: show(actual) });
   }

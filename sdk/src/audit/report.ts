@@ -104,6 +104,8 @@ export function auditMarkdown(result: AuditResult): string {
     "",
     `Blocks ${result.fromBlock} to ${result.toBlock}; ${result.stats.events} events; ${l.members.size} members ever, ${l.memberCount} counted now, ${l.jurors.size} in the juror set. Amounts in ${result.symbol}.`,
     "",
+    `Views: ${result.views.note}.`,
+    "",
   ];
   if (result.openPool)
     lines.push(
@@ -166,6 +168,7 @@ export function auditJson(result: AuditResult): string {
     passed: result.passed,
     openPool: result.openPool,
     tokenFreeze: result.tokenFreeze,
+    views: result.views,
     stats: result.stats,
     memberCount: l.memberCount,
     jurorSet: l.jurors.toArray(),
