@@ -251,12 +251,16 @@ async function main() {
     ];
     // ethers v6 reads an HTTP response by copying the whole body at every chunk (quadratic in its
     // size): one response with every log of 10,000 joins costs it seconds. Narrow ranges bound that.
-    const audited: Array<[string, HuzhuClientConfig, bigint | undefined, boolean]> = [
-      ["viem http transport", viem, undefined, true],
-      ["ethers JsonRpcProvider", ethers, undefined, true],
-      ["ethers JsonRpcProvider, blockRange 16", ethers, 16n, true],
-      // The same audit without Multicall3: one eth_call per view, 16 at a time (the auditor before batching).
-      ["viem http transport, one call per view", viem, undefined, false],
+    // How each audit reads the views: "lens" (member records and the juror set through the pool lens,
+    // the rest through Multicall3: the default), "multicall" (every view through Multicall3), "single"
+    // (one eth_call per view, 16 at a time: the auditor before batching).
+    type Views = "lens" | "multicall" | "single";
+    const audited: Array<[string, HuzhuClientConfig, bigint | undefined, Views]> = [
+      ["viem http transport", viem, undefined, "lens"],
+      ["ethers JsonRpcProvider", ethers, undefined, "lens"],
+      ["ethers JsonRpcProvider, blockRange 16", ethers, 16n, "lens"],
+      ["viem http transport, every view through Multicall3", viem, undefined, "multicall"],
+      ["viem http transport, one call per view", viem, undefined, "single"],
     ];
 
     // Through viem: cold (the node's and the decoder's first pass), then warm, after the audits.
@@ -302,12 +306,13 @@ async function main() {
 
     const loadAtAudit = round(os.loadavg()[0], 2);
     const audits = [];
-    for (const [name, client, blockRange, batched] of audited) {
+    for (const [name, client, blockRange, views] of audited) {
       const started = Date.now();
       let fetchedAt = started;
       const result = await audit(client, {
         blockRange,
-        multicall: batched ? undefined : { multicallAddress: false },
+        lens: views === "lens" ? undefined : false,
+        multicall: views === "single" ? { multicallAddress: false } : undefined,
         factory,
         fromBlock: d.firstBlock,
         toBlock,
@@ -317,7 +322,8 @@ async function main() {
       if (!result.passed) throw new Error(`the audit through ${name} failed: ${JSON.stringify(result.checks)}`);
       audits.push({
         client: name,
-        multicall: batched,
+        views,
+        lens: result.views.lens,
         passed: result.passed,
         events: result.stats.events,
         members: result.stats.members,
@@ -334,6 +340,12 @@ async function main() {
 
     const warmEvents = await eventPhase(viem.connector, pool, rules, d.firstBlock, toBlock);
     const wireLogs = await fetchLogs(viem.connector, { address: pool, fromBlock: d.firstBlock, toBlock });
+    // HUZHU_BENCH_DUMP=<file>: keep the logs and rules, to profile decode + rebuild without a node.
+    if (process.env.HUZHU_BENCH_DUMP)
+      writeFileSync(
+        process.env.HUZHU_BENCH_DUMP,
+        JSON.stringify({ rules, logs: wireLogs }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)),
+      );
     const rebuild = replay(wireLogs, rules);
     log(`decode + rebuild: ${rebuild.median} events/s (median of ${rebuild.runs.length})`);
     log(`events again: fetched in ${warmEvents.fetchSeconds} s, replayed in ${warmEvents.replaySeconds} s`);
@@ -351,7 +363,9 @@ async function main() {
     ethersProvider.destroy();
 
     const headline = audits.find((a) => a.client === "viem http transport")!;
-    const unbatched = audits.find((a) => !a.multicall)!;
+    const unbatched = audits.find((a) => a.views === "single")!;
+    const multicallOnly = audits.find((a) => a.views === "multicall")!;
+    if (!headline.lens) throw new Error("the headline audit did not run the pool lens");
     const bestNaive = naiveRuns.reduce((a, b) => (b.membersPerSecond > a.membersPerSecond ? b : a));
     let full: Record<string, unknown> | undefined;
     if (FULL) {
@@ -407,6 +421,9 @@ async function main() {
       naiveMembersPerSecond: bestNaive.membersPerSecond,
       naive: `${bestNaive.client}, ${bestNaive.concurrency} at a time (the fastest naive run)`,
       timesNaive: round(headline.membersPerSecond / bestNaive.membersPerSecond, 2),
+      views:
+        "member records and juror set through the pool lens (eth_call state override), other views through Multicall3",
+      multicallOnlyMembersPerSecond: multicallOnly.membersPerSecond,
       oneCallPerViewMembersPerSecond: unbatched.membersPerSecond,
       rebuildEventsPerSecond: rebuild.median,
       loadAverage: report.machine.loadAverage,
