@@ -68,7 +68,7 @@ async function expectLensEqualsViews(
     statuses.add(Number(viaView.result.status));
   });
   expect(lensJurors.map((r) => (r.success ? r.result : "reverted"))).to.deep.equal(
-    jurorViews.map((r) => (r.success ? r.result : "reverted")),
+    jurorViews.map((r) => (r.success ? r.result.toLowerCase() : "reverted")),
   );
   return statuses;
 }

@@ -1,7 +1,6 @@
 import { toFunctionSelector } from "viem";
 import type { HuzhuClientConfig } from "../clients/client";
 import type { Address, Hex } from "../core/types";
-import { checksumAddress } from "../internal/abiCodec";
 import { AdaptiveSize } from "../internal/adaptive";
 import { findRevertData, isRevert, toSdkError } from "../internal/contract";
 import type { ReadResult } from "../internal/multicall";
@@ -34,9 +33,13 @@ export interface LensMemberView {
 export interface LensReadOptions {
   /** The state at this block. */
   blockNumber: bigint;
-  /** Accounts per call at first (default 2,000); halved when the endpoint refuses (out of gas, too large). */
+  /**
+   * Accounts per call at first (default 1,500); halved when the endpoint refuses (out of gas, too
+   * large). A member costs the lens about 7,500 gas and a juror position 2,500: the defaults stay
+   * under the 30 million gas most endpoints allow a call.
+   */
   batchSize?: number;
-  /** Never more accounts per call (default 20,000). */
+  /** Never more accounts per call (default 3,500; juror positions: three times as many). */
   maxBatchSize?: number;
   /** Calls in flight at once (default 2: one computed by the node while the other travels). */
   concurrency?: number;
@@ -146,9 +149,14 @@ export class PoolLensReader {
     total: number,
     ask: (start: number, end: number) => Promise<T[]>,
     reverted: (error: unknown) => T,
+    /** Items of this kind per account in a call of the batch size (cheaper items: more per call). */
+    weight: number,
   ): Promise<T[]> {
     const out = new Array<T>(total);
-    const size = new AdaptiveSize(this.options.batchSize ?? 2_000, this.options.maxBatchSize ?? 20_000);
+    const size = new AdaptiveSize(
+      (this.options.batchSize ?? 1_500) * weight,
+      (this.options.maxBatchSize ?? 3_500) * weight,
+    );
     const back: Array<[number, number]> = [];
     let cursor = 0;
     let done = 0;
@@ -215,19 +223,21 @@ export class PoolLensReader {
         return views;
       },
       failure,
+      1,
     );
   }
 
-  /** The juror set's positions `0 .. count - 1` (holes as the zero address), checksummed as `jurorAt` gives them. */
+  /** The juror set's positions `0 .. count - 1` (holes as the zero address), in lower case (no hashing). */
   jurors(count: number): Promise<Array<ReadResult<Address>>> {
     return this.chunked<ReadResult<Address>>(
       count,
       async (start, end) =>
         arrayWords(await this.call(jurorsCall(start, end - start)), end - start).map((w) => ({
           success: true as const,
-          result: checksumAddress(`0x${w.slice(24)}`),
+          result: `0x${w.slice(24)}` as Address,
         })),
       failure,
+      3,
     );
   }
 }
