@@ -25,4 +25,6 @@ for (let run = 0; run < Number(runsArg ?? 9); run++) {
   if (ledger.discrepancies.length > 0) throw new Error(JSON.stringify(ledger.discrepancies.slice(0, 5)));
   rates.push(Math.round(dump.logs.length / s));
 }
-console.log(JSON.stringify({ events: dump.logs.length, rates, median: [...rates].sort((a, b) => a - b)[rates.length >> 1] }));
+console.log(
+  JSON.stringify({ events: dump.logs.length, rates, median: [...rates].sort((a, b) => a - b)[rates.length >> 1] }),
+);

@@ -16,6 +16,7 @@ contract PoolLens is HuzhuPool {
     /// bound; (3) lapsableAt. The balance is credit minus charged, as `member().balance`.
     /// @dev A node may take far longer per opcode than per call (a tracing node): the loop computes
     /// the mapping slots in assembly and reads each field of the record from one storage pointer.
+    /// Status and charged as `_statusOf` and `_chargedOf` (the lens test holds them equal to `member()`).
     function lensMembers(address[] calldata accounts) external view returns (uint256[] memory words) {
         (mapping(address => MemberRecord) storage members, ) = _memberStore();
         (, mapping(address => uint256) storage exitBounds, mapping(address => uint256) storage lapsableAt) = (
@@ -54,7 +55,6 @@ contract PoolLens is HuzhuPool {
             MemberStatus status = m.status;
             uint256 mark = m.chargeMark;
             uint256 eligibleAt = m.eligibleAt;
-            // As `_statusOf` and `_chargedOf` (the lens test holds them equal to `member()`).
             bool counted = _isCounted(status);
             if (status == MemberStatus.Waiting && block.timestamp >= eligibleAt) status = MemberStatus.Active;
             uint256 w =

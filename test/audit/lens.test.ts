@@ -18,11 +18,11 @@ import { Chain, memberAddress, roles, runLife } from "./scenario";
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
-const asText = (v: Record<string, unknown>) =>
+const asText = (v: object) =>
   Object.fromEntries(
     ["status", "eligibleAt", "credit", "charged", "balance", "exitClaimBound", "lapsableAt", "position"].map((k) => [
       k,
-      String(v[k]),
+      String((v as Record<string, unknown>)[k]),
     ]),
   );
 
