@@ -176,6 +176,44 @@ async function auditInChild(url: string, d: { pool: string; factory: string; fir
   };
 }
 
+/**
+ * The "Audit throughput" section of bench/RESULTS.md (bench/gas.ts writes the rest of the file and
+ * leaves this section as a pointer; run this benchmark after it).
+ */
+function writeAuditSection(
+  a: Record<string, unknown>,
+  audits: Array<{ client: string; seconds: number; membersPerSecond: number }>,
+  naiveRuns: Array<{ client: string; concurrency: number; seconds: number; membersPerSecond: number }>,
+) {
+  const file = path.join(__dirname, "RESULTS.md");
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, "utf8");
+  const at = text.indexOf("## Audit throughput");
+  const full = a.full as Record<string, unknown> | undefined;
+  const section = [
+    "## Audit throughput",
+    "",
+    `Measured by \`npm run bench -- --audit\` (bench/audit-speed.ts) on ${a.date}: a ${a.members}-member, 50-period pool (${a.events} events) over HTTP, load average ${(a.loadAverage as number[]).join(" to ")} on 2 shared cores. Member records and the juror set through the pool lens (an eth_call state override), the other views through Multicall3.`,
+    "",
+    "| Read | Seconds | Members/s |",
+    "| --- | ---: | ---: |",
+    ...audits.map((r) => `| audit via ${r.client} | ${r.seconds} | ${r.membersPerSecond} |`),
+    ...naiveRuns.map(
+      (r) =>
+        `| naive \`balanceOf\` per member via ${r.client}, ${r.concurrency} at a time | ${r.seconds} | ${r.membersPerSecond} |`,
+    ),
+    "",
+    `The audit against the fastest naive read: **${a.timesNaive}x** (goal 10x). Decode + rebuild off the wire: **${a.rebuildEventsPerSecond} events/s** (median of 9 passes; goal 100,000).`,
+    ...(full
+      ? [
+          "",
+          `${full.members} members (${full.events} events, \`--full\`): ${full.seconds} s, ${full.membersPerSecond} members/s, peak RSS ${full.peakRssMB} MB${full.date ? ` (${full.date})` : " (an earlier run, before the pool lens)"}.`,
+        ]
+      : []),
+  ].join("\n");
+  writeFileSync(file, (at >= 0 ? text.slice(0, at) : text + "\n") + section + "\n");
+}
+
 async function main() {
   const node = await startNode(PORT);
   const rpc = httpRpc(node.url);
@@ -387,6 +425,7 @@ async function main() {
         membersPerSecond: round(child.members / child.seconds),
         peakRssMB: child.peakRssMB,
         client: "viem http transport, in a process of its own",
+        date: new Date().toISOString(),
         joinSeconds: round(seconds(grown)),
       };
       log(`audit of ${child.members} members: ${round(child.seconds, 2)} s, peak RSS ${child.peakRssMB} MB`);
@@ -437,6 +476,7 @@ async function main() {
       ...(full ? { full } : previous.full ? { full: previous.full } : {}),
     };
     writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
+    writeAuditSection(results.audit, audits, naiveRuns);
     log(`wrote ${out}`);
   } finally {
     rpc.destroy();
