@@ -95,7 +95,7 @@ async function eventPhase(
   const logs = await fetchLogs(connector, { address: pool, fromBlock, toBlock });
   const fetchSeconds = seconds(fetchStarted);
   const replayStarted = Date.now();
-  const decode = createPoolEventDecoder();
+  const decode = createPoolEventDecoder({ checksum: false }); // as the auditor decodes
   const ledger = new PoolLedger(rules);
   for (const entry of logs) {
     const event = decode(entry);
@@ -114,15 +114,16 @@ async function eventPhase(
 }
 
 /**
- * Decode and rebuild alone, from logs already fetched: the median of `runs` passes, in events per
- * second. Each pass forgets the address checksums first, so that each pays for them as an audit does.
+ * Decode and rebuild alone, from logs already fetched, as the auditor does them (accounts in lower
+ * case: no address is hashed until a report prints it): the median of `runs` passes, in events per
+ * second. Each pass forgets the address checksums first, so that none is reused from the last.
  */
-function replay(logs: Awaited<ReturnType<typeof fetchLogs>>, rules: AuditRules, runs = 5) {
+function replay(logs: Awaited<ReturnType<typeof fetchLogs>>, rules: AuditRules, runs = 9) {
   const rates: number[] = [];
   for (let run = 0; run < runs; run++) {
     clearChecksumCache();
     const started = process.hrtime.bigint();
-    const decode = createPoolEventDecoder();
+    const decode = createPoolEventDecoder({ checksum: false }); // as the auditor decodes
     const ledger = new PoolLedger(rules);
     for (const entry of logs) {
       const event = decode(entry);
@@ -173,6 +174,44 @@ async function auditInChild(url: string, d: { pool: string; factory: string; fir
     seconds: number;
     peakRssMB: number;
   };
+}
+
+/**
+ * The "Audit throughput" section of bench/RESULTS.md (bench/gas.ts writes the rest of the file and
+ * leaves this section as a pointer; run this benchmark after it).
+ */
+function writeAuditSection(
+  a: Record<string, unknown>,
+  audits: Array<{ client: string; seconds: number; membersPerSecond: number }>,
+  naiveRuns: Array<{ client: string; concurrency: number; seconds: number; membersPerSecond: number }>,
+) {
+  const file = path.join(__dirname, "RESULTS.md");
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, "utf8");
+  const at = text.indexOf("## Audit throughput");
+  const full = a.full as Record<string, unknown> | undefined;
+  const section = [
+    "## Audit throughput",
+    "",
+    `Measured by \`npm run bench -- --audit\` (bench/audit-speed.ts) on ${a.date}: a ${a.members}-member, 50-period pool (${a.events} events) over HTTP, load average ${(a.loadAverage as number[]).join(" to ")} on 2 shared cores. Member records and the juror set through the pool lens (an eth_call state override), the other views through Multicall3.`,
+    "",
+    "| Read | Seconds | Members/s |",
+    "| --- | ---: | ---: |",
+    ...audits.map((r) => `| audit via ${r.client} | ${r.seconds} | ${r.membersPerSecond} |`),
+    ...naiveRuns.map(
+      (r) =>
+        `| naive \`balanceOf\` per member via ${r.client}, ${r.concurrency} at a time | ${r.seconds} | ${r.membersPerSecond} |`,
+    ),
+    "",
+    `The audit against the fastest naive read: **${a.timesNaive}x** (goal 10x). Decode + rebuild off the wire: **${a.rebuildEventsPerSecond} events/s** (median of 9 passes; goal 100,000).`,
+    ...(full
+      ? [
+          "",
+          `${full.members} members (${full.events} events, \`--full\`): ${full.seconds} s, ${full.membersPerSecond} members/s, peak RSS ${full.peakRssMB} MB${full.date ? ` (${full.date})` : " (an earlier run, before the pool lens)"}.`,
+        ]
+      : []),
+  ].join("\n");
+  writeFileSync(file, (at >= 0 ? text.slice(0, at) : text + "\n") + section + "\n");
 }
 
 async function main() {
@@ -251,12 +290,16 @@ async function main() {
     ];
     // ethers v6 reads an HTTP response by copying the whole body at every chunk (quadratic in its
     // size): one response with every log of 10,000 joins costs it seconds. Narrow ranges bound that.
-    const audited: Array<[string, HuzhuClientConfig, bigint | undefined, boolean]> = [
-      ["viem http transport", viem, undefined, true],
-      ["ethers JsonRpcProvider", ethers, undefined, true],
-      ["ethers JsonRpcProvider, blockRange 16", ethers, 16n, true],
-      // The same audit without Multicall3: one eth_call per view, 16 at a time (the auditor before batching).
-      ["viem http transport, one call per view", viem, undefined, false],
+    // How each audit reads the views: "lens" (member records and the juror set through the pool lens,
+    // the rest through Multicall3: the default), "multicall" (every view through Multicall3), "single"
+    // (one eth_call per view, 16 at a time: the auditor before batching).
+    type Views = "lens" | "multicall" | "single";
+    const audited: Array<[string, HuzhuClientConfig, bigint | undefined, Views]> = [
+      ["viem http transport", viem, undefined, "lens"],
+      ["ethers JsonRpcProvider", ethers, undefined, "lens"],
+      ["ethers JsonRpcProvider, blockRange 16", ethers, 16n, "lens"],
+      ["viem http transport, every view through Multicall3", viem, undefined, "multicall"],
+      ["viem http transport, one call per view", viem, undefined, "single"],
     ];
 
     // Through viem: cold (the node's and the decoder's first pass), then warm, after the audits.
@@ -302,12 +345,27 @@ async function main() {
 
     const loadAtAudit = round(os.loadavg()[0], 2);
     const audits = [];
-    for (const [name, client, blockRange, batched] of audited) {
+    const members = Array.from({ length: MEMBERS }, (_, i) => memberAddress(i));
+    const naiveRuns: Array<{ client: string } & Awaited<ReturnType<typeof naive>>> = [];
+    // The naive reads right after the headline audit: the machine is shared, and the ratio of the
+    // two is fairest when they are measured back to back.
+    const naiveReads = async () => {
+      for (const [name, client] of clients) {
+        // ethers one at a time waits out its batch timer on every call (77 members/s): not worth its two minutes.
+        for (const concurrency of name.startsWith("ethers") ? [16] : [1, 16]) {
+          const run = await naive(client.connector, pool, members, concurrency);
+          naiveRuns.push({ client: name, ...run });
+          log(`naive via ${name}, ${concurrency} at a time: ${run.seconds} s, ${run.membersPerSecond} members/s`);
+        }
+      }
+    };
+    for (const [name, client, blockRange, views] of audited) {
       const started = Date.now();
       let fetchedAt = started;
       const result = await audit(client, {
         blockRange,
-        multicall: batched ? undefined : { multicallAddress: false },
+        lens: views === "lens" ? undefined : false,
+        multicall: views === "single" ? { multicallAddress: false } : undefined,
         factory,
         fromBlock: d.firstBlock,
         toBlock,
@@ -317,7 +375,8 @@ async function main() {
       if (!result.passed) throw new Error(`the audit through ${name} failed: ${JSON.stringify(result.checks)}`);
       audits.push({
         client: name,
-        multicall: batched,
+        views,
+        lens: result.views.lens,
         passed: result.passed,
         events: result.stats.events,
         members: result.stats.members,
@@ -330,28 +389,27 @@ async function main() {
       log(
         `audit via ${name}: ${round(s, 2)} s, ${round(result.stats.events / s)} events/s, ${round(result.stats.members / s)} members/s`,
       );
+      if (audits.length === 1) await naiveReads();
     }
 
     const warmEvents = await eventPhase(viem.connector, pool, rules, d.firstBlock, toBlock);
     const wireLogs = await fetchLogs(viem.connector, { address: pool, fromBlock: d.firstBlock, toBlock });
+    // HUZHU_BENCH_DUMP=<file>: keep the logs and rules, to profile decode + rebuild without a node.
+    if (process.env.HUZHU_BENCH_DUMP)
+      writeFileSync(
+        process.env.HUZHU_BENCH_DUMP,
+        JSON.stringify({ rules, logs: wireLogs }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)),
+      );
     const rebuild = replay(wireLogs, rules);
     log(`decode + rebuild: ${rebuild.median} events/s (median of ${rebuild.runs.length})`);
     log(`events again: fetched in ${warmEvents.fetchSeconds} s, replayed in ${warmEvents.replaySeconds} s`);
 
-    const members = Array.from({ length: MEMBERS }, (_, i) => memberAddress(i));
-    const naiveRuns = [];
-    for (const [name, client] of clients) {
-      // ethers one at a time waits out its batch timer on every call (77 members/s): not worth its two minutes.
-      for (const concurrency of name.startsWith("ethers") ? [16] : [1, 16]) {
-        const run = await naive(client.connector, pool, members, concurrency);
-        naiveRuns.push({ client: name, ...run });
-        log(`naive via ${name}, ${concurrency} at a time: ${run.seconds} s, ${run.membersPerSecond} members/s`);
-      }
-    }
     ethersProvider.destroy();
 
     const headline = audits.find((a) => a.client === "viem http transport")!;
-    const unbatched = audits.find((a) => !a.multicall)!;
+    const unbatched = audits.find((a) => a.views === "single")!;
+    const multicallOnly = audits.find((a) => a.views === "multicall")!;
+    if (!headline.lens) throw new Error("the headline audit did not run the pool lens");
     const bestNaive = naiveRuns.reduce((a, b) => (b.membersPerSecond > a.membersPerSecond ? b : a));
     let full: Record<string, unknown> | undefined;
     if (FULL) {
@@ -367,6 +425,7 @@ async function main() {
         membersPerSecond: round(child.members / child.seconds),
         peakRssMB: child.peakRssMB,
         client: "viem http transport, in a process of its own",
+        date: new Date().toISOString(),
         joinSeconds: round(seconds(grown)),
       };
       log(`audit of ${child.members} members: ${round(child.seconds, 2)} s, peak RSS ${child.peakRssMB} MB`);
@@ -407,6 +466,9 @@ async function main() {
       naiveMembersPerSecond: bestNaive.membersPerSecond,
       naive: `${bestNaive.client}, ${bestNaive.concurrency} at a time (the fastest naive run)`,
       timesNaive: round(headline.membersPerSecond / bestNaive.membersPerSecond, 2),
+      views:
+        "member records and juror set through the pool lens (eth_call state override), other views through Multicall3",
+      multicallOnlyMembersPerSecond: multicallOnly.membersPerSecond,
       oneCallPerViewMembersPerSecond: unbatched.membersPerSecond,
       rebuildEventsPerSecond: rebuild.median,
       loadAverage: report.machine.loadAverage,
@@ -414,6 +476,7 @@ async function main() {
       ...(full ? { full } : previous.full ? { full: previous.full } : {}),
     };
     writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
+    writeAuditSection(results.audit, audits, naiveRuns);
     log(`wrote ${out}`);
   } finally {
     rpc.destroy();

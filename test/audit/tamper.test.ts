@@ -19,18 +19,27 @@ import { field, fieldAt, readField, storageLayout, writeField } from "./storage"
 const POOL = "contracts/HuzhuPool.sol:HuzhuPool";
 const TOKEN = "contracts/mocks/MockERC20.sol:MockERC20";
 
-/** Whether the audits batch their views through Multicall3 (installed by the fixture) or make one call per view. */
-let batched = true;
+/**
+ * How the audits read the chain's views: member records and the juror set through the pool lens
+ * (the default), or every view through Multicall3 (installed by the fixture), or one call per view.
+ */
+const MODES = [
+  "member records through the pool lens",
+  "views batched through Multicall3",
+  "one call per view",
+] as const;
+let mode: (typeof MODES)[number] = MODES[0];
 
 async function honestPool() {
   const life = await runLife(new Chain(network.provider), hre.artifacts, 40, 5);
   await installMulticall3(network.provider);
   // Counts the eth_calls by where they go: Multicall3, or a view of its own.
-  const calls = { multicall: 0, single: 0 };
+  const calls = { multicall: 0, single: 0, lens: 0 };
   const connector = fromEthers(ethers.provider);
   const counting: Connector = Object.assign(Object.create(connector), {
     call: (tx: Parameters<Connector["call"]>[0]) => {
-      if (tx.to.toLowerCase() === MULTICALL3_ADDRESS.toLowerCase()) calls.multicall++;
+      if (tx.codeOverride) calls.lens++;
+      else if (tx.to.toLowerCase() === MULTICALL3_ADDRESS.toLowerCase()) calls.multicall++;
       else calls.single++;
       return connector.call(tx);
     },
@@ -44,7 +53,8 @@ async function honestPool() {
       factory: life.d.factory as `0x${string}`,
       fromBlock: life.d.firstBlock,
       getBlockHash,
-      multicall: batched ? undefined : { multicallAddress: false },
+      lens: mode === MODES[0] ? undefined : false,
+      multicall: mode === "one call per view" ? { multicallAddress: false } : undefined,
     });
   return { life, pool, token, run, calls };
 }
@@ -56,10 +66,10 @@ const failures = (r: AuditResult) =>
 /** The Markdown report's line for a discrepancy. */
 const line = (d: Discrepancy) => `| ${d.check} | ${d.subject} | ${d.expected} | ${d.actual} |`;
 
-for (const mode of ["views batched through Multicall3", "one call per view"]) {
-  describe(`audit catches state changed behind the contracts' back (${mode})`, function () {
+for (const current of MODES) {
+  describe(`audit catches state changed behind the contracts' back (${current})`, function () {
     this.timeout(300_000);
-    before(() => (batched = mode !== "one call per view"));
+    before(() => (mode = current));
 
     it("passes on the untampered pool", async function () {
       const { run, calls } = await loadFixture(honestPool);
@@ -69,9 +79,19 @@ for (const mode of ["views batched through Multicall3", "one call per view"]) {
       expect(result.passed).to.equal(true);
       const multicalls = calls.multicall - before.multicall;
       const singles = calls.single - before.single;
+      const lensCalls = calls.lens - before.lens;
       // Every member, juror position, claim, round, part and payee is one view.
       const views = result.ledger.members.size + result.ledger.jurors.size + result.ledger.claims.size;
-      if (batched) {
+      expect(result.views.lens).to.equal(mode === MODES[0]);
+      if (mode === MODES[0]) {
+        // One small call to find the lens runs, then one for the members and one for the juror set
+        // (each fits one call at this size); the other views through Multicall3.
+        expect(lensCalls).to.equal(3);
+        expect(multicalls).to.be.greaterThan(0);
+        expect(multicalls).to.be.at.most(8);
+        expect(singles).to.be.lessThan(20);
+      } else if (mode === MODES[1]) {
+        expect(lensCalls).to.equal(0);
         // One aggregate3 per kind of view (pool figures, juror positions, members, claims, rounds,
         // juries, settlement parts, payouts): each kind fits one batch at this size.
         expect(multicalls).to.be.greaterThan(0);
@@ -79,6 +99,7 @@ for (const mode of ["views batched through Multicall3", "one call per view"]) {
         // Only the rules, the start, the roles, the token's name and its freeze views go alone.
         expect(singles).to.be.lessThan(20);
       } else {
+        expect(lensCalls).to.equal(0);
         expect(multicalls).to.equal(0);
         expect(singles).to.be.greaterThan(views);
       }

@@ -11,8 +11,10 @@ import {
 } from "../internal/multicall";
 import type { TokenFreeze } from "../internal/token";
 import { decodeEventLog, parseAbi } from "viem";
+import { checksumAddressesIn } from "../internal/abiCodec";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
+import { poolLens, type LensReadOptions } from "./lens";
 import { PoolLedger, type AuditRules, type Discrepancy } from "./rebuild";
 import { checkRecoveryDelays } from "./recoveryDelay";
 
@@ -45,6 +47,13 @@ export interface AuditParameters {
    * check is reported as not run.
    */
   getBlockHash?: (blockNumber: bigint) => Promise<Hex>;
+  /**
+   * Member records and the juror set through the pool lens (contracts/lens/PoolLens.sol, run by
+   * `eth_call` with a state override at the pool's address: thousands of members per call). On by
+   * default where the endpoint runs it (one small call finds out); else, or with `false`, one
+   * `member()` and one `jurorAt()` per member through Multicall3. The result's `views` says which.
+   */
+  lens?: false | Omit<LensReadOptions, "blockNumber">;
   /** Juror set positions compared with `jurorAt` (default: all; a number compares that many, spread evenly). */
   jurorPositions?: "all" | number;
   /** Compare every round of every claim with `round()` and `jury()` (default true). */
@@ -68,6 +77,7 @@ export interface AuditResult {
   toBlock: bigint;
   /** The audited block's time: whether a waiting member is active yet is judged by it. */
   timestamp: bigint;
+  /** The rebuild. Its accounts are in lower case (the checks and the reports print them checksummed). */
   ledger: PoolLedger;
   /** The pool has no identity verifier (roles.verifier is zero): anyone may join with any commitment. */
   openPool: boolean;
@@ -79,6 +89,8 @@ export interface AuditResult {
   tokenFreeze: TokenFreeze;
   checks: AuditCheck[];
   passed: boolean;
+  /** How the member records and the juror set were read: through the pool lens, or view by view (and why). */
+  views: { lens: boolean; note: string };
   stats: { events: number; seconds: number; eventsPerSecond: number; members: number };
 }
 
@@ -124,6 +136,33 @@ export function withReadRetries(connector: Connector, tries = 5, backoffMs = 200
   });
 }
 
+/** The pool's logs from `fromBlock` (or the checkpoint's next block) to `toBlock`, checkpointed as asked. */
+async function fetchPoolLogs(
+  client: HuzhuClientConfig,
+  pool: Address,
+  params: AuditParameters,
+  fromBlock: bigint,
+  toBlock: bigint,
+): Promise<LogEntry[]> {
+  const logs = [...(params.resume?.logs ?? [])];
+  const start = params.resume?.nextBlock ?? fromBlock;
+  if (start > toBlock) return logs;
+  const fetched = await fetchLogs(client.connector, {
+    address: pool,
+    fromBlock: start,
+    toBlock,
+    initialRange: params.blockRange,
+    onProgress: params.onProgress,
+    onRange: async (to, rangeLogs) => {
+      if (!params.onCheckpoint) return;
+      logs.push(...rangeLogs);
+      await params.onCheckpoint({ logs, nextBlock: to + 1n });
+    },
+  });
+  if (!params.onCheckpoint) logs.push(...fetched);
+  return logs;
+}
+
 async function rulesAtCreation(client: HuzhuClientConfig, pool: Address, params: AuditParameters, toBlock: bigint) {
   if (params.factory) {
     const logs = await fetchLogs(client.connector, {
@@ -159,11 +198,15 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const pool = poolOf(client, params.pool);
   const toBlock = params.toBlock ?? (await client.connector.getBlockNumber());
   const fromBlock = params.fromBlock ?? 0n;
-  const [r, startedAt, roles] = await Promise.all([
+  const creation = Promise.all([
     rulesAtCreation(client, pool, params, toBlock),
     read(client, pool, poolAbi, "startedAt", [], toBlock),
     read(client, pool, poolAbi, "roles", [], toBlock),
   ]);
+  // The pool's events are fetched meanwhile (they do not depend on the rules).
+  const fetched = fetchPoolLogs(client, pool, params, fromBlock, toBlock);
+  fetched.catch(() => undefined); // Awaited below; not an unhandled rejection meanwhile.
+  const [r, startedAt, roles] = await creation;
   const rules: AuditRules = {
     pool,
     randomness: r.randomness,
@@ -186,53 +229,18 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     jurorPenalty: r.jurorPenalty,
     startedAt: BigInt(startedAt),
   };
-  const logs = [...(params.resume?.logs ?? [])];
-  const start = params.resume?.nextBlock ?? fromBlock;
-  if (start <= toBlock) {
-    const fetched = await fetchLogs(client.connector, {
-      address: pool,
-      fromBlock: start,
-      toBlock,
-      initialRange: params.blockRange,
-      onProgress: params.onProgress,
-      onRange: async (to, rangeLogs) => {
-        if (!params.onCheckpoint) return;
-        logs.push(...rangeLogs);
-        await params.onCheckpoint({ logs, nextBlock: to + 1n });
-      },
-    });
-    if (!params.onCheckpoint) logs.push(...fetched);
-  }
 
-  const decode = createPoolEventDecoder();
-  const ledger = new PoolLedger(rules);
-  for (const log of logs) {
-    const event = decode(log);
-    if (event) ledger.apply(event);
-  }
-  ledger.finish();
-  const checks: AuditCheck[] = [
-    {
-      name: "events agree with the rebuild",
-      passed: true,
-      scope: `${ledger.events} events`,
-      discrepancies: [...ledger.discrepancies],
-    },
-  ];
-  const check = (name: string, scope: string, discrepancies: Discrepancy[]) =>
-    checks.push({ name, scope, discrepancies, passed: discrepancies.length === 0 });
   const concurrency = params.concurrency ?? 16;
   // Every view goes through Multicall3 (single calls where it is absent), at the audited block.
   const many = <R>(calls: Array<ReadCall<R>>) =>
     multicallRead(huzhuClient, calls, { ...params.multicall, blockNumber: toBlock }) as Promise<ReadResult<R>[]>;
-  /** A call's result, or a discrepancy saying the view reverted (a tampered pool may). */
-  const answer = <R>(r: ReadResult<R>, list: Discrepancy[], check: string, subject: string): R | undefined => {
-    if (r.success) return r.result;
-    list.push({ check, subject, expected: "an answer", actual: `reverted: ${r.error.shortMessage}` });
-    return undefined;
-  };
-
-  const [scalars, block] = await Promise.all([
+  // The lens, where the endpoint runs it (asked once, beside the pool's figures), and the pool's
+  // figures: asked while the events are still coming.
+  const lensFound =
+    params.lens === false
+      ? Promise.resolve({ lens: undefined, reason: "the lens was turned off (lens: false)" } as const)
+      : poolLens(huzhuClient, pool, { ...params.lens, blockNumber: toBlock });
+  const figures = Promise.all([
     many<unknown>([
       readCall(pool, poolAbi, "memberCount", []),
       readCall(pool, poolAbi, "jurorCount", []),
@@ -253,7 +261,42 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     ]),
     // Statuses and claim states depend on the clock: judge them by the audited block's time.
     client.connector.getTimestamp(toBlock),
+    lensFound,
   ]);
+  figures.catch(() => undefined); // Awaited below.
+  const logs = await fetched;
+
+  // Accounts in lower case through the replay and the comparisons (no hashing); the checks' text
+  // and the reports checksum the addresses they print.
+  const decode = createPoolEventDecoder({ checksum: false });
+  const ledger = new PoolLedger(rules);
+  for (const log of logs) {
+    const event = decode(log);
+    if (event) ledger.apply(event);
+  }
+  ledger.finish();
+  const checks: AuditCheck[] = [
+    {
+      name: "events agree with the rebuild",
+      passed: true,
+      scope: `${ledger.events} events`,
+      discrepancies: [...ledger.discrepancies],
+    },
+  ];
+  const check = (name: string, scope: string, discrepancies: Discrepancy[]) =>
+    checks.push({ name, scope, discrepancies, passed: discrepancies.length === 0 });
+  /** A call's result, or a discrepancy saying the view reverted (a tampered pool may). */
+  const answer = <R>(r: ReadResult<R>, list: Discrepancy[], check: string, subject: string): R | undefined => {
+    if (r.success) return r.result;
+    list.push({ check, subject, expected: "an answer", actual: `reverted: ${r.error.shortMessage}` });
+    return undefined;
+  };
+
+  const [scalars, block, lensProbe] = await figures;
+  const lens = lensProbe.lens;
+  const views = lens
+    ? { lens: true, note: "member records and juror set read through the pool lens (eth_call state override)" }
+    : { lens: false, note: `one member() and jurorAt() per member: ${lensProbe.reason}` };
   const required = scalars.slice(0, 11).find((x) => !x.success);
   if (required && !required.success) throw required.error;
   const value = (x: ReadResult<unknown>) => (x.success ? x.result : undefined);
@@ -309,8 +352,8 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const rounds = params.checkRounds === false ? [] : claims.flatMap((c) => c.rounds.map((round) => ({ c, round })));
   const payees = [...ledger.payouts.keys()];
   const yearPayees = rules.maxPayoutPerMember > 0n ? [...ledger.yearPayouts.entries()] : [];
-  const jurorCalls = positions.map((i) => readCall(pool, poolAbi, "jurorAt", [BigInt(i)]));
-  const memberCalls = members.map((m) => readCall(pool, poolAbi, "member", [m.member]));
+  const jurorCalls = lens ? [] : positions.map((i) => readCall(pool, poolAbi, "jurorAt", [BigInt(i)]));
+  const memberCalls = lens ? [] : members.map((m) => readCall(pool, poolAbi, "member", [m.member]));
   const claimCalls = claims.map((c) => readCall(pool, poolAbi, "claim", [c.id]));
   const roundCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "round", [c.id, round.round]));
   const juryCalls = rounds.map(({ c, round }) => readCall(pool, poolAbi, "jury", [c.id, round.round]));
@@ -319,20 +362,35 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   const yearCalls = yearPayees.map(([account]) => readCall(pool, poolAbi, "paidThisYear", [account as Address]));
   // Every view in one reader: one batch size that adapts once, and a single-threaded node is not
   // flooded by readers side by side (their requests queue up and time out).
-  const views = await many<unknown>([
-    ...jurorCalls,
-    ...memberCalls,
-    ...claimCalls,
-    ...roundCalls,
-    ...juryCalls,
-    ...settlementCalls,
-    ...payoutCalls,
-    ...yearCalls,
+  // Block hashes for the seed check, read beside the views.
+  const connectorHash = (client.connector as { getBlockHash?: (n: bigint) => Promise<Hex> }).getBlockHash;
+  const blockHash = params.getBlockHash ?? connectorHash?.bind(client.connector);
+  const hashes = new Map<bigint, Hex>();
+  const hashesRead = blockHash
+    ? mapLimit([...new Set(ledger.seeds.map((s) => s.seedBlock))], concurrency, async (n) => {
+        hashes.set(n, await blockHash(n));
+      })
+    : Promise.resolve();
+  hashesRead.catch(() => undefined); // Awaited below.
+  const [viewResults, lensMembers, lensJurors] = await Promise.all([
+    many<unknown>([
+      ...jurorCalls,
+      ...memberCalls,
+      ...claimCalls,
+      ...roundCalls,
+      ...juryCalls,
+      ...settlementCalls,
+      ...payoutCalls,
+      ...yearCalls,
+    ]),
+    lens?.members(members.map((m) => m.member)),
+    lens?.jurors(size),
   ]);
   let taken = 0;
-  const part = <R>(calls: Array<ReadCall<R>>) => views.slice(taken, (taken += calls.length)) as Array<ReadResult<R>>;
-  const jurorViews = part(jurorCalls);
-  const memberViews = part(memberCalls);
+  const part = <R>(calls: Array<ReadCall<R>>) =>
+    viewResults.slice(taken, (taken += calls.length)) as Array<ReadResult<R>>;
+  const jurorViews = lensJurors ? positions.map((i) => lensJurors[i]) : part(jurorCalls);
+  const memberViews = lensMembers ?? part(memberCalls);
   const claimViews = part(claimCalls);
   const roundViews = part(roundCalls);
   const juryViews = part(juryCalls);
@@ -401,14 +459,9 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
 
   // Seeds: with the default randomness, each is the hash of its seed block.
   const seedDiffs: Discrepancy[] = [];
-  const connectorHash = (client.connector as { getBlockHash?: (n: bigint) => Promise<Hex> }).getBlockHash;
-  const blockHash = params.getBlockHash ?? connectorHash?.bind(client.connector);
   if (ledger.seeds.length > 0 || blockHash) {
     if (blockHash) {
-      const hashes = new Map<bigint, Hex>();
-      await mapLimit([...new Set(ledger.seeds.map((s) => s.seedBlock))], concurrency, async (n) => {
-        hashes.set(n, await blockHash(n));
-      });
+      await hashesRead;
       for (const s of ledger.seeds)
         diff(
           seedDiffs,
@@ -481,6 +534,13 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   );
 
   checks[0].passed = checks[0].discrepancies.length === 0;
+  for (const c of checks)
+    c.discrepancies = c.discrepancies.map((d) => ({
+      check: d.check,
+      subject: checksumAddressesIn(d.subject),
+      expected: checksumAddressesIn(d.expected),
+      actual: checksumAddressesIn(d.actual),
+    }));
   const seconds = (Date.now() - started) / 1000;
   return {
     pool,
@@ -495,6 +555,7 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     tokenFreeze: freeze,
     checks,
     passed: checks.every((c) => c.passed),
+    views,
     stats: {
       events: ledger.events,
       seconds,

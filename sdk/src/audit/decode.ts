@@ -1,5 +1,5 @@
 import { toEventSelector, type AbiEvent, type AbiParameter } from "viem";
-import { compileParameters } from "../internal/abiCodec";
+import { compileParameters, type DecodeOptions } from "../internal/abiCodec";
 import { poolAbi } from "../abi/generated";
 import type { Hex } from "../core/types";
 import type { LogEntry } from "../clients/connector";
@@ -25,8 +25,11 @@ interface Decoder {
  * Builds the topic-to-event map once, then decodes each log's fields word by word (the static ones,
  * see `internal/abiCodec.ts`; viem's `decodeAbiParameters` for the others): far faster than looking
  * each log's event up again (the auditor decodes every event of a pool's life).
+ *
+ * With `{ checksum: false }` addresses come out in lower case, unhashed (the auditor's replay: it
+ * keys accounts by lower case and checksums only what it prints); by default checksummed, as viem's.
  */
-export function createPoolEventDecoder(): (log: LogEntry) => DecodedEvent | undefined {
+export function createPoolEventDecoder(options: DecodeOptions = {}): (log: LogEntry) => DecodedEvent | undefined {
   const byTopic = new Map<string, Decoder>();
   for (const item of poolAbi) {
     if (item.type !== "event") continue;
@@ -34,9 +37,9 @@ export function createPoolEventDecoder(): (log: LogEntry) => DecodedEvent | unde
     const data: AbiParameter[] = event.inputs.filter((i) => !i.indexed);
     byTopic.set(toEventSelector(event), {
       name: event.name,
-      indexed: event.inputs.filter((i) => i.indexed).map((i) => [i.name!, compileParameters([i])]),
+      indexed: event.inputs.filter((i) => i.indexed).map((i) => [i.name!, compileParameters([i], options)]),
       dataNames: data.map((i) => i.name!),
-      data: compileParameters(data),
+      data: compileParameters(data, options),
     });
   }
   return (log) => {

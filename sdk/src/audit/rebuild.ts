@@ -311,6 +311,8 @@ export class PoolLedger {
   }
 
   private differ(check: string, subject: string, expected: unknown, actual: unknown) {
+    // Equal values of one type (the usual case) need no string of either.
+    if (expected === actual) return;
     if (show(expected) !== show(actual))
       this.discrepancies.push({ check, subject, expected: show(expected), actual: show(actual) });
   }
@@ -569,16 +571,18 @@ export class PoolLedger {
 
   private join(e: DecodedEvent, seq: number, a: Record<string, never>) {
     const member = a.member as Address;
-    const subject = `member ${member}`;
-    this.differ("join index", subject, this.chargeIndex, a.chargeIndex);
+    // Built only for a discrepancy: ten thousand joins need none.
+    const subject = () => `member ${member}`;
+    if (this.chargeIndex !== a.chargeIndex) this.differ("join index", subject(), this.chargeIndex, a.chargeIndex);
     this.memberCount++;
-    this.differ("member count at join", subject, this.memberCount, a.memberCount);
+    if (this.memberCount !== a.memberCount)
+      this.differ("member count at join", subject(), this.memberCount, a.memberCount);
     const deposit = a.deposit as bigint;
     const old = this.memberByKey.get(lower(member));
     if (old) {
       if (old.status !== MemberStatusV2.Exited && old.status !== MemberStatusV2.Lapsed)
-        this.differ("joins once while a member", subject, "Exited or Lapsed before a return", old.status);
-      this.differ("returns with the same commitment", subject, old.commitment, a.commitment);
+        this.differ("joins once while a member", subject(), "Exited or Lapsed before a return", old.status);
+      this.differ("returns with the same commitment", subject(), old.commitment, a.commitment);
       old.chargedBefore += old.chargeMark;
       const carried = old.credit - old.chargeMark;
       Object.assign(old, {
@@ -595,7 +599,7 @@ export class PoolLedger {
       old.spans.push({ joinedSeq: seq, leftSeq: -1 });
     } else {
       const holder = this.walletByCommitment.get(a.commitment);
-      if (holder !== undefined) this.differ("one wallet per commitment", subject, holder, member);
+      if (holder !== undefined) this.differ("one wallet per commitment", subject(), holder, member);
       else this.walletByCommitment.set(a.commitment, member);
       const m: MemberLedger = {
         member,

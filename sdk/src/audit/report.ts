@@ -1,5 +1,6 @@
 import { formatAmount } from "../core/units";
 import type { Address } from "../core/types";
+import { checksumAddress, checksumAddressesIn } from "../internal/abiCodec";
 import type { AuditResult } from "./audit";
 import type { ClaimLedger, MemberLedger } from "./rebuild";
 import { ClaimStateV2, MemberStatusV2, Verdict, nameIn } from "./states";
@@ -104,6 +105,8 @@ export function auditMarkdown(result: AuditResult): string {
     "",
     `Blocks ${result.fromBlock} to ${result.toBlock}; ${result.stats.events} events; ${l.members.size} members ever, ${l.memberCount} counted now, ${l.jurors.size} in the juror set. Amounts in ${result.symbol}.`,
     "",
+    `Views: ${result.views.note}.`,
+    "",
   ];
   if (result.openPool)
     lines.push(
@@ -152,59 +155,62 @@ export function auditMarkdown(result: AuditResult): string {
     for (const d of failures.slice(0, 500)) lines.push(`| ${d.check} | ${d.subject} | ${d.expected} | ${d.actual} |`);
     if (failures.length > 500) lines.push("", `... and ${failures.length - 500} more (see report.json).`);
   }
-  return lines.join("\n") + "\n";
+  return checksumAddressesIn(lines.join("\n") + "\n");
 }
 
 /** The whole result as JSON (bigints as decimal strings). */
 export function auditJson(result: AuditResult): string {
   const l = result.ledger;
-  return json({
-    pool: result.pool,
-    asset: result.asset,
-    fromBlock: result.fromBlock,
-    toBlock: result.toBlock,
-    passed: result.passed,
-    openPool: result.openPool,
-    tokenFreeze: result.tokenFreeze,
-    stats: result.stats,
-    memberCount: l.memberCount,
-    jurorSet: l.jurors.toArray(),
-    chargeIndex: l.chargeIndex,
-    surplus: l.surplus,
-    deficit: l.deficit,
-    fees: l.fees,
-    expectedEscrowBalance: l.expectedEscrowBalance(),
-    periods: l.periods,
-    claims: [...l.claims.values()].map((c) => ({
-      id: c.id,
-      claimant: c.claimant,
-      amount: c.amount,
-      bond: c.bond,
-      feeBps: c.feeBps,
-      state: nameIn(ClaimStateV2, l.claimStateAt(c, result.timestamp)),
-      verdict: verdictName(c.verdict),
-      payee: c.payee ?? c.claimant,
-      paid: c.paid,
-      paidPeriod: c.paidPeriod,
-      rounds: c.rounds.map((r) => ({
-        round: r.round,
-        target: r.target,
-        seedBlock: r.seedBlock,
-        setSize: r.setSize,
-        seed: r.seed,
-        jurors: r.jurors,
-        votes: Object.fromEntries(r.votes),
-        penalized: Object.fromEntries(r.penalized),
-        approvals: r.approvals,
-        rejections: r.rejections,
-        quorum: r.quorum,
-        verdict: r.tallied ? verdictName(r.verdict) : "not tallied",
+  return checksumAddressesIn(
+    json({
+      pool: result.pool,
+      asset: result.asset,
+      fromBlock: result.fromBlock,
+      toBlock: result.toBlock,
+      passed: result.passed,
+      openPool: result.openPool,
+      tokenFreeze: result.tokenFreeze,
+      views: result.views,
+      stats: result.stats,
+      memberCount: l.memberCount,
+      jurorSet: l.jurors.toArray(),
+      chargeIndex: l.chargeIndex,
+      surplus: l.surplus,
+      deficit: l.deficit,
+      fees: l.fees,
+      expectedEscrowBalance: l.expectedEscrowBalance(),
+      periods: l.periods,
+      claims: [...l.claims.values()].map((c) => ({
+        id: c.id,
+        claimant: c.claimant,
+        amount: c.amount,
+        bond: c.bond,
+        feeBps: c.feeBps,
+        state: nameIn(ClaimStateV2, l.claimStateAt(c, result.timestamp)),
+        verdict: verdictName(c.verdict),
+        payee: c.payee ?? c.claimant,
+        paid: c.paid,
+        paidPeriod: c.paidPeriod,
+        rounds: c.rounds.map((r) => ({
+          round: r.round,
+          target: r.target,
+          seedBlock: r.seedBlock,
+          setSize: r.setSize,
+          seed: r.seed,
+          jurors: r.jurors,
+          votes: Object.fromEntries(r.votes),
+          penalized: Object.fromEntries(r.penalized),
+          approvals: r.approvals,
+          rejections: r.rejections,
+          quorum: r.quorum,
+          verdict: r.tallied ? verdictName(r.verdict) : "not tallied",
+        })),
+        appeals: c.appeals,
       })),
-      appeals: c.appeals,
-    })),
-    recoveries: l.recoveries,
-    checks: result.checks,
-  });
+      recoveries: l.recoveries,
+      checks: result.checks,
+    }),
+  );
 }
 
 /** One row per member: deposits, withdrawals, penalties, charges, balance. */
@@ -231,7 +237,7 @@ export function statementsCsv(result: AuditResult): string {
       ].join(","),
     );
   }
-  return rows.join("\n") + "\n";
+  return checksumAddressesIn(rows.join("\n") + "\n");
 }
 
 /** One member's history: each settlement they shared, the share they paid and the claims it paid for. */
@@ -240,7 +246,7 @@ export function memberStatement(result: AuditResult, member: Address) {
   const m = [...l.members.values()].find((x) => x.member.toLowerCase() === member.toLowerCase());
   if (!m) return undefined;
   return {
-    member: m.member,
+    member: checksumAddress(m.member),
     status: statusName(result, m),
     joinedBlock: m.joinedBlock,
     returns: m.returns,

@@ -9,6 +9,11 @@ export interface TxRequest {
   blockNumber?: bigint;
   /** For calls: `"pending"` reads the state with the node's pending transactions applied. */
   blockTag?: "latest" | "pending";
+  /**
+   * For calls: run with this code at these accounts, for this call only (an `eth_call` state
+   * override; geth, reth, erigon, nethermind, anvil and Hardhat support it, some endpoints refuse it).
+   */
+  codeOverride?: Record<Address, Hex>;
 }
 
 /** A transaction as the node knows it (mined or pending). */

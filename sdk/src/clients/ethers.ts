@@ -57,7 +57,13 @@ export function fromEthers(runner: Signer | Provider): Connector {
     getAddress: async () => (signer ? ((await signer.getAddress()) as Address) : undefined),
     async call(tx) {
       const tag = tx.blockNumber === undefined ? (tx.blockTag ?? "latest") : `0x${tx.blockNumber.toString(16)}`;
-      if (raw) return (await raw.send("eth_call", [{ to: tx.to, data: tx.data, from: tx.from }, tag])) as Hex;
+      const request = { to: tx.to, data: tx.data, from: tx.from };
+      if (tx.codeOverride) {
+        if (!raw) throw new HuzhuError("This ethers provider cannot send a call with a state override (no send()).");
+        const overrides = Object.fromEntries(Object.entries(tx.codeOverride).map(([a, code]) => [a, { code }]));
+        return (await raw.send("eth_call", [request, tag, overrides])) as Hex;
+      }
+      if (raw) return (await raw.send("eth_call", [request, tag])) as Hex;
       const blockTag = tx.blockNumber === undefined ? tag : Number(tx.blockNumber);
       return (await provider.call({ to: tx.to, data: tx.data, from: tx.from, blockTag })) as Hex;
     },

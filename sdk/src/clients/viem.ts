@@ -53,6 +53,9 @@ export function fromViem({ publicClient, walletClient }: FromViemParameters): Co
         to: tx.to,
         data: tx.data,
         account: tx.from,
+        ...(tx.codeOverride
+          ? { stateOverride: Object.entries(tx.codeOverride).map(([a, code]) => ({ address: a as Address, code })) }
+          : {}),
         ...(tx.blockNumber !== undefined ? { blockNumber: tx.blockNumber } : { blockTag: tx.blockTag ?? "latest" }),
       });
       return data ?? "0x";

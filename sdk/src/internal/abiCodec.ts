@@ -66,6 +66,11 @@ export function checksumAddress(address: string): Hex {
   return out;
 }
 
+/** `text` with every address in it (0x and 40 hex digits) checksummed: how lower-case records are printed. */
+export function checksumAddressesIn(text: string): string {
+  return text.replace(/0x[0-9a-fA-F]{40}(?![0-9a-fA-F])/g, (address) => checksumAddress(address));
+}
+
 /** Forgets the checksums computed so far (for a benchmark that must pay them on every pass). */
 export function clearChecksumCache(): void {
   checksums.clear();
@@ -73,9 +78,18 @@ export function clearChecksumCache(): void {
 
 type WordDecoder = (word: string) => unknown;
 
+/** How addresses come out: checksummed (EIP-55, as viem gives them) or lower-case (no hashing). */
+export interface DecodeOptions {
+  /** Default true. */
+  checksum?: boolean;
+}
+
 /** The decoder of one static word of type `type`, chosen once. */
-function wordDecoder(type: string): WordDecoder {
-  if (type === "address") return (word) => checksumAddress(`0x${word.slice(24)}`);
+function wordDecoder(type: string, options: DecodeOptions): WordDecoder {
+  if (type === "address")
+    return options.checksum === false
+      ? (word) => `0x${word.slice(24).toLowerCase()}`
+      : (word) => checksumAddress(`0x${word.slice(24)}`);
   if (type === "bool") return (word) => /[^0]/.test(word);
   const integer = /^(u?)int(\d*)$/.exec(type);
   if (integer) {
@@ -96,9 +110,9 @@ function wordDecoder(type: string): WordDecoder {
 type Reader = (hex: string) => unknown;
 
 /** The reader of a static parameter starting at word `at`, and the words it takes. */
-function reader(p: Param, at: number): [Reader, number] {
+function reader(p: Param, at: number, options: DecodeOptions): [Reader, number] {
   if (p.type !== "tuple") {
-    const decode = wordDecoder(p.type);
+    const decode = wordDecoder(p.type, options);
     const start = at * 64;
     return [(hex) => decode(hex.slice(start, start + 64)), 1];
   }
@@ -106,7 +120,7 @@ function reader(p: Param, at: number): [Reader, number] {
   const readers: Reader[] = [];
   let words = 0;
   for (const c of components) {
-    const [read, n] = reader(c as Param, at + words);
+    const [read, n] = reader(c as Param, at + words, options);
     readers.push(read);
     words += n;
   }
@@ -125,13 +139,38 @@ function reader(p: Param, at: number): [Reader, number] {
   return [(hex) => readers.map((read) => read(hex)), words];
 }
 
+/** `value` of parameter `p` with its addresses in lower case (viem's decoder checksums them). */
+function lowerAddresses(p: Param, value: unknown): unknown {
+  if (p.type === "address") return (value as string).toLowerCase();
+  if (p.type.endsWith("]")) {
+    const inner = { ...p, type: p.type.replace(/\[\d*\]$/, "") } as Param;
+    return (value as unknown[]).map((v) => lowerAddresses(inner, v));
+  }
+  if (p.type === "tuple") {
+    const components = (p.components ?? []) as Param[];
+    if (Array.isArray(value)) return value.map((v, i) => lowerAddresses(components[i], v));
+    const record = value as Record<string, unknown>;
+    return Object.fromEntries(components.map((c) => [c.name!, lowerAddresses(c, record[c.name!])]));
+  }
+  return value;
+}
+
 /** A decoder for `params`, built once: word by word when every parameter is static, else viem's. */
-export function compileParameters(params: readonly AbiParameter[]): (data: Hex) => readonly unknown[] {
-  if (!allStatic(params)) return (data) => decodeAbiParameters(params, data);
+export function compileParameters(
+  params: readonly AbiParameter[],
+  options: DecodeOptions = {},
+): (data: Hex) => readonly unknown[] {
+  if (!allStatic(params)) {
+    if (options.checksum !== false) return (data) => decodeAbiParameters(params, data);
+    return (data) => {
+      const values = decodeAbiParameters(params, data);
+      return params.map((p, i) => lowerAddresses(p as Param, values[i]));
+    };
+  }
   const readers: Reader[] = [];
   let words = 0;
   for (const p of params) {
-    const [read, n] = reader(p as Param, words);
+    const [read, n] = reader(p as Param, words, options);
     readers.push(read);
     words += n;
   }

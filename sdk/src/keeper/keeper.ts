@@ -40,6 +40,7 @@ import {
   classifyRpcFailure,
 } from "../errors/transaction";
 import { poolAbi, read, toSdkError } from "../internal/contract";
+import { multicallRead, readCall, type ReadResult } from "../internal/multicall";
 import { retryUnavailable } from "../internal/retry";
 import { createKeeperMetrics, type DutyKind, type DutyOutcome, type KeeperMetrics } from "./metrics";
 import { PoolState, decodePoolLogs } from "./state";
@@ -245,10 +246,12 @@ export function createKeeper(options: KeeperOptions): Keeper {
     const poolAddress = getAddress(pool.address) as Address;
     if (watches.has(poolAddress)) return;
     const client = { ...base, pool: poolAddress };
-    const [rules, startedAt] = await Promise.all([
-      read(client, poolAddress, poolAbi, "rules", []),
-      read(client, poolAddress, poolAbi, "startedAt", []),
+    const [rulesRead, startedRead] = await multicallRead(client, [
+      readCall(poolAddress, poolAbi, "rules", [], { allowFailure: false }),
+      readCall(poolAddress, poolAbi, "startedAt", [], { allowFailure: false }),
     ]);
+    if (!rulesRead.success || !startedRead.success) throw new HuzhuError(`pool ${poolAddress}: rules unreadable`);
+    const [rules, startedAt] = [rulesRead.result, startedRead.result];
     const state = new PoolState(rules as unknown as Rules);
     watches.set(poolAddress, {
       address: poolAddress,
@@ -272,18 +275,36 @@ export function createKeeper(options: KeeperOptions): Keeper {
     factoryBlock = to;
   }
 
-  /** Applies the pool's events since the last cycle and reads the two views a cycle needs. */
+  /** Applies the pool's events since the last cycle, up to block `to`. */
   async function refresh(w: PoolWatch, to: bigint) {
     if (w.seen < to) {
       const fresh = await logsInRanges(w.address, w.seen + 1n, to);
       w.state.apply(decodePoolLogs(fresh));
       w.seen = to;
     }
-    const [nextPeriod, [queueLength, queueHead]] = await Promise.all([
-      read(w.client, w.address, poolAbi, "nextPeriodToSettle", []),
-      read(w.client, w.address, poolAbi, "paymentQueue", []),
-    ]);
-    return { nextPeriod, queueLength, queueHead };
+  }
+
+  /**
+   * The two views a cycle needs of every pool, at block `at` (the block its events were read to),
+   * in one Multicall3 request for all pools (one call each where Multicall3 is absent).
+   */
+  async function cycleViews(pools: PoolWatch[], at: bigint) {
+    const answers = await multicallRead(
+      base,
+      pools.flatMap((w) => [
+        readCall(w.address, poolAbi, "nextPeriodToSettle", [], { allowFailure: false }),
+        readCall(w.address, poolAbi, "paymentQueue", [], { allowFailure: false }),
+      ]),
+      { blockNumber: at },
+    );
+    return pools.map((_, i) => {
+      const period = answers[2 * i] as ReadResult<bigint>;
+      const queue = answers[2 * i + 1] as ReadResult<readonly [bigint, bigint]>;
+      // Not reached: calls that may not fail throw their error.
+      if (!period.success || !queue.success) throw new HuzhuError("a pool view failed");
+      const [queueLength, queueHead] = queue.result;
+      return { nextPeriod: period.result, queueLength, queueHead };
+    });
   }
 
   /** A view call of a state-changing function from the keeper's account, decoded (for `lapseBatch`'s counts). */
@@ -521,9 +542,12 @@ export function createKeeper(options: KeeperOptions): Keeper {
 
     let sent = 0;
     const seen = new Set<string>();
-    for (const w of watches.values()) {
+    const pools = [...watches.values()];
+    for (const w of pools) await refresh(w, block);
+    const viewsOf = await cycleViews(pools, block);
+    for (const [k, w] of pools.entries()) {
       if (stopping) break;
-      const views = await refresh(w, block);
+      const views = viewsOf[k];
       publish(w, views, now);
       const { claims, members } = plan(w, views, now, block);
       let claimsSent = 0;
