@@ -26,6 +26,7 @@ export { createHuzhuClient, type HuzhuClient } from "./clients/createHuzhuClient
 export { toHuzhuError } from "./internal/contract";
 export {
   multicallRead,
+  multicallViews,
   readCall,
   multicall3Abi,
   MULTICALL3_ADDRESS,

@@ -11,8 +11,9 @@ import {
   feeOn,
   isRangeRefusal,
   getJuryDuties,
-  MemberStatus,
-  multicallRead,
+  multicallViews,
+  getMemberStatement,
+  getPool,
   nameOf,
   poolAbi,
   readCall,
@@ -25,7 +26,6 @@ import {
   type MemberStatement,
   type PoolInfo,
   type ReadCall,
-  type ReadResult,
   type RoundInfo,
 } from "@huzhu/sdk";
 import { erc20Abi, toEventSelector, type AbiEvent } from "viem";
@@ -48,17 +48,13 @@ export async function views<const calls extends readonly ReadCall[]>(
   blockNumber?: bigint,
 ): Promise<{ -readonly [K in keyof calls]: calls[K] extends ReadCall<infer R> ? R : never }> {
   const { connector } = client;
-  const results = (await multicallRead(client, calls, {
+  return multicallViews(client, calls, {
     blockNumber,
     multicallAddress: withoutMulticall.has(connector) ? false : undefined,
     onProgress: (p) => {
       if (!p.multicall) withoutMulticall.add(connector);
     },
-  })) as ReadResult<unknown>[];
-  return results.map((r) => {
-    if (!r.success) throw r.error;
-    return r.result;
-  }) as never;
+  });
 }
 
 /** One settle call ("part") of a period, as the `PeriodSettled` event and the auditor's report give it. */
@@ -125,69 +121,9 @@ async function logsOf(client: HuzhuClientConfig, pool: Address, fromBlock: bigin
   return logs.map((l) => decode(l)).filter((e) => e !== undefined);
 }
 
-/** The pool's rules, roles, figures and token, in two multicalls (the token's address is in the rules). */
-export async function readPool(client: HuzhuClientConfig, blockNumber?: bigint): Promise<PoolInfo> {
-  const pool = client.pool!;
-  const [
-    rules,
-    roles,
-    startedAt,
-    memberCount,
-    chargeIndex,
-    currentPeriod,
-    nextPeriodToSettle,
-    claimCount,
-    carry,
-    feesAccrued,
-    paused,
-    isOpenPool,
-    claimTimetable,
-    nextPart,
-  ] = await views(
-    client,
-    [
-      readCall(pool, poolAbi, "rules", []),
-      readCall(pool, poolAbi, "roles", []),
-      readCall(pool, poolAbi, "startedAt", []),
-      readCall(pool, poolAbi, "memberCount", []),
-      readCall(pool, poolAbi, "chargeIndex", []),
-      readCall(pool, poolAbi, "currentPeriod", []),
-      readCall(pool, poolAbi, "nextPeriodToSettle", []),
-      readCall(pool, poolAbi, "claimCount", []),
-      readCall(pool, poolAbi, "carry", []),
-      readCall(pool, poolAbi, "feesAccrued", []),
-      readCall(pool, poolAbi, "paused", []),
-      readCall(pool, poolAbi, "isOpenPool", []),
-      readCall(pool, poolAbi, "claimTimetable", []),
-      readCall(pool, poolAbi, "nextPart", []),
-    ],
-    blockNumber,
-  );
-  const [symbol, decimals] = await views(
-    client,
-    [readCall(rules.asset, erc20Abi, "symbol", []), readCall(rules.asset, erc20Abi, "decimals", [])],
-    blockNumber,
-  );
-  return {
-    address: pool,
-    rules: { ...rules },
-    roles: { ...roles },
-    token: { address: rules.asset, symbol, decimals },
-    startedAt,
-    memberCount,
-    chargeIndex,
-    currentPeriod,
-    nextPeriodToSettle,
-    claimCount,
-    surplus: carry[0],
-    deficit: carry[1],
-    feesAccrued,
-    paused,
-    isOpenPool,
-    claimTimetable,
-    nextPart,
-  };
-}
+/** The pool's rules, roles, figures and token (the SDK's `getPool`: two multicalls). */
+export const readPool = (client: HuzhuClientConfig, blockNumber?: bigint): Promise<PoolInfo> =>
+  getPool(client, { blockNumber });
 
 const claimInfo = (id: bigint, c: Omit<ClaimInfo, "id" | "stateName" | "verdictName">): ClaimInfo => ({
   ...c,
@@ -337,33 +273,16 @@ const recoveryState = (v: {
     v.readyAt === 0n ? null : { newWallet: v.newWallet as Address, readyAt: v.readyAt, byVerifier: v.byVerifier },
 });
 
-/** A wallet's statement and recovery state, in one multicall. */
+/** A wallet's statement (the SDK's `getMemberStatement`: one multicall) and its recovery state. */
 export async function readStatement(
   client: HuzhuClientConfig,
   member: Address,
 ): Promise<MemberStatement & { recovery: RecoveryState }> {
-  const pool = client.pool!;
-  const [m, payout, openClaimId, recovery] = await views(client, [
-    readCall(pool, poolAbi, "member", [member]),
-    readCall(pool, poolAbi, "payoutOf", [member]),
-    readCall(pool, poolAbi, "openClaimOf", [member]),
-    readCall(pool, poolAbi, "recoveryOf", [member]),
+  const [statement, [recovery]] = await Promise.all([
+    getMemberStatement(client, { member }),
+    views(client, [readCall(client.pool!, poolAbi, "recoveryOf", [member])]),
   ]);
-  const status = m.status as MemberStatus;
-  return {
-    member,
-    status,
-    statusName: nameOf(MemberStatus, status),
-    eligibleAt: m.eligibleAt,
-    credit: m.credit,
-    charged: m.charged,
-    balance: m.balance,
-    exitClaimBound: m.exitClaimBound,
-    lapsableAt: m.lapsableAt,
-    payout,
-    openClaimId,
-    recovery: recoveryState(recovery),
-  };
+  return { ...statement, recovery: recoveryState(recovery) };
 }
 
 /** Who holds the membership of an identity commitment now, and its recovery state (zero: none). */

@@ -1,17 +1,21 @@
 import type { HuzhuClientConfig } from "../clients/client";
 import type { Address, PoolInfo } from "../core/types";
 import type { HuzhuError } from "../errors/base";
-import { erc20PermitAbi, poolAbi, poolOf, read } from "../internal/contract";
+import { erc20PermitAbi, poolAbi, poolOf } from "../internal/contract";
+import { multicallViews, readCall } from "../internal/multicall";
 
 export interface GetPoolParameters {
   pool?: Address;
+  /** Read the pool as it was at this block (default: the latest block). */
+  blockNumber?: bigint;
 }
 export type GetPoolReturnType = PoolInfo;
 export type GetPoolErrorType = HuzhuError;
 
 /**
  * Reads a pool's rules, roles, token and live figures (member count, charge index, periods, carry,
- * fees), whether it is open (no identity verifier) and a claim's timetable.
+ * fees), whether it is open (no identity verifier) and a claim's timetable: the pool's views in one
+ * Multicall3 request and the token's in another (single calls where Multicall3 is absent).
  * @example
  * const info = await getPool(client);
  * console.log(`${info.memberCount} members, fee ${info.rules.feeBps / 100}%${info.isOpenPool ? ", open pool" : ""}`);
@@ -33,26 +37,31 @@ export async function getPool(client: HuzhuClientConfig, params: GetPoolParamete
     isOpenPool,
     claimTimetable,
     nextPart,
-  ] = await Promise.all([
-    read(client, pool, poolAbi, "rules", []),
-    read(client, pool, poolAbi, "roles", []),
-    read(client, pool, poolAbi, "startedAt", []),
-    read(client, pool, poolAbi, "memberCount", []),
-    read(client, pool, poolAbi, "chargeIndex", []),
-    read(client, pool, poolAbi, "currentPeriod", []),
-    read(client, pool, poolAbi, "nextPeriodToSettle", []),
-    read(client, pool, poolAbi, "claimCount", []),
-    read(client, pool, poolAbi, "carry", []),
-    read(client, pool, poolAbi, "feesAccrued", []),
-    read(client, pool, poolAbi, "paused", []),
-    read(client, pool, poolAbi, "isOpenPool", []),
-    read(client, pool, poolAbi, "claimTimetable", []),
-    read(client, pool, poolAbi, "nextPart", []),
-  ]);
-  const [symbol, decimals] = await Promise.all([
-    read(client, rules.asset, erc20PermitAbi, "symbol", []),
-    read(client, rules.asset, erc20PermitAbi, "decimals", []),
-  ]);
+  ] = await multicallViews(
+    client,
+    [
+      readCall(pool, poolAbi, "rules", []),
+      readCall(pool, poolAbi, "roles", []),
+      readCall(pool, poolAbi, "startedAt", []),
+      readCall(pool, poolAbi, "memberCount", []),
+      readCall(pool, poolAbi, "chargeIndex", []),
+      readCall(pool, poolAbi, "currentPeriod", []),
+      readCall(pool, poolAbi, "nextPeriodToSettle", []),
+      readCall(pool, poolAbi, "claimCount", []),
+      readCall(pool, poolAbi, "carry", []),
+      readCall(pool, poolAbi, "feesAccrued", []),
+      readCall(pool, poolAbi, "paused", []),
+      readCall(pool, poolAbi, "isOpenPool", []),
+      readCall(pool, poolAbi, "claimTimetable", []),
+      readCall(pool, poolAbi, "nextPart", []),
+    ],
+    { blockNumber: params.blockNumber },
+  );
+  const [symbol, decimals] = await multicallViews(
+    client,
+    [readCall(rules.asset, erc20PermitAbi, "symbol", []), readCall(rules.asset, erc20PermitAbi, "decimals", [])],
+    { blockNumber: params.blockNumber },
+  );
   return {
     address: pool,
     rules: { ...rules },

@@ -274,3 +274,24 @@ export async function multicallRead<const calls extends readonly ReadCall[]>(
   );
   return results as Results<calls>;
 }
+
+/**
+ * {@link multicallRead} for calls that may not fail: their results alone, in order; the first
+ * failure is thrown as its typed error.
+ * @example
+ * const [count, carry] = await multicallViews(client, [
+ *   readCall(pool, poolAbi, "memberCount", []),
+ *   readCall(pool, poolAbi, "carry", []),
+ * ]);
+ */
+export async function multicallViews<const calls extends readonly ReadCall[]>(
+  client: Pick<HuzhuClientConfig, "connector">,
+  calls: calls,
+  options: MulticallReadOptions = {},
+): Promise<{ -readonly [K in keyof calls]: calls[K] extends ReadCall<infer result> ? result : never }> {
+  const results = (await multicallRead(client, calls, options)) as ReadResult<unknown>[];
+  return results.map((r) => {
+    if (!r.success) throw r.error;
+    return r.result;
+  }) as never;
+}
