@@ -2,10 +2,10 @@
 pragma solidity ^0.8.28;
 
 import {IJuryRandomness} from "../interfaces/IJuryRandomness.sol";
-import {IPoolConfig} from "../interfaces/IPoolConfig.sol";
 import {IClaimVoting} from "../interfaces/IClaimVoting.sol";
 import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
 import {ClaimRecord, MemberRecord, RoundRecord} from "../types/Records.sol";
+import {RuleArgs} from "./RuleArgs.sol";
 
 /// @title Juries
 /// @notice Drawing and closing the jury rounds of a pool's claims. Its external functions run in the
@@ -34,7 +34,7 @@ library Juries {
         mapping(uint256 claimId => address payee) payees; // set only when the payout goes to someone else
     }
 
-    /// @dev The rules a round needs, read once by the pool.
+    /// @dev The rules the library needs, read once per call from the clone's code.
     struct Params {
         IJuryRandomness randomness;
         uint256 commitWindow;
@@ -45,6 +45,10 @@ library Juries {
         uint256 thresholdBps;
         uint256 penalty;
         uint256 appealBond;
+        uint256 claimBond;
+        uint256 jurySize;
+        uint256 maxClaimAmount;
+        uint256 minBalance;
     }
 
     /// @dev What closing a round moved: gains for the carried surplus, and an appeal bond to refund.
@@ -65,7 +69,7 @@ library Juries {
     function submit(
         Court storage court,
         mapping(address => MemberRecord) storage members,
-        IPoolConfig.Rules storage rules,
+        uint256 feeBps,
         uint256 chargeIndex,
         uint256 jurorCount,
         uint256 claimId,
@@ -74,19 +78,20 @@ library Juries {
         string calldata uri,
         address payee
     ) external {
-        _checkClaim(court, members[msg.sender], rules, chargeIndex, amount, evidenceDigest);
+        Params memory p = _params();
+        _checkClaim(court, members[msg.sender], p, chargeIndex, amount, evidenceDigest);
         if (payee == address(this)) revert IClaimVoting.ClaimInvalidPayee(payee);
         bool hasPayee = payee != address(0) && payee != msg.sender;
 
-        uint96 bond = rules.claimBond;
-        uint16 feeBps = rules.feeBps;
+        // Fits: validated by the factory.
+        uint96 bond = uint96(p.claimBond);
         court.claims[claimId] = ClaimRecord({
             claimant: msg.sender,
             submittedAt: uint40(block.timestamp),
             round: 0,
             status: IClaimVoting.ClaimState.Drawing,
             verdict: IClaimVoting.Verdict.None,
-            feeBps: feeBps,
+            feeBps: uint16(feeBps), // Fits: at most MAX_FEE_BPS.
             hasPayee: hasPayee,
             // Fits: bounded by maxClaimAmount, a uint96.
             amount: uint96(amount),
@@ -96,7 +101,6 @@ library Juries {
         });
         court.openClaims[msg.sender] = claimId;
         court.evidenceUsed[evidenceDigest] = true;
-        Params memory p = _params(rules);
         emit IClaimVoting.ClaimSubmitted(
             claimId,
             msg.sender,
@@ -111,7 +115,7 @@ library Juries {
             court.payees[claimId] = payee;
             emit IClaimVoting.ClaimPayeeNamed(claimId, payee);
         }
-        openRound(court, claimId, 0, rules.jurySize, jurorCount, p.randomness);
+        openRound(court, claimId, 0, p.jurySize, jurorCount, p.randomness);
     }
 
     /// @dev Who may claim: an active member holding the minimum balance, with no open claim, with
@@ -119,12 +123,12 @@ library Juries {
     function _checkClaim(
         Court storage court,
         MemberRecord storage m,
-        IPoolConfig.Rules storage rules,
+        Params memory p,
         uint256 chargeIndex,
         uint256 amount,
         bytes32 evidenceDigest
     ) private view {
-        uint256 maxAmount = rules.maxClaimAmount;
+        uint256 maxAmount = p.maxClaimAmount;
         if (amount == 0 || amount > maxAmount) revert IClaimVoting.ClaimAmountOutOfRange(amount, maxAmount);
         if (evidenceDigest == bytes32(0)) revert IClaimVoting.ClaimZeroEvidence();
         if (court.evidenceUsed[evidenceDigest]) revert IClaimVoting.ClaimEvidenceUsed(evidenceDigest);
@@ -135,7 +139,7 @@ library Juries {
         if (status != IMemberRegistry.MemberStatus.Active) revert IClaimVoting.ClaimantNotActive(msg.sender, status);
         // An active member is counted: charged since the mark. Both fit in int256 (88 bits).
         int256 balance = int256(uint256(m.credit)) - int256(chargeIndex - m.chargeMark);
-        uint256 minBalance = rules.minBalance;
+        uint256 minBalance = p.minBalance;
         if (balance < int256(minBalance)) revert IClaimVoting.ClaimantUnderfunded(msg.sender, balance, minBalance);
         uint256 open = court.openClaims[msg.sender];
         if (open != 0) revert IClaimVoting.ClaimAlreadyOpen(msg.sender, open);
@@ -154,10 +158,9 @@ library Juries {
         mapping(address => MemberRecord) storage members,
         mapping(uint256 => address) storage jurorSet,
         uint256 jurorCount,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
+        uint256 claimId
     ) external returns (uint256 filled) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         ClaimRecord storage c = court.claims[claimId];
         uint256 r = c.round;
         RoundRecord storage round = court.rounds[claimId][r];
@@ -272,12 +275,11 @@ library Juries {
         Court storage court,
         mapping(address => MemberRecord) storage members,
         mapping(address => uint256) storage payouts,
-        IPoolConfig.Rules storage rules,
         uint256 chargeIndex,
         uint256 jurorCount,
         uint256 claimId
     ) external returns (uint256 gain) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Tallying) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Tallying);
@@ -352,13 +354,12 @@ library Juries {
         Court storage court,
         mapping(address => MemberRecord) storage members,
         mapping(address => uint256) storage payouts,
-        IPoolConfig.Rules storage rules,
         uint256 chargeIndex,
         uint256 first,
         uint256 last,
         uint256 queueTail
     ) external returns (uint256 gain, uint256) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         for (uint256 id = first; id <= last; ++id) {
             ClaimRecord storage c = court.claims[id];
             if (!court.rounds[id][c.round].tallied)
@@ -451,10 +452,9 @@ library Juries {
     function commit(
         Court storage court,
         uint256 claimId,
-        bytes32 commitment,
-        IPoolConfig.Rules storage rules
+        bytes32 commitment
     ) external {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Committing) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
@@ -479,10 +479,9 @@ library Juries {
         Court storage court,
         uint256 claimId,
         bool support,
-        bytes32 salt,
-        IPoolConfig.Rules storage rules
+        bytes32 salt
     ) external {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Revealing) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Revealing);
@@ -511,11 +510,10 @@ library Juries {
     /// @notice Attaches the assessor's review digest to a pending claim (the pool checks the caller).
     function review(
         Court storage court,
-        IPoolConfig.Rules storage rules,
         uint256 claimId,
         bytes32 reviewDigest
     ) external {
-        IClaimVoting.ClaimState current = stateOf(court, claimId, _params(rules));
+        IClaimVoting.ClaimState current = stateOf(court, claimId, _params());
         if (current == IClaimVoting.ClaimState.None || current >= IClaimVoting.ClaimState.Resolvable) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
         }
@@ -536,10 +534,9 @@ library Juries {
         Court storage court,
         mapping(address => MemberRecord) storage members,
         uint256 jurorCount,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
+        uint256 claimId
     ) external {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Appealable) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Appealable);
@@ -570,20 +567,18 @@ library Juries {
     /// @notice The state of a claim now, for the pool's views.
     function state(
         Court storage court,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
+        uint256 claimId
     ) external view returns (IClaimVoting.ClaimState) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         return stateOf(court, claimId, p);
     }
 
     /// @notice A claim, as `IClaimVoting.claim` shows it.
     function claimView(
         Court storage court,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
+        uint256 claimId
     ) external view returns (IClaimVoting.ClaimView memory v) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         ClaimRecord storage c = court.claims[claimId];
         uint256 submittedAt = c.submittedAt;
         // An unknown claim reads as all zeros.
@@ -606,10 +601,9 @@ library Juries {
     function roundView(
         Court storage court,
         uint256 claimId,
-        uint256 r,
-        IPoolConfig.Rules storage rules
+        uint256 r
     ) external view returns (IClaimVoting.RoundView memory v) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         RoundRecord storage round = court.rounds[claimId][r];
         uint256 target = round.target;
         if (target == 0) return v;
@@ -637,19 +631,24 @@ library Juries {
         for (uint256 i; i < jurors.length; ++i) jurors[i] = court.seats[claimId][first + i];
     }
 
-    /// @dev The rules a round needs, read once per call.
-    function _params(IPoolConfig.Rules storage rules) private view returns (Params memory) {
+    /// @dev The rules a call needs, copied at once from the clone's code (RuleArgs).
+    function _params() private view returns (Params memory) {
+        uint256[23] memory w = RuleArgs.all();
         return
             Params({
-                randomness: rules.randomness,
-                commitWindow: rules.commitWindow,
-                revealWindow: rules.revealWindow,
-                roundLength: uint256(rules.commitWindow) + rules.revealWindow + rules.appealWindow,
-                rounds: 1 + uint256(rules.maxAppealRounds),
-                quorumBps: rules.quorumBps,
-                thresholdBps: rules.approvalThresholdBps,
-                penalty: rules.jurorPenalty,
-                appealBond: rules.appealBond
+                randomness: IJuryRandomness(address(uint160(w[RuleArgs.RANDOMNESS]))),
+                commitWindow: w[RuleArgs.COMMIT_WINDOW],
+                revealWindow: w[RuleArgs.REVEAL_WINDOW],
+                roundLength: w[RuleArgs.COMMIT_WINDOW] + w[RuleArgs.REVEAL_WINDOW] + w[RuleArgs.APPEAL_WINDOW],
+                rounds: 1 + w[RuleArgs.MAX_APPEAL_ROUNDS],
+                quorumBps: w[RuleArgs.QUORUM_BPS],
+                thresholdBps: w[RuleArgs.APPROVAL_THRESHOLD_BPS],
+                penalty: w[RuleArgs.JUROR_PENALTY],
+                appealBond: w[RuleArgs.APPEAL_BOND],
+                claimBond: w[RuleArgs.CLAIM_BOND],
+                jurySize: w[RuleArgs.JURY_SIZE],
+                maxClaimAmount: w[RuleArgs.MAX_CLAIM_AMOUNT],
+                minBalance: w[RuleArgs.MIN_BALANCE]
             });
     }
 
