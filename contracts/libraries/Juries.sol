@@ -449,11 +449,7 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Commits (or replaces) the caller's sealed vote in the current round.
-    function commit(
-        Court storage court,
-        uint256 claimId,
-        bytes32 commitment
-    ) external {
+    function commit(Court storage court, uint256 claimId, bytes32 commitment) external {
         Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Committing) {
@@ -475,12 +471,7 @@ library Juries {
     }
 
     /// @notice Reveals the caller's vote in the current round.
-    function reveal(
-        Court storage court,
-        uint256 claimId,
-        bool support,
-        bytes32 salt
-    ) external {
+    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt) external {
         Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Revealing) {
@@ -508,11 +499,7 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Attaches the assessor's review digest to a pending claim (the pool checks the caller).
-    function review(
-        Court storage court,
-        uint256 claimId,
-        bytes32 reviewDigest
-    ) external {
+    function review(Court storage court, uint256 claimId, bytes32 reviewDigest) external {
         IClaimVoting.ClaimState current = stateOf(court, claimId, _params());
         if (current == IClaimVoting.ClaimState.None || current >= IClaimVoting.ClaimState.Resolvable) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
@@ -565,19 +552,13 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The state of a claim now, for the pool's views.
-    function state(
-        Court storage court,
-        uint256 claimId
-    ) external view returns (IClaimVoting.ClaimState) {
+    function state(Court storage court, uint256 claimId) external view returns (IClaimVoting.ClaimState) {
         Params memory p = _params();
         return stateOf(court, claimId, p);
     }
 
     /// @notice A claim, as `IClaimVoting.claim` shows it.
-    function claimView(
-        Court storage court,
-        uint256 claimId
-    ) external view returns (IClaimVoting.ClaimView memory v) {
+    function claimView(Court storage court, uint256 claimId) external view returns (IClaimVoting.ClaimView memory v) {
         Params memory p = _params();
         ClaimRecord storage c = court.claims[claimId];
         uint256 submittedAt = c.submittedAt;
