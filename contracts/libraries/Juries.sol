@@ -449,7 +449,8 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Commits (or replaces) the caller's sealed vote in the current round.
-    function commit(Court storage court, uint256 claimId, bytes32 commitment) external {
+    /// @dev Internal: compiled into the pool, so that a vote pays no library call.
+    function commit(Court storage court, uint256 claimId, bytes32 commitment) internal {
         Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Committing) {
@@ -471,7 +472,8 @@ library Juries {
     }
 
     /// @notice Reveals the caller's vote in the current round.
-    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt) external {
+    /// @dev Internal: compiled into the pool, so that a vote pays no library call.
+    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt) internal {
         Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Revealing) {
