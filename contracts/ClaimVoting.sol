@@ -79,12 +79,13 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
 
     /// @inheritdoc IClaimVoting
     function commitVote(uint256 claimId, bytes32 commitment) external {
-        Juries.commit(_court, claimId, commitment);
+        // The common case runs in the pool; anything else takes the library's full checks.
+        if (!Juries.tryCommit(_court, claimId, commitment)) Juries.commit(_court, claimId, commitment);
     }
 
     /// @inheritdoc IClaimVoting
     function revealVote(uint256 claimId, bool support, bytes32 salt) external {
-        Juries.reveal(_court, claimId, support, salt);
+        if (!Juries.tryReveal(_court, claimId, support, salt)) Juries.reveal(_court, claimId, support, salt);
     }
 
     /// @inheritdoc IClaimVoting

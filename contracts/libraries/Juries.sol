@@ -449,8 +449,7 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Commits (or replaces) the caller's sealed vote in the current round.
-    /// @dev Internal: compiled into the pool, so that a vote pays no library call.
-    function commit(Court storage court, uint256 claimId, bytes32 commitment) internal {
+    function commit(Court storage court, uint256 claimId, bytes32 commitment) external {
         Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Committing) {
@@ -459,11 +458,32 @@ library Juries {
         if (commitment == bytes32(0)) revert IClaimVoting.VoteZeroCommitment();
         uint256 r = court.claims[claimId].round;
         uint256 word = court.votes[claimId][msg.sender];
+        if (!_seated(word, r)) revert IClaimVoting.JurorNotSeated(claimId, r, msg.sender);
+        _commit(court, claimId, r, commitment);
+    }
+
+    /// @notice `commit`'s common case, compiled into the pool (no library call): a seated juror
+    /// inside the commit window with a non-zero commitment, recognized from the claim and the
+    /// juror's vote word alone (a seat in round r means r was drawn, and a round cannot be tallied
+    /// before its commit window ends), so the round's record is not read. Returns false, having
+    /// changed nothing, in any other case: the caller then calls `commit`, which checks the state.
+    function tryCommit(Court storage court, uint256 claimId, bytes32 commitment) internal returns (bool) {
+        ClaimRecord storage c = court.claims[claimId];
+        uint256 r = c.round;
+        if (commitment == bytes32(0) || !_seated(court.votes[claimId][msg.sender], r) || !_inWindow(c, r, true))
+            return false;
+        _commit(court, claimId, r, commitment);
+        return true;
+    }
+
+    function _seated(uint256 word, uint256 r) private pure returns (bool) {
         uint256 vote = (word >> 8) & _ROUND_MASK;
-        if (
-            (word & _ROUND_MASK) != r + 1 ||
-            (vote != uint256(IClaimVoting.JurorVote.Seated) && vote != uint256(IClaimVoting.JurorVote.Committed))
-        ) revert IClaimVoting.JurorNotSeated(claimId, r, msg.sender);
+        return
+            (word & _ROUND_MASK) == r + 1 &&
+            (vote == uint256(IClaimVoting.JurorVote.Seated) || vote == uint256(IClaimVoting.JurorVote.Committed));
+    }
+
+    function _commit(Court storage court, uint256 claimId, uint256 r, bytes32 commitment) private {
         court.votes[claimId][msg.sender] =
             (uint256(commitment) & _COMMITMENT_MASK) |
             (uint256(IClaimVoting.JurorVote.Committed) << 8) |
@@ -472,8 +492,7 @@ library Juries {
     }
 
     /// @notice Reveals the caller's vote in the current round.
-    /// @dev Internal: compiled into the pool, so that a vote pays no library call.
-    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt) internal {
+    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt) external {
         Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Revealing) {
@@ -485,15 +504,55 @@ library Juries {
         if ((word >> 8) & _ROUND_MASK != uint256(IClaimVoting.JurorVote.Committed)) {
             revert IClaimVoting.VoteNotCommitted(claimId, msg.sender);
         }
+        if (!_matches(word, claimId, r, support, salt)) revert IClaimVoting.VoteRevealMismatch(claimId, msg.sender);
+        _reveal(court, claimId, r, word, support);
+    }
+
+    /// @notice `reveal`'s common case, compiled into the pool (no library call): a committed juror
+    /// inside the reveal window whose vote matches the commitment (see `tryCommit`). Returns false,
+    /// having changed nothing, in any other case: the caller then calls `reveal`.
+    function tryReveal(Court storage court, uint256 claimId, bool support, bytes32 salt) internal returns (bool) {
+        ClaimRecord storage c = court.claims[claimId];
+        uint256 r = c.round;
+        uint256 word = court.votes[claimId][msg.sender];
+        if (
+            (word & _ROUND_MASK) != r + 1 ||
+            (word >> 8) & _ROUND_MASK != uint256(IClaimVoting.JurorVote.Committed) ||
+            !_matches(word, claimId, r, support, salt) ||
+            !_inWindow(c, r, false)
+        ) return false;
+        _reveal(court, claimId, r, word, support);
+        return true;
+    }
+
+    function _matches(
+        uint256 word,
+        uint256 claimId,
+        uint256 r,
+        bool support,
+        bytes32 salt
+    ) private view returns (bool) {
         bytes32 expected = voteCommitment(claimId, r, msg.sender, support, salt);
-        if ((uint256(expected) ^ word) & _COMMITMENT_MASK != 0)
-            revert IClaimVoting.VoteRevealMismatch(claimId, msg.sender);
+        return (uint256(expected) ^ word) & _COMMITMENT_MASK == 0;
+    }
+
+    function _reveal(Court storage court, uint256 claimId, uint256 r, uint256 word, bool support) private {
         IClaimVoting.JurorVote vote = support ? IClaimVoting.JurorVote.Approved : IClaimVoting.JurorVote.Rejected;
         court.votes[claimId][msg.sender] = (word & _COMMITMENT_MASK) | (uint256(vote) << 8) | (r + 1);
         RoundRecord storage round = court.rounds[claimId][r];
         if (support) ++round.approvals;
         else ++round.rejections;
         emit IClaimVoting.VoteRevealed(claimId, r, msg.sender, support);
+    }
+
+    /// @dev Whether a pending claim's current round `r` is in its commit window (`commitWindow`) or
+    /// in its reveal window, from the claim's record and the rules alone.
+    function _inWindow(ClaimRecord storage c, uint256 r, bool commitWindow) private view returns (bool) {
+        if (c.status != IClaimVoting.ClaimState.Drawing) return false;
+        uint256 commitEnd = uint256(c.submittedAt) + RuleArgs.word(RuleArgs.COMMIT_WINDOW);
+        if (r != 0) commitEnd += r * RuleArgs.roundLength();
+        if (commitWindow) return block.timestamp < commitEnd;
+        return block.timestamp >= commitEnd && block.timestamp < commitEnd + RuleArgs.word(RuleArgs.REVEAL_WINDOW);
     }
 
     /*//////////////////////////////////////////////////////////////
