@@ -975,7 +975,7 @@ function markdown(r: Results): string {
       .join(
         ", ",
       )}). Gas used per transaction on Hardhat's EVM (Cancun), at pools of ${sizes.map(fmt).join(", ")} members.`,
-    "Flatness = max / min across the member counts; * marks the operations that must be flat (<= 1.01, issue 10). Floor: the least the EVM charges for what the operation must store, read, log and transfer (bench/floors.ts, v2 storage); ratio = the largest measured / floor. n/a: not derived (keeper-only operations and createPool).",
+    "Flatness = max / min across the member counts; * marks the operations that must be flat (<= 1.01, issue 10). Floor: the least the EVM charges for what the operation must store, read, log and transfer (bench/floors.ts, v2 storage; a slot the measured transaction writes from zero counts as new: the first claim's counter, first-time payees, the fees and the operator's token balance); ratio = the largest measured / floor. n/a: not derived (keeper-only operations and createPool). Rules are the clones' immutable args (issue 13).",
     "",
     `| operation | ${sizes.map((n) => `gas at ${fmt(n)}`).join(" | ")} | floor | ratio | flatness |`,
     `| --- | ${sizes.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,
