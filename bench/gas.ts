@@ -80,7 +80,47 @@ async function exec(from: string, to: string, data: string, gas = 2_000_000) {
   const hash = await send(from, to, data, gas);
   await mineAll();
   const r = await receipt(hash);
+  if (TRACE) await trace(hash, data);
   return { r, sample: { gas: Number(r.gasUsed), data } as Sample };
+}
+
+/** HUZHU_BENCH_TRACE=1: prints where a measured transaction's gas goes, by opcode (a diagnostic). */
+const TRACE = process.env.HUZHU_BENCH_TRACE !== undefined;
+const TRACE_SLOTS = process.env.HUZHU_BENCH_TRACE === "slots";
+async function trace(hash: string, data: string) {
+  type Step = { op: string; gas: number; gasCost: number; depth: number };
+  const t = (await rpc("debug_traceTransaction", [
+    hash,
+    { disableStack: !TRACE_SLOTS, disableMemory: true, disableStorage: true },
+  ])) as { gas: number; structLogs: Step[] };
+  if (TRACE_SLOTS)
+    for (const l of t.structLogs as Array<Step & { stack: string[] }>)
+      if (l.op === "SSTORE" || l.op === "SLOAD")
+        console.error(
+          `  ${l.op}@${l.depth} ${l.gasCost} ${l.stack[l.stack.length - 1]}${l.op === "SSTORE" ? " <- " + l.stack[l.stack.length - 2] : ""}`,
+        );
+  const logs = t.structLogs;
+  const by: Record<string, [number, number]> = {};
+  for (let i = 0; i < logs.length; i++) {
+    const { op, depth } = logs[i];
+    let cost = logs[i].gasCost;
+    if (/CALL/.test(op) && i + 1 < logs.length) {
+      // A call's own cost: the caller's drop across it, less what the callee's steps used.
+      let j = i + 1;
+      while (j < logs.length && logs[j].depth > depth) j++;
+      const calleeUsed = j > i + 1 ? logs[i + 1].gas - (logs[j - 1].gas - logs[j - 1].gasCost) : 0;
+      if (j < logs.length) cost = logs[i].gas - logs[j].gas - calleeUsed;
+    }
+    const key = `${op}@${depth}`;
+    by[key] = [(by[key]?.[0] ?? 0) + cost, (by[key]?.[1] ?? 0) + 1];
+  }
+  const top = Object.entries(by)
+    .sort((a, b) => b[1][0] - a[1][0])
+    .slice(0, 16)
+    .map(([op, [g, n]]) => `${op} ${g}/${n}`)
+    .join(", ");
+  const execution = logs.length ? logs[0].gas - (logs[logs.length - 1].gas - logs[logs.length - 1].gasCost) : 0;
+  console.error(`trace ${data.slice(0, 10)} gasUsed ${t.gas} execution ${execution} steps ${logs.length}: ${top}`);
 }
 
 /** Sends many, mining every `batch`, and checks every receipt. */
@@ -93,6 +133,7 @@ async function execAll(txs: Array<[string, string, string]>, gas = 2_000_000, ba
   await mineAll();
   const out: Receipt[] = [];
   for (const h of hashes) out.push(await receipt(h));
+  if (TRACE && txs.length > 0 && txs.length <= 20) await trace(hashes[0], txs[0][2]);
   return out;
 }
 
@@ -934,7 +975,7 @@ function markdown(r: Results): string {
       .join(
         ", ",
       )}). Gas used per transaction on Hardhat's EVM (Cancun), at pools of ${sizes.map(fmt).join(", ")} members.`,
-    "Flatness = max / min across the member counts; * marks the operations that must be flat (<= 1.01, issue 10). Floor: the least the EVM charges for what the operation must store, read, log and transfer (bench/floors.ts, v2 storage); ratio = the largest measured / floor. n/a: not derived (keeper-only operations and createPool).",
+    "Flatness = max / min across the member counts; * marks the operations that must be flat (<= 1.01, issue 10). Floor: the least the EVM charges for what the operation must store, read, log and transfer (bench/floors.ts, v2 storage; a slot the measured transaction writes from zero counts as new: the first claim's counter, first-time payees, the fees and the operator's token balance); ratio = the largest measured / floor. n/a: not derived (keeper-only operations and createPool). Rules are the clones' immutable args (issue 13).",
     "",
     `| operation | ${sizes.map((n) => `gas at ${fmt(n)}`).join(" | ")} | floor | ratio | flatness |`,
     `| --- | ${sizes.map(() => "---:").join(" | ")} | ---: | ---: | ---: |`,

@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {IClaimVoting} from "./interfaces/IClaimVoting.sol";
 import {Juries} from "./libraries/Juries.sol";
+import {RuleArgs} from "./libraries/RuleArgs.sol";
 import {ClaimRecord, MemberRecord} from "./types/Records.sol";
 import {MemberRegistry} from "./MemberRegistry.sol";
 
@@ -54,13 +55,13 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
         if (payee == address(0)) payee = _beneficiaryOf(msg.sender);
         claimId = ++_claimCount;
         (mapping(address => MemberRecord) storage members, ) = _memberStore();
-        Juries.submit(_court, members, _rules, _chargeIndex, _jurorCount, claimId, amount, evidenceDigest, uri, payee);
-        _collect(msg.sender, _rules.claimBond);
+        Juries.submit(_court, members, _feeBps, _chargeIndex, _jurorCount, claimId, amount, evidenceDigest, uri, payee);
+        _collect(msg.sender, RuleArgs.word(RuleArgs.CLAIM_BOND));
     }
 
     /// @inheritdoc IClaimVoting
     function attachReview(uint256 claimId, bytes32 reviewDigest) external onlyRole(_roles.assessor) {
-        Juries.review(_court, _rules, claimId, reviewDigest);
+        Juries.review(_court, claimId, reviewDigest);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -73,31 +74,32 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
             mapping(address => MemberRecord) storage members,
             mapping(uint256 => address) storage jurorSet
         ) = _memberStore();
-        return Juries.draw(_court, members, jurorSet, _jurorCount, claimId, _rules);
+        return Juries.draw(_court, members, jurorSet, _jurorCount, claimId);
     }
 
     /// @inheritdoc IClaimVoting
     function commitVote(uint256 claimId, bytes32 commitment) external {
-        Juries.commit(_court, claimId, commitment, _rules);
+        // The common case runs in the pool; anything else takes the library's full checks.
+        if (!Juries.tryCommit(_court, claimId, commitment)) Juries.commit(_court, claimId, commitment);
     }
 
     /// @inheritdoc IClaimVoting
     function revealVote(uint256 claimId, bool support, bytes32 salt) external {
-        Juries.reveal(_court, claimId, support, salt, _rules);
+        if (!Juries.tryReveal(_court, claimId, support, salt)) Juries.reveal(_court, claimId, support, salt);
     }
 
     /// @inheritdoc IClaimVoting
     function tally(uint256 claimId) external {
         (mapping(address => MemberRecord) storage members, ) = _memberStore();
-        uint256 gain = Juries.tally(_court, members, _payoutStore(), _rules, _chargeIndex, _jurorCount, claimId);
+        uint256 gain = Juries.tally(_court, members, _payoutStore(), _chargeIndex, _jurorCount, claimId);
         if (gain != 0) _carryGain(gain);
     }
 
     /// @inheritdoc IClaimVoting
     function appeal(uint256 claimId) external nonReentrant {
         (mapping(address => MemberRecord) storage members, ) = _memberStore();
-        Juries.appeal(_court, members, _jurorCount, claimId, _rules);
-        _collect(msg.sender, _rules.appealBond);
+        Juries.appeal(_court, members, _jurorCount, claimId);
+        _collect(msg.sender, RuleArgs.word(RuleArgs.APPEAL_BOND));
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -115,7 +117,6 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
             _court,
             members,
             _payoutStore(),
-            _rules,
             _chargeIndex,
             first,
             claimId,
@@ -134,17 +135,17 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     /// @inheritdoc IClaimVoting
     function state(uint256 claimId) public view returns (ClaimState) {
         if (claimId == 0 || claimId > _claimCount) return ClaimState.None;
-        return Juries.state(_court, claimId, _rules);
+        return Juries.state(_court, claimId);
     }
 
     /// @inheritdoc IClaimVoting
     function claim(uint256 claimId) external view returns (ClaimView memory) {
-        return Juries.claimView(_court, claimId, _rules);
+        return Juries.claimView(_court, claimId);
     }
 
     /// @inheritdoc IClaimVoting
     function round(uint256 claimId, uint256 roundIndex) external view returns (RoundView memory) {
-        return Juries.roundView(_court, claimId, roundIndex, _rules);
+        return Juries.roundView(_court, claimId, roundIndex);
     }
 
     /// @inheritdoc IClaimVoting

@@ -6,6 +6,7 @@ import {ICostSharingPool} from "./interfaces/ICostSharingPool.sol";
 import {Apportionment} from "./libraries/Apportionment.sol";
 import {ClaimVoting} from "./ClaimVoting.sol";
 import {PoolRules} from "./libraries/PoolRules.sol";
+import {RuleArgs} from "./libraries/RuleArgs.sol";
 
 /// @title CostSharingPool
 /// @notice Settlement: pays the queued final claims, charges every counted member the same share by
@@ -64,7 +65,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
     function _settlePart(uint256 period, uint256 end) private returns (bool closed) {
         uint256 members = _memberCount;
         uint256 paidBefore = _paidInPeriod;
-        uint256 room = uint256(_rules.maxClaimsPerPeriod) - paidBefore;
+        uint256 room = uint256(RuleArgs.word(RuleArgs.MAX_CLAIMS_PER_PERIOD)) - paidBefore;
         if (room > MAX_CLAIMS_PER_SETTLE) room = MAX_CLAIMS_PER_SETTLE;
         // With nobody counted nothing can be paid: approved claims keep their place in the queue.
         Payable[] memory claims = _takePayable(members == 0 ? 0 : room, end);
@@ -76,7 +77,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
             paid[i] = _payoutLimit(
                 claims[i].claimant,
                 year,
-                Apportionment.cappedPayout(claims[i].amount, _rules.capPerMember, members)
+                Apportionment.cappedPayout(claims[i].amount, RuleArgs.word(RuleArgs.CAP_PER_MEMBER), members)
             );
             feesBps[i] = claims[i].feeBps;
         }
@@ -93,7 +94,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         _chargeIndex = index.toUint88();
         _surplus = r.surplusOut.toUint128();
         _deficit = r.deficitOut.toUint128();
-        closed = members == 0 || paidBefore + n == _rules.maxClaimsPerPeriod || !_hasPayable(end);
+        closed = members == 0 || paidBefore + n == RuleArgs.word(RuleArgs.MAX_CLAIMS_PER_PERIOD) || !_hasPayable(end);
         uint256 part = _part;
         if (closed) {
             _nextPeriod = uint32(period + 1);
@@ -107,7 +108,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
             Payable memory c = claims[i];
             if (paid[i] != 0) {
                 _creditPayout(c.payee, paid[i]);
-                if (_rules.maxPayoutPerMember != 0) _recordYearPayout(c.claimant, year, paid[i]);
+                if (RuleArgs.word(RuleArgs.MAX_PAYOUT_PER_MEMBER) != 0) _recordYearPayout(c.claimant, year, paid[i]);
             }
             emit ClaimPaid(c.id, period, c.claimant, c.amount, paid[i]);
         }
@@ -150,12 +151,12 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
     }
 
     function _yearOf(uint256 period) private view returns (uint256) {
-        return (period * _rules.periodLength) / _YEAR;
+        return (period * RuleArgs.word(RuleArgs.PERIOD_LENGTH)) / _YEAR;
     }
 
     /// @dev What one member may still be charged in pool year `year`.
     function _annualAllowance(uint256 year) private returns (uint256) {
-        uint256 cap = _rules.annualChargeCap;
+        uint256 cap = RuleArgs.word(RuleArgs.ANNUAL_CHARGE_CAP);
         if (cap == 0) return type(uint256).max;
         if (year != _year) {
             _year = year.toUint32();
@@ -167,7 +168,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
 
     /// @dev `payout`, cut to what the claimant may still be paid in pool year `year`.
     function _payoutLimit(address claimant, uint256 year, uint256 payout) private view returns (uint256) {
-        uint256 limit = _rules.maxPayoutPerMember;
+        uint256 limit = RuleArgs.word(RuleArgs.MAX_PAYOUT_PER_MEMBER);
         if (limit == 0) return payout;
         uint256 word = _yearPayouts[claimant];
         uint256 used = word >> 128 == year ? uint128(word) : 0;
@@ -208,12 +209,12 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
 
     /// @inheritdoc ICostSharingPool
     function currentPeriod() external view returns (uint256) {
-        return (block.timestamp - _startedAt) / _rules.periodLength;
+        return (block.timestamp - _startedAt) / RuleArgs.word(RuleArgs.PERIOD_LENGTH);
     }
 
     /// @inheritdoc ICostSharingPool
     function periodEnd(uint256 period) public view returns (uint256) {
-        return _startedAt + (period + 1) * _rules.periodLength;
+        return _startedAt + (period + 1) * RuleArgs.word(RuleArgs.PERIOD_LENGTH);
     }
 
     /// @inheritdoc ICostSharingPool

@@ -6,6 +6,7 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICustodialEscrow} from "./interfaces/ICustodialEscrow.sol";
 import {PoolConfig} from "./PoolConfig.sol";
+import {RuleArgs} from "./libraries/RuleArgs.sol";
 
 /// @title CustodialEscrow
 /// @notice Holds the pool's tokens. `_collect` and `_release` are the only places in the suite
@@ -86,7 +87,7 @@ abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICust
     /// @dev Pulls exactly `amount` from `from`; a token that delivers less (fee on transfer,
     /// rebasing) or more is refused, so that balances always match tokens held.
     function _collect(address from, uint256 amount) internal {
-        IERC20 asset = _rules.asset;
+        IERC20 asset = RuleArgs.asset();
         uint256 before = asset.balanceOf(address(this));
         asset.safeTransferFrom(from, address(this), amount);
         uint256 balance = asset.balanceOf(address(this));
@@ -97,6 +98,6 @@ abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICust
 
     /// @dev The only outflow. Callers update their accounting and emit before calling it.
     function _release(address to, uint256 amount) internal {
-        _rules.asset.safeTransfer(to, amount);
+        RuleArgs.asset().safeTransfer(to, amount);
     }
 }

@@ -10,6 +10,7 @@ import {IMemberRegistry} from "./interfaces/IMemberRegistry.sol";
 import {MemberRecord} from "./types/Records.sol";
 import {RecoveryTrail} from "./libraries/RecoveryTrail.sol";
 import {CustodialEscrow} from "./CustodialEscrow.sol";
+import {RuleArgs} from "./libraries/RuleArgs.sol";
 
 /// @title MemberRegistry
 /// @notice Members, their deposits, the member count and the juror set. A member's charges are
@@ -58,7 +59,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         Attestation calldata attestation,
         Permit calldata permit
     ) external nonReentrant whenNotPaused {
-        IERC20 asset = _rules.asset;
+        IERC20 asset = RuleArgs.asset();
         // A permit seen in the mempool can be submitted by someone else first; the join still
         // goes through when the allowance is there.
         try
@@ -87,7 +88,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         // The amount is cast first, so that no input overflows before SafeCast can name it.
         m.credit = (uint256(m.credit) + amount.toUint88()).toUint88();
         emit MemberToppedUp(msg.sender, amount);
-        if (m.flagged && _balanceOf(m) >= int256(uint256(_rules.minBalance))) {
+        if (m.flagged && _balanceOf(m) >= int256(RuleArgs.word(RuleArgs.MIN_BALANCE))) {
             m.flagged = false;
             delete _lapsableAt[msg.sender];
             emit MemberFlagCleared(msg.sender);
@@ -133,7 +134,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (m.status != MemberStatus.Waiting) revert UnexpectedMemberStatus(account, _statusOf(m));
         if (m.flagged) revert MemberAlreadyFlagged(account, _lapsableAt[account]);
         int256 balance = _balanceOf(m);
-        uint256 minBalance = _rules.minBalance;
+        uint256 minBalance = RuleArgs.word(RuleArgs.MIN_BALANCE);
         if (balance >= int256(minBalance)) revert MemberFunded(account, balance, minBalance);
         _flag(account, m, balance);
     }
@@ -143,7 +144,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         MemberRecord storage m = _members[account];
         if (m.status != MemberStatus.Waiting) revert UnexpectedMemberStatus(account, _statusOf(m));
         int256 balance = _balanceOf(m);
-        uint256 minBalance = _rules.minBalance;
+        uint256 minBalance = RuleArgs.word(RuleArgs.MIN_BALANCE);
         if (balance >= int256(minBalance)) revert MemberFunded(account, balance, minBalance);
         uint256 lapsableAt = _lapsableAt[account];
         if (!m.flagged || block.timestamp < lapsableAt) revert MemberGraceNotOver(account, lapsableAt);
@@ -152,7 +153,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
 
     /// @inheritdoc IMemberRegistry
     function lapseBatch(address[] calldata accounts) external returns (uint256 flagged, uint256 lapsed) {
-        int256 minBalance = int256(uint256(_rules.minBalance));
+        int256 minBalance = int256(RuleArgs.word(RuleArgs.MIN_BALANCE));
         for (uint256 i; i < accounts.length; ++i) {
             address account = accounts[i];
             MemberRecord storage m = _members[account];
@@ -239,7 +240,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     //////////////////////////////////////////////////////////////*/
 
     function _join(uint256 amount, bytes32 commitment, Attestation calldata attestation) private {
-        uint256 minDeposit = _rules.minDeposit;
+        uint256 minDeposit = RuleArgs.word(RuleArgs.MIN_DEPOSIT);
         if (amount < minDeposit) revert MemberDepositTooLow(amount, minDeposit);
         if (commitment == bytes32(0)) revert MemberZeroCommitment();
         MemberRecord storage m = _members[msg.sender];
@@ -260,7 +261,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         if (verifier != address(0)) _checkAttestation(verifier, commitment, attestation);
 
         uint88 index = _chargeIndex;
-        uint256 eligibleAt = block.timestamp + _rules.waitingPeriod;
+        uint256 eligibleAt = block.timestamp + RuleArgs.word(RuleArgs.WAITING_PERIOD);
         uint256 position = _takePosition();
         _members[msg.sender] = MemberRecord({
             status: MemberStatus.Waiting,
@@ -293,7 +294,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         MemberStatus status = m.status;
         if (status == MemberStatus.None) revert UnexpectedMemberStatus(msg.sender, status);
         // A counted member keeps the minimum balance, so that the next share is always paid.
-        uint256 keep = _isCounted(status) ? _rules.minBalance : 0;
+        uint256 keep = _isCounted(status) ? RuleArgs.word(RuleArgs.MIN_BALANCE) : 0;
         // Saturates instead of overflowing: no balance reaches it anyway.
         uint256 needed = amount > type(uint256).max - keep ? type(uint256).max : amount + keep;
         int256 balance = _balanceOf(m);
@@ -309,7 +310,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
 
     function _flag(address account, MemberRecord storage m, int256 balance) private {
         m.flagged = true;
-        uint256 lapsableAt = block.timestamp + _rules.lapseGrace;
+        uint256 lapsableAt = block.timestamp + RuleArgs.word(RuleArgs.LAPSE_GRACE);
         _lapsableAt[account] = lapsableAt;
         emit MemberFlagged(account, balance, lapsableAt);
     }

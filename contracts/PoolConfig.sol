@@ -5,10 +5,13 @@ import {Initializable} from "@openzeppelin/contracts/proxy/utils/Initializable.s
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 import {IPoolConfig} from "./interfaces/IPoolConfig.sol";
 import {PoolRules} from "./libraries/PoolRules.sol";
+import {RuleArgs} from "./libraries/RuleArgs.sol";
 
 /// @title PoolConfig
 /// @notice Rules, roles, the timelock for the few changes allowed after creation, the guardian's
 /// pause, and the pool-wide state every component shares (kept here so that it packs into few slots).
+/// @dev The rules live in the clone's code (RuleArgs), not in storage: only the fee, which the
+/// timelock may change, is stored.
 abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
     /// @inheritdoc IPoolConfig
     uint16 public constant MAX_FEE_BPS = PoolRules.MAX_FEE_BPS;
@@ -17,7 +20,8 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
                                 STORAGE
     //////////////////////////////////////////////////////////////*/
 
-    Rules internal _rules;
+    // Packs with Pausable's flag, which joins and new claims read anyway.
+    uint16 internal _feeBps;
     Roles internal _roles;
     PendingChange private _pending;
 
@@ -49,16 +53,15 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
                               INITIALIZER
     //////////////////////////////////////////////////////////////*/
 
-    function _initConfig(Rules calldata rules_, Roles calldata roles_) internal onlyInitializing {
-        _rules = rules_;
+    function _initConfig(Roles calldata roles_) internal onlyInitializing {
+        _feeBps = uint16(RuleArgs.word(RuleArgs.FEE_BPS));
         _roles = roles_;
         _startedAt = uint40(block.timestamp);
     }
 
     /// @dev This pool's claim timetable.
     function _claimTimetable() internal view returns (uint256) {
-        Rules storage r = _rules;
-        return PoolRules.timetable(r.maxAppealRounds, r.commitWindow, r.revealWindow, r.appealWindow);
+        return RuleArgs.timetable();
     }
 
     /// @dev Adds a loss (a member's shortfall) to the carry: it eats the surplus first.
@@ -98,7 +101,7 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
         if (_pending.eta != 0) revert ConfigChangeAlreadyPending(_pending.eta);
         if (roles_.operator == address(0)) revert ConfigZeroOperator();
         if (feeBps > MAX_FEE_BPS) revert ConfigFeeAboveMaximum(feeBps, MAX_FEE_BPS);
-        if (feeBps == _rules.feeBps && keccak256(abi.encode(roles_)) == keccak256(abi.encode(_roles)))
+        if (feeBps == _feeBps && keccak256(abi.encode(roles_)) == keccak256(abi.encode(_roles)))
             revert ConfigNoOpChange();
         uint40 eta = uint40(block.timestamp + changeDelay());
         _pending = PendingChange({roles: roles_, feeBps: feeBps, eta: eta});
@@ -113,7 +116,7 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
         delete _pending;
         if (p.roles.operator != _roles.operator) _settleOperatorFees(_roles.operator);
         _roles = p.roles;
-        _rules.feeBps = p.feeBps;
+        _feeBps = p.feeBps;
         emit RuleChangeExecuted(p.roles, p.feeBps);
     }
 
@@ -147,7 +150,7 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
 
     /// @inheritdoc IPoolConfig
     function rules() external view returns (Rules memory) {
-        return _rules;
+        RuleArgs.returnRules(_feeBps);
     }
 
     /// @inheritdoc IPoolConfig
@@ -162,7 +165,7 @@ abstract contract PoolConfig is IPoolConfig, Initializable, Pausable {
 
     /// @inheritdoc IPoolConfig
     function changeDelay() public view returns (uint256) {
-        return uint256(_rules.periodLength) + _claimTimetable();
+        return RuleArgs.word(RuleArgs.PERIOD_LENGTH) + _claimTimetable();
     }
 
     /// @inheritdoc IPoolConfig

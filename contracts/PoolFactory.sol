@@ -9,7 +9,8 @@ import {HuzhuPool} from "./HuzhuPool.sol";
 import {PoolRules} from "./libraries/PoolRules.sol";
 
 /// @title PoolFactory
-/// @notice Creates pools as minimal clones of one implementation, each isolated from the others.
+/// @notice Creates pools as minimal clones of one implementation, each isolated from the others. A
+/// pool's rules are its clone's immutable arguments (`abi.encode(rules)`, read by RuleArgs).
 contract PoolFactory is IPoolFactory {
     /// @inheritdoc IPoolFactory
     address public immutable implementation;
@@ -33,7 +34,7 @@ contract PoolFactory is IPoolFactory {
     ) external returns (address pool) {
         if (refusesOpenPools && roles.verifier == address(0)) revert FactoryOpenPoolRefused();
         PoolRules.validate(rules, roles);
-        pool = Clones.clone(implementation);
+        pool = Clones.cloneWithImmutableArgs(implementation, abi.encode(rules));
         IHuzhuPool(pool).initialize(rules, roles);
         _pools.push(pool);
         _isPool[pool] = true;

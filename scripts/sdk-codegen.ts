@@ -69,6 +69,7 @@ const LIBRARY_NOTICES: Record<string, string> = {
   ECDSAInvalidSignatureS: "The signature is malleable (high s).",
   FailedDeployment: "The factory could not deploy the pool's clone.",
   InsufficientBalance: "The factory does not hold enough ether for the deployment.",
+  CloneArgumentsTooLong: "The pool's rules do not fit in its clone's immutable arguments.",
 };
 
 /** Where the lens's library links point: an address with no code (its views never call a library). */

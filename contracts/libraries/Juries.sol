@@ -2,11 +2,11 @@
 pragma solidity ^0.8.28;
 
 import {IJuryRandomness} from "../interfaces/IJuryRandomness.sol";
-import {IPoolConfig} from "../interfaces/IPoolConfig.sol";
 import {IClaimVoting} from "../interfaces/IClaimVoting.sol";
 import {IMemberRegistry} from "../interfaces/IMemberRegistry.sol";
 import {ClaimRecord, MemberRecord, RoundRecord} from "../types/Records.sol";
 import {RecoveryTrail} from "./RecoveryTrail.sol";
+import {RuleArgs} from "./RuleArgs.sol";
 
 /// @title Juries
 /// @notice Drawing and closing the jury rounds of a pool's claims. Its external functions run in the
@@ -35,7 +35,7 @@ library Juries {
         mapping(uint256 claimId => address payee) payees; // set only when the payout goes to someone else
     }
 
-    /// @dev The rules a round needs, read once by the pool.
+    /// @dev The rules the library needs, read once per call from the clone's code.
     struct Params {
         IJuryRandomness randomness;
         uint256 commitWindow;
@@ -46,6 +46,10 @@ library Juries {
         uint256 thresholdBps;
         uint256 penalty;
         uint256 appealBond;
+        uint256 claimBond;
+        uint256 jurySize;
+        uint256 maxClaimAmount;
+        uint256 minBalance;
     }
 
     /// @dev What closing a round moved: gains for the carried surplus, and an appeal bond to refund.
@@ -66,7 +70,7 @@ library Juries {
     function submit(
         Court storage court,
         mapping(address => MemberRecord) storage members,
-        IPoolConfig.Rules storage rules,
+        uint256 feeBps,
         uint256 chargeIndex,
         uint256 jurorCount,
         uint256 claimId,
@@ -75,19 +79,20 @@ library Juries {
         string calldata uri,
         address payee
     ) external {
-        _checkClaim(court, members[msg.sender], rules, chargeIndex, amount, evidenceDigest);
+        Params memory p = _params();
+        _checkClaim(court, members[msg.sender], p, chargeIndex, amount, evidenceDigest);
         if (payee == address(this)) revert IClaimVoting.ClaimInvalidPayee(payee);
         bool hasPayee = payee != address(0) && payee != msg.sender;
 
-        uint96 bond = rules.claimBond;
-        uint16 feeBps = rules.feeBps;
+        // Fits: validated by the factory.
+        uint96 bond = uint96(p.claimBond);
         court.claims[claimId] = ClaimRecord({
             claimant: msg.sender,
             submittedAt: uint40(block.timestamp),
             round: 0,
             status: IClaimVoting.ClaimState.Drawing,
             verdict: IClaimVoting.Verdict.None,
-            feeBps: feeBps,
+            feeBps: uint16(feeBps), // Fits: at most MAX_FEE_BPS.
             hasPayee: hasPayee,
             // Fits: bounded by maxClaimAmount, a uint96.
             amount: uint96(amount),
@@ -97,7 +102,6 @@ library Juries {
         });
         court.openClaims[msg.sender] = claimId;
         court.evidenceUsed[evidenceDigest] = true;
-        Params memory p = _params(rules);
         emit IClaimVoting.ClaimSubmitted(
             claimId,
             msg.sender,
@@ -112,7 +116,7 @@ library Juries {
             court.payees[claimId] = payee;
             emit IClaimVoting.ClaimPayeeNamed(claimId, payee);
         }
-        openRound(court, claimId, 0, rules.jurySize, jurorCount, p.randomness);
+        openRound(court, claimId, 0, p.jurySize, jurorCount, p.randomness);
     }
 
     /// @dev Who may claim: an active member holding the minimum balance, with no open claim, with
@@ -120,12 +124,12 @@ library Juries {
     function _checkClaim(
         Court storage court,
         MemberRecord storage m,
-        IPoolConfig.Rules storage rules,
+        Params memory p,
         uint256 chargeIndex,
         uint256 amount,
         bytes32 evidenceDigest
     ) private view {
-        uint256 maxAmount = rules.maxClaimAmount;
+        uint256 maxAmount = p.maxClaimAmount;
         if (amount == 0 || amount > maxAmount) revert IClaimVoting.ClaimAmountOutOfRange(amount, maxAmount);
         if (evidenceDigest == bytes32(0)) revert IClaimVoting.ClaimZeroEvidence();
         if (court.evidenceUsed[evidenceDigest]) revert IClaimVoting.ClaimEvidenceUsed(evidenceDigest);
@@ -136,7 +140,7 @@ library Juries {
         if (status != IMemberRegistry.MemberStatus.Active) revert IClaimVoting.ClaimantNotActive(msg.sender, status);
         // An active member is counted: charged since the mark. Both fit in int256 (88 bits).
         int256 balance = int256(uint256(m.credit)) - int256(chargeIndex - m.chargeMark);
-        uint256 minBalance = rules.minBalance;
+        uint256 minBalance = p.minBalance;
         if (balance < int256(minBalance)) revert IClaimVoting.ClaimantUnderfunded(msg.sender, balance, minBalance);
         uint256 open = court.openClaims[msg.sender];
         if (open != 0) revert IClaimVoting.ClaimAlreadyOpen(msg.sender, open);
@@ -155,10 +159,9 @@ library Juries {
         mapping(address => MemberRecord) storage members,
         mapping(uint256 => address) storage jurorSet,
         uint256 jurorCount,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
+        uint256 claimId
     ) external returns (uint256 filled) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         ClaimRecord storage c = court.claims[claimId];
         uint256 r = c.round;
         RoundRecord storage round = court.rounds[claimId][r];
@@ -275,12 +278,11 @@ library Juries {
         Court storage court,
         mapping(address => MemberRecord) storage members,
         mapping(address => uint256) storage payouts,
-        IPoolConfig.Rules storage rules,
         uint256 chargeIndex,
         uint256 jurorCount,
         uint256 claimId
     ) external returns (uint256 gain) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Tallying) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Tallying);
@@ -355,13 +357,12 @@ library Juries {
         Court storage court,
         mapping(address => MemberRecord) storage members,
         mapping(address => uint256) storage payouts,
-        IPoolConfig.Rules storage rules,
         uint256 chargeIndex,
         uint256 first,
         uint256 last,
         uint256 queueTail
     ) external returns (uint256 gain, uint256) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         for (uint256 id = first; id <= last; ++id) {
             ClaimRecord storage c = court.claims[id];
             if (!court.rounds[id][c.round].tallied)
@@ -454,13 +455,8 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Commits (or replaces) the caller's sealed vote in the current round.
-    function commit(
-        Court storage court,
-        uint256 claimId,
-        bytes32 commitment,
-        IPoolConfig.Rules storage rules
-    ) external {
-        Params memory p = _params(rules);
+    function commit(Court storage court, uint256 claimId, bytes32 commitment) external {
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Committing) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
@@ -468,11 +464,32 @@ library Juries {
         if (commitment == bytes32(0)) revert IClaimVoting.VoteZeroCommitment();
         uint256 r = court.claims[claimId].round;
         uint256 word = court.votes[claimId][msg.sender];
+        if (!_seated(word, r)) revert IClaimVoting.JurorNotSeated(claimId, r, msg.sender);
+        _commit(court, claimId, r, commitment);
+    }
+
+    /// @notice `commit`'s common case, compiled into the pool (no library call): a seated juror
+    /// inside the commit window with a non-zero commitment, recognized from the claim and the
+    /// juror's vote word alone (a seat in round r means r was drawn, and a round cannot be tallied
+    /// before its commit window ends), so the round's record is not read. Returns false, having
+    /// changed nothing, in any other case: the caller then calls `commit`, which checks the state.
+    function tryCommit(Court storage court, uint256 claimId, bytes32 commitment) internal returns (bool) {
+        ClaimRecord storage c = court.claims[claimId];
+        uint256 r = c.round;
+        if (commitment == bytes32(0) || !_seated(court.votes[claimId][msg.sender], r) || !_inWindow(c, r, true))
+            return false;
+        _commit(court, claimId, r, commitment);
+        return true;
+    }
+
+    function _seated(uint256 word, uint256 r) private pure returns (bool) {
         uint256 vote = (word >> 8) & _ROUND_MASK;
-        if (
-            (word & _ROUND_MASK) != r + 1 ||
-            (vote != uint256(IClaimVoting.JurorVote.Seated) && vote != uint256(IClaimVoting.JurorVote.Committed))
-        ) revert IClaimVoting.JurorNotSeated(claimId, r, msg.sender);
+        return
+            (word & _ROUND_MASK) == r + 1 &&
+            (vote == uint256(IClaimVoting.JurorVote.Seated) || vote == uint256(IClaimVoting.JurorVote.Committed));
+    }
+
+    function _commit(Court storage court, uint256 claimId, uint256 r, bytes32 commitment) private {
         court.votes[claimId][msg.sender] =
             (uint256(commitment) & _COMMITMENT_MASK) |
             (uint256(IClaimVoting.JurorVote.Committed) << 8) |
@@ -481,14 +498,8 @@ library Juries {
     }
 
     /// @notice Reveals the caller's vote in the current round.
-    function reveal(
-        Court storage court,
-        uint256 claimId,
-        bool support,
-        bytes32 salt,
-        IPoolConfig.Rules storage rules
-    ) external {
-        Params memory p = _params(rules);
+    function reveal(Court storage court, uint256 claimId, bool support, bytes32 salt) external {
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Revealing) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Revealing);
@@ -499,9 +510,39 @@ library Juries {
         if ((word >> 8) & _ROUND_MASK != uint256(IClaimVoting.JurorVote.Committed)) {
             revert IClaimVoting.VoteNotCommitted(claimId, msg.sender);
         }
+        if (!_matches(word, claimId, r, support, salt)) revert IClaimVoting.VoteRevealMismatch(claimId, msg.sender);
+        _reveal(court, claimId, r, word, support);
+    }
+
+    /// @notice `reveal`'s common case, compiled into the pool (no library call): a committed juror
+    /// inside the reveal window whose vote matches the commitment (see `tryCommit`). Returns false,
+    /// having changed nothing, in any other case: the caller then calls `reveal`.
+    function tryReveal(Court storage court, uint256 claimId, bool support, bytes32 salt) internal returns (bool) {
+        ClaimRecord storage c = court.claims[claimId];
+        uint256 r = c.round;
+        uint256 word = court.votes[claimId][msg.sender];
+        if (
+            (word & _ROUND_MASK) != r + 1 ||
+            (word >> 8) & _ROUND_MASK != uint256(IClaimVoting.JurorVote.Committed) ||
+            !_matches(word, claimId, r, support, salt) ||
+            !_inWindow(c, r, false)
+        ) return false;
+        _reveal(court, claimId, r, word, support);
+        return true;
+    }
+
+    function _matches(
+        uint256 word,
+        uint256 claimId,
+        uint256 r,
+        bool support,
+        bytes32 salt
+    ) private view returns (bool) {
         bytes32 expected = voteCommitment(claimId, r, msg.sender, support, salt);
-        if ((uint256(expected) ^ word) & _COMMITMENT_MASK != 0)
-            revert IClaimVoting.VoteRevealMismatch(claimId, msg.sender);
+        return (uint256(expected) ^ word) & _COMMITMENT_MASK == 0;
+    }
+
+    function _reveal(Court storage court, uint256 claimId, uint256 r, uint256 word, bool support) private {
         IClaimVoting.JurorVote vote = support ? IClaimVoting.JurorVote.Approved : IClaimVoting.JurorVote.Rejected;
         court.votes[claimId][msg.sender] = (word & _COMMITMENT_MASK) | (uint256(vote) << 8) | (r + 1);
         RoundRecord storage round = court.rounds[claimId][r];
@@ -510,18 +551,23 @@ library Juries {
         emit IClaimVoting.VoteRevealed(claimId, r, msg.sender, support);
     }
 
+    /// @dev Whether a pending claim's current round `r` is in its commit window (`commitWindow`) or
+    /// in its reveal window, from the claim's record and the rules alone.
+    function _inWindow(ClaimRecord storage c, uint256 r, bool commitWindow) private view returns (bool) {
+        if (c.status != IClaimVoting.ClaimState.Drawing) return false;
+        uint256 commitEnd = uint256(c.submittedAt) + RuleArgs.word(RuleArgs.COMMIT_WINDOW);
+        if (r != 0) commitEnd += r * RuleArgs.roundLength();
+        if (commitWindow) return block.timestamp < commitEnd;
+        return block.timestamp >= commitEnd && block.timestamp < commitEnd + RuleArgs.word(RuleArgs.REVEAL_WINDOW);
+    }
+
     /*//////////////////////////////////////////////////////////////
                                 REVIEWS
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Attaches the assessor's review digest to a pending claim (the pool checks the caller).
-    function review(
-        Court storage court,
-        IPoolConfig.Rules storage rules,
-        uint256 claimId,
-        bytes32 reviewDigest
-    ) external {
-        IClaimVoting.ClaimState current = stateOf(court, claimId, _params(rules));
+    function review(Court storage court, uint256 claimId, bytes32 reviewDigest) external {
+        IClaimVoting.ClaimState current = stateOf(court, claimId, _params());
         if (current == IClaimVoting.ClaimState.None || current >= IClaimVoting.ClaimState.Resolvable) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Committing);
         }
@@ -542,10 +588,9 @@ library Juries {
         Court storage court,
         mapping(address => MemberRecord) storage members,
         uint256 jurorCount,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
+        uint256 claimId
     ) external {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         IClaimVoting.ClaimState current = stateOf(court, claimId, p);
         if (current != IClaimVoting.ClaimState.Appealable) {
             revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Appealable);
@@ -574,22 +619,14 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice The state of a claim now, for the pool's views.
-    function state(
-        Court storage court,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
-    ) external view returns (IClaimVoting.ClaimState) {
-        Params memory p = _params(rules);
+    function state(Court storage court, uint256 claimId) external view returns (IClaimVoting.ClaimState) {
+        Params memory p = _params();
         return stateOf(court, claimId, p);
     }
 
     /// @notice A claim, as `IClaimVoting.claim` shows it.
-    function claimView(
-        Court storage court,
-        uint256 claimId,
-        IPoolConfig.Rules storage rules
-    ) external view returns (IClaimVoting.ClaimView memory v) {
-        Params memory p = _params(rules);
+    function claimView(Court storage court, uint256 claimId) external view returns (IClaimVoting.ClaimView memory v) {
+        Params memory p = _params();
         ClaimRecord storage c = court.claims[claimId];
         uint256 submittedAt = c.submittedAt;
         // An unknown claim reads as all zeros.
@@ -612,10 +649,9 @@ library Juries {
     function roundView(
         Court storage court,
         uint256 claimId,
-        uint256 r,
-        IPoolConfig.Rules storage rules
+        uint256 r
     ) external view returns (IClaimVoting.RoundView memory v) {
-        Params memory p = _params(rules);
+        Params memory p = _params();
         RoundRecord storage round = court.rounds[claimId][r];
         uint256 target = round.target;
         if (target == 0) return v;
@@ -643,19 +679,24 @@ library Juries {
         for (uint256 i; i < jurors.length; ++i) jurors[i] = court.seats[claimId][first + i];
     }
 
-    /// @dev The rules a round needs, read once per call.
-    function _params(IPoolConfig.Rules storage rules) private view returns (Params memory) {
+    /// @dev The rules a call needs, copied at once from the clone's code (RuleArgs).
+    function _params() private view returns (Params memory) {
+        uint256[23] memory w = RuleArgs.all();
         return
             Params({
-                randomness: rules.randomness,
-                commitWindow: rules.commitWindow,
-                revealWindow: rules.revealWindow,
-                roundLength: uint256(rules.commitWindow) + rules.revealWindow + rules.appealWindow,
-                rounds: 1 + uint256(rules.maxAppealRounds),
-                quorumBps: rules.quorumBps,
-                thresholdBps: rules.approvalThresholdBps,
-                penalty: rules.jurorPenalty,
-                appealBond: rules.appealBond
+                randomness: IJuryRandomness(address(uint160(w[RuleArgs.RANDOMNESS]))),
+                commitWindow: w[RuleArgs.COMMIT_WINDOW],
+                revealWindow: w[RuleArgs.REVEAL_WINDOW],
+                roundLength: w[RuleArgs.COMMIT_WINDOW] + w[RuleArgs.REVEAL_WINDOW] + w[RuleArgs.APPEAL_WINDOW],
+                rounds: 1 + w[RuleArgs.MAX_APPEAL_ROUNDS],
+                quorumBps: w[RuleArgs.QUORUM_BPS],
+                thresholdBps: w[RuleArgs.APPROVAL_THRESHOLD_BPS],
+                penalty: w[RuleArgs.JUROR_PENALTY],
+                appealBond: w[RuleArgs.APPEAL_BOND],
+                claimBond: w[RuleArgs.CLAIM_BOND],
+                jurySize: w[RuleArgs.JURY_SIZE],
+                maxClaimAmount: w[RuleArgs.MAX_CLAIM_AMOUNT],
+                minBalance: w[RuleArgs.MIN_BALANCE]
             });
     }
 

@@ -1,7 +1,17 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
-import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { createPool, defaultRules, deployFactory, join, USDC, type Roles, type Rules } from "../helpers/fixtures";
+import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
+import type { PoolFactory } from "../../typechain-types";
+import {
+  createPool,
+  defaultRules,
+  deployFactory,
+  join,
+  NO_ATTESTATION,
+  USDC,
+  type Roles,
+  type Rules,
+} from "../helpers/fixtures";
 
 const MAX_FEE_BPS = 1_000n;
 const BPS = 10_000n;
@@ -45,9 +55,15 @@ function requiredMinBalance(maxClaims: bigint, capPerMember: bigint): bigint {
   return perPeriod + (perPeriod * MAX_FEE_BPS) / BPS + (maxClaims + 179n) / 180n;
 }
 
-/** EIP-1167 minimal proxy runtime code delegating to `implementation`. */
-function minimalProxyCode(implementation: string): string {
-  return `0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3`;
+/** EIP-1167 minimal proxy runtime code delegating to `implementation`, followed by the clone's immutable args. */
+function minimalProxyCode(implementation: string, args = "0x"): string {
+  return `0x363d3d373d3d3d363d73${implementation.slice(2).toLowerCase()}5af43d82803e903d91602b57fd5bf3${args.slice(2)}`;
+}
+
+/** The rules as the factory writes them into a clone's code: `abi.encode(rules)`. */
+function encodedRules(factory: PoolFactory, rules: Rules): string {
+  const input = factory.interface.getFunction("createPool").inputs[0];
+  return ethers.AbiCoder.defaultAbiCoder().encode([input], [rules]);
 }
 
 async function factoryFixture() {
@@ -77,13 +93,29 @@ describe("PoolFactory", function () {
         .withArgs(predicted, asset, operator.address, rulesTuple(rules), rolesTuple(roles));
     });
 
-    it("creates each pool as a minimal clone of the implementation", async function () {
+    it("creates each pool as a minimal clone of the implementation, its rules as the clone's immutable args", async function () {
       const { factory, rules, roles } = await loadFixture(factoryFixture);
       const pool = await createPool(factory, rules, roles);
 
       expect(await ethers.provider.getCode(await pool.getAddress())).to.equal(
-        minimalProxyCode(await factory.implementation()),
+        minimalProxyCode(await factory.implementation(), encodedRules(factory, rules)),
       );
+    });
+
+    it("keeps the rules in code, not storage: a timelocked fee change moves only the fee and leaves the code as created", async function () {
+      const { factory, rules, roles, operator } = await loadFixture(factoryFixture);
+      const pool = await createPool(factory, rules, roles);
+      const address = await pool.getAddress();
+      const code = await ethers.provider.getCode(address);
+
+      await pool.connect(operator).proposeRuleChange(roles, 700);
+      await time.increase(await pool.changeDelay());
+      await pool.connect(operator).executeRuleChange();
+
+      expect(await ethers.provider.getCode(address)).to.equal(code);
+      const after = [...(await pool.rules())];
+      const expected = rulesTuple({ ...rules, feeBps: 700 }).map((v, i) => (i < 2 ? v : BigInt(v as bigint)));
+      expect(after).to.deep.equal(expected);
     });
 
     it("initializes the new pool with the given rules and roles", async function () {
@@ -201,6 +233,25 @@ describe("PoolFactory", function () {
   });
 
   describe("initialization", function () {
+    it("leaves the implementation inert: paused for good, no guardian, nobody can join it", async function () {
+      const { implementation, token, alice } = await loadFixture(factoryFixture);
+      const address = await implementation.getAddress();
+
+      expect(await implementation.paused()).to.equal(true);
+      expect((await implementation.roles()).guardian).to.equal(ethers.ZeroAddress);
+      await token.mint(alice.address, USDC(100));
+      await token.connect(alice).approve(address, USDC(100));
+      await expect(
+        implementation.connect(alice).join(USDC(100), ethers.id("alice"), NO_ATTESTATION),
+      ).to.be.revertedWithCustomError(implementation, "EnforcedPause");
+      await expect(implementation.connect(alice).unpause())
+        .to.be.revertedWithCustomError(implementation, "ConfigUnauthorized")
+        .withArgs(alice.address);
+      await expect(
+        implementation.connect(alice).submitClaim(USDC(1), ethers.id("evidence"), ""),
+      ).to.be.revertedWithCustomError(implementation, "EnforcedPause");
+    });
+
     it("reverts when anyone initializes the implementation", async function () {
       const { implementation, rules, roles, alice } = await loadFixture(factoryFixture);
 
