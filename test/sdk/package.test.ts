@@ -295,9 +295,10 @@ describe("@huzhu/sdk packed and installed into a fresh project @json-rpc", funct
     expect(named.filter((p) => !matches(p))).to.deep.equal([]);
     // 524 KB with issue 15 (a third linked library's bytecode in the TypeChain factories, the recovery
     // ABI in every ABI copy, seven actions and the CLI's commands), 598 KB with the keeper service and
-    // the multicall reader (dist/cli.js bundles its own copy of the SDK: 574 KB unpacked). A ceiling
+    // the multicall reader (dist/cli.js bundles its own copy of the SDK: 574 KB unpacked), 645 KB with
+    // the pool lens's bytecode (about 24 KB of code as hex, in the ESM, CJS and CLI builds). A ceiling
     // against packing artifacts or sources by mistake, not a size target.
-    expect(packed.size).to.be.below(640 * 1024);
+    expect(packed.size).to.be.below(704 * 1024);
   });
 
   it("installs with ethers and viem as the project's own peers, and commander and cli-progress as dependencies", async function () {
