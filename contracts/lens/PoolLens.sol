@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {HuzhuPool} from "../HuzhuPool.sol";
+import {RecoveryTrail} from "../libraries/RecoveryTrail.sol";
 import {MemberRecord} from "../types/Records.sol";
 
 /// @title PoolLens
@@ -16,7 +17,8 @@ contract PoolLens is HuzhuPool {
     /// bound; (3) lapsableAt. The balance is credit minus charged, as `member().balance`.
     /// @dev A node may take far longer per opcode than per call (a tracing node): the loop computes
     /// the mapping slots in assembly and reads each field of the record from one storage pointer.
-    /// Status and charged as `_statusOf` and `_chargedOf` (the lens test holds them equal to `member()`).
+    /// Status, position (without the recovery trail's mark) and charged as `member()` gives them (the
+    /// lens test holds them equal).
     function lensMembers(address[] calldata accounts) external view returns (uint256[] memory words) {
         (mapping(address => MemberRecord) storage members, ) = _memberStore();
         (, mapping(address => uint256) storage exitBounds, mapping(address => uint256) storage lapsableAt) = (
@@ -60,7 +62,7 @@ contract PoolLens is HuzhuPool {
             uint256 w =
                 uint256(uint8(status)) |
                     (eligibleAt << 8) |
-                    (uint256(m.position) << 40) |
+                    (uint256(m.position & ~RecoveryTrail.MOVED) << 40) |
                     (uint256(m.credit) << 72) |
                     ((counted ? index - mark : mark) << 160);
             assembly ("memory-safe") {

@@ -185,7 +185,7 @@ describe("audit of a jury seat left behind by a recovery", function () {
     const failed = result.checks.filter((c) => !c.passed);
     expect(failed, JSON.stringify(failed)).to.deep.equal([]);
     const penalty = (await pool.rules()).jurorPenalty;
-    expect(result.ledger.members.get(newAlice.address as `0x${string}`)!.penalties).to.equal(penalty);
+    expect(result.ledger.members.get(newAlice.address.toLowerCase() as `0x${string}`)!.penalties).to.equal(penalty);
   });
 });
 
