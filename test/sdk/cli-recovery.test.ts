@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Wallet, verifyTypedData } from "ethers";
 import { MockERC20__factory, type MockERC20 } from "../../typechain-types";
 import { identityCommitment, type Hex } from "../../sdk/src";
+import { RECOVERY_TYPES } from "../helpers/fixtures";
 import { ROOT, hardhatKey, startHardhatNode, type HardhatNode } from "../helpers/hardhatNode";
 
 const CLI = join(ROOT, "sdk", "src", "cli", "index.ts");
@@ -161,17 +162,10 @@ describe("huzhu CLI: beneficiaries, payees and recovery", function () {
     );
     expect(String(out.nonce)).to.equal("1");
     const domain = { name: "Huzhu Pool", version: "1", chainId: 31337, verifyingContract: poolAddress };
-    const types = {
-      Recovery: [
-        { name: "member", type: "address" },
-        { name: "newWallet", type: "address" },
-        { name: "commitment", type: "bytes32" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    };
     const message = { member: newAlice.address, newWallet: hospital.address, commitment, nonce: 1n, deadline };
-    expect(verifyTypedData(domain, types, message, out.signature)).to.equal(operator.address);
-    expect(verifyTypedData(domain, types, { ...message, nonce: 0n }, out.signature)).to.not.equal(operator.address);
+    expect(verifyTypedData(domain, RECOVERY_TYPES, message, out.signature)).to.equal(operator.address);
+    expect(verifyTypedData(domain, RECOVERY_TYPES, { ...message, nonce: 0n }, out.signature)).to.not.equal(
+      operator.address,
+    );
   });
 });

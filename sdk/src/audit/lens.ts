@@ -1,6 +1,6 @@
 import { toFunctionSelector } from "viem";
 import type { HuzhuClientConfig } from "../clients/client";
-import type { Address, Hex } from "../core/types";
+import type { Address, Hex, MemberStatement } from "../core/types";
 import { AdaptiveSize } from "../internal/adaptive";
 import { findRevertData, isRevert, toSdkError } from "../internal/contract";
 import type { ReadResult } from "../internal/multicall";
@@ -19,16 +19,10 @@ import { poolLensRuntimeBytecode } from "./lens.generated";
  */
 
 /** A member's figures as `member(account)` gives them (the lens leaves `balance` to credit minus charged). */
-export interface LensMemberView {
-  status: number;
-  eligibleAt: bigint;
-  credit: bigint;
-  charged: bigint;
-  balance: bigint;
-  exitClaimBound: bigint;
-  lapsableAt: bigint;
-  position: bigint;
-}
+export type LensMemberView = Pick<
+  MemberStatement,
+  "eligibleAt" | "credit" | "charged" | "balance" | "exitClaimBound" | "lapsableAt"
+> & { status: number; position: bigint };
 
 export interface LensReadOptions {
   /** The state at this block. */
