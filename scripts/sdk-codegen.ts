@@ -8,9 +8,10 @@
  *   `MemberStatusNames`), so that a value the contracts add shows up without a hand edit;
  * - sdk/src/node/multicall3.generated.ts: the runtime bytecode of contracts/mocks/Multicall3.sol, which
  *   `installMulticall3` (@huzhu/sdk/node) puts at Multicall3's address on a local chain;
- * - sdk/src/audit/lens.generated.ts: the runtime bytecode of contracts/lens/PoolLens.sol (never
- *   deployed; the auditor puts it at a pool's address with an eth_call state override), its library
- *   links filled with a placeholder address (its views call no library);
+ * - sdk/src/audit/lens.generated.ts: the runtime bytecode of contracts/lens/PoolLens.sol and
+ *   contracts/lens/MappingReader.sol (never deployed; the auditor puts them at a pool's address with
+ *   an eth_call state override), the lens's library links filled with a placeholder address (its
+ *   view calls no library);
  * - sdk/abi/<Contract>.json: the plain JSON ABIs (and sdk/abi/enums.json, the enum names by number)
  *   that the package ships at `@huzhu/sdk/abi/<Contract>.json` for clients in any language.
  * All are build output (git-ignored), never edited by hand.
@@ -201,12 +202,15 @@ export async function writeSdkSources(hre: HardhatRuntimeEnvironment): Promise<v
   );
 
   const lens = await hre.artifacts.readArtifact("contracts/lens/PoolLens.sol:PoolLens");
+  const reader = await hre.artifacts.readArtifact("contracts/lens/MappingReader.sol:MappingReader");
   // Link placeholders are `__$<34 hex digits>$__`: 40 characters, an address's width.
   const lensCode = lens.deployedBytecode.replace(/__\$[0-9a-fA-F]{34}\$__/g, LENS_LIBRARY_PLACEHOLDER);
   writeFileSync(
     path.join(root, "sdk/src/audit/lens.generated.ts"),
     `${HEADER}\n/** The runtime bytecode of contracts/lens/PoolLens.sol (libraries linked to a placeholder: its views call none). */\n` +
-      `export const poolLensRuntimeBytecode = "${lensCode}" as const;\n`,
+      `export const poolLensRuntimeBytecode = "${lensCode}" as const;\n` +
+      `\n/** The runtime bytecode of contracts/lens/MappingReader.sol. */\n` +
+      `export const mappingReaderRuntimeBytecode = "${reader.deployedBytecode}" as const;\n`,
   );
 
   const jsonDir = path.join(root, "sdk/abi");

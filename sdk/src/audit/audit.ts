@@ -14,7 +14,7 @@ import { decodeEventLog, parseAbi } from "viem";
 import { checksumAddressesIn } from "../internal/abiCodec";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
-import { poolLens, type LensReadOptions } from "./lens";
+import { poolLens, type LensMemberView, type LensReadOptions, type PoolLensReader } from "./lens";
 import { PoolLedger, type AuditRules, type Discrepancy } from "./rebuild";
 import { checkRecoveryDelays } from "./recoveryDelay";
 
@@ -264,6 +264,12 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     lensFound,
   ]);
   figures.catch(() => undefined); // Awaited below.
+  // The juror set through the lens as soon as the chain says its size, while the events still come
+  // (the node reads storage while this process parses and replays the logs).
+  const chainJurors = figures.then(([scalars, , probe]) =>
+    probe.lens && scalars[1].success ? probe.lens.jurors(Number(scalars[1].result as bigint)) : undefined,
+  );
+  chainJurors.catch(() => undefined); // Awaited below.
   const logs = await fetched;
 
   // Accounts in lower case through the replay and the comparisons (no hashing); the checks' text
@@ -372,6 +378,9 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
       })
     : Promise.resolve();
   hashesRead.catch(() => undefined); // Awaited below.
+  // The rebuild's members on notice or flagged: their exit bound and lapse time are read whatever
+  // the chain's record says (the lens reads them anyway where the record is on notice or flagged).
+  const noticed = new Set(members.filter((m) => m.flagged || m.exitBound !== 0n).map((m) => m.member.toLowerCase()));
   const [viewResults, lensMembers, lensJurors] = await Promise.all([
     many<unknown>([
       ...jurorCalls,
@@ -383,14 +392,17 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
       ...payoutCalls,
       ...yearCalls,
     ]),
-    lens?.members(members.map((m) => m.member)),
-    lens?.jurors(size),
+    lens?.members(
+      members.map((m) => m.member),
+      noticed,
+    ),
+    lens ? jurorsThroughLens(lens, size, chainJurors) : undefined,
   ]);
   let taken = 0;
   const part = <R>(calls: Array<ReadCall<R>>) =>
     viewResults.slice(taken, (taken += calls.length)) as Array<ReadResult<R>>;
   const jurorViews = lensJurors ? positions.map((i) => lensJurors[i]) : part(jurorCalls);
-  const memberViews = lensMembers ?? part(memberCalls);
+  const memberViews: Array<ReadResult<LensMemberView>> = lensMembers ?? part(memberCalls);
   const claimViews = part(claimCalls);
   const roundViews = part(roundCalls);
   const juryViews = part(juryCalls);
@@ -415,8 +427,11 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
     diff(memberDiffs, "member credit", s, m.credit, v.credit);
     diff(memberDiffs, "member charged", s, ledger.chargedOf(m), v.charged);
     diff(memberDiffs, "member eligible at", s, m.eligibleAt, v.eligibleAt);
-    diff(memberDiffs, "member exit bound", s, m.exitBound, v.exitClaimBound);
-    diff(memberDiffs, "member lapsable at", s, m.lapsableAt, v.lapsableAt);
+    // The lens reads the flag from the record; member() shows it as a lapse time.
+    diff(memberDiffs, "member flagged", s, m.flagged, v.flagged ?? v.lapsableAt !== 0n);
+    // Read where the pool reads them (a member on notice or flagged, by the chain or the rebuild).
+    if (v.exitClaimBound !== undefined) diff(memberDiffs, "member exit bound", s, m.exitBound, v.exitClaimBound);
+    if (v.lapsableAt !== undefined) diff(memberDiffs, "member lapsable at", s, m.lapsableAt, v.lapsableAt);
   });
   check("every member's balance, status and flags match the events", `${ledger.members.size} members`, memberDiffs);
 
@@ -566,3 +581,18 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
+
+/**
+ * The juror set's positions `0 .. size - 1` through the lens: those read early (as many as the
+ * chain's `jurorCount()`), and any past them the rebuild has (a tampered count).
+ */
+async function jurorsThroughLens(
+  lens: PoolLensReader,
+  size: number,
+  early: Promise<Array<ReadResult<Address>> | undefined>,
+): Promise<Array<ReadResult<Address>>> {
+  const read = (await early) ?? [];
+  if (read.length >= size) return read;
+  const rest = await lens.jurors(size);
+  return [...read, ...rest.slice(read.length)];
+}

@@ -1,50 +1,74 @@
 import { toFunctionSelector } from "viem";
 import type { HuzhuClientConfig } from "../clients/client";
 import type { Address, Hex, MemberStatement } from "../core/types";
+import { MemberStatus } from "../core/enums.generated";
 import { AdaptiveSize } from "../internal/adaptive";
 import { findRevertData, isRevert, toSdkError } from "../internal/contract";
 import type { ReadResult } from "../internal/multicall";
 import { UnknownRevertError } from "../errors/base";
 import { classifyRpcFailure } from "../errors/transaction";
 import { backoff, UNAVAILABLE_ATTEMPTS } from "../internal/retry";
-import { poolLensRuntimeBytecode } from "./lens.generated";
+import { mappingReaderRuntimeBytecode, poolLensRuntimeBytecode } from "./lens.generated";
 
 /**
- * Bulk reads of a pool's member records and juror set through contracts/lens/PoolLens.sol: the
- * lens's runtime code is put at the pool's address for one `eth_call` (a state override), so its
- * views read the pool's own storage at the audited block, thousands of members per call, in one
- * EVM frame (through Multicall3 each member is a call frame of its own: about 0.1 ms of the node's
- * time each). The lens inherits the pool, so it reads the storage the pool's views read; the test
- * in test/audit/lens.test.ts holds its answers equal to `member()` and `jurorAt()`.
+ * Bulk reads of a pool's member records and juror set, by `eth_call` with a state override that puts
+ * never-deployed code at the pool's address, so that it reads the pool's own storage at the audited
+ * block. Once, contracts/lens/PoolLens.sol (which inherits the pool) says where the records, the
+ * juror set, the exit bounds and the lapse times are; then contracts/lens/MappingReader.sol reads
+ * thousands of entries per call, in one EVM frame each (through Multicall3 each member is a call
+ * frame of its own: about 0.1 ms of a node's time), and this module decodes each record as the
+ * pool's `member()` does. test/audit/lens.test.ts holds its answers equal to `member()` and
+ * `jurorAt()` at every block of a pool's life.
  */
 
-/** A member's figures as `member(account)` gives them (the lens leaves `balance` to credit minus charged). */
-export type LensMemberView = Pick<
-  MemberStatement,
-  "eligibleAt" | "credit" | "charged" | "balance" | "exitClaimBound" | "lapsableAt"
-> & { status: number; position: bigint };
+/**
+ * A member's figures as `member(account)` gives them, and whether the member is flagged. The exit
+ * claim bound and the lapse time are read only where the pool reads them (a member on notice; a
+ * flagged one) or where the caller asks: elsewhere they are undefined (the pool keeps them zero).
+ */
+export type LensMemberView = Pick<MemberStatement, "eligibleAt" | "credit" | "charged" | "balance"> & {
+  status: number;
+  position: bigint;
+  /** From the record (the `member()` view shows it only as a lapse time: undefined there). */
+  flagged?: boolean;
+  exitClaimBound?: bigint;
+  lapsableAt?: bigint;
+};
 
 export interface LensReadOptions {
   /** The state at this block. */
   blockNumber: bigint;
   /**
-   * Accounts per call at first (default 1,500); halved when the endpoint refuses (out of gas, too
-   * large). A member costs the lens about 7,500 gas and a juror position 2,500: the defaults stay
-   * under the 30 million gas most endpoints allow a call.
+   * Entries per call at first (default 4,000); halved when the endpoint refuses (out of gas, too
+   * large). An entry costs the reader about 2,200 gas: the defaults stay under the 30 million gas
+   * most endpoints allow a call.
    */
   batchSize?: number;
-  /** Never more accounts per call (default 3,500; juror positions: three times as many). */
+  /** Never more entries per call (default 12,000). */
   maxBatchSize?: number;
   /** Calls in flight at once (default 2: one computed by the node while the other travels). */
   concurrency?: number;
   onProgress?: (progress: { done: number; total: number; batchSize: number; refusals: number }) => void;
 }
 
-const MEMBERS_SELECTOR = toFunctionSelector("function lensMembers(address[])");
-const JURORS_SELECTOR = toFunctionSelector("function lensJurors(uint256,uint256)");
+/** Where the pool keeps what the lens reads, and the charge index and time at the audited block. */
+export interface LensLayout {
+  membersSlot: bigint;
+  jurorSetSlot: bigint;
+  exitBoundsSlot: bigint;
+  lapsableAtSlot: bigint;
+  chargeIndex: bigint;
+  timestamp: bigint;
+}
+
+const LAYOUT_SELECTOR = toFunctionSelector("function lensLayout()");
+const AT_KEYS_SELECTOR = toFunctionSelector("function atKeys(uint256,bytes32[])");
+const AT_RANGE_SELECTOR = toFunctionSelector("function atRange(uint256,uint256,uint256)");
 const word = (n: number | bigint) => n.toString(16).padStart(64, "0");
 const MASK_32 = (1n << 32n) - 1n;
 const MASK_88 = (1n << 88n) - 1n;
+/** RecoveryTrail.MOVED: the mark a recovered membership leaves in its juror position. */
+const MOVED = 1n << 31n;
 /** A reverted item's answer, as Multicall3's reader gives it. */
 const failure = <T>(error: unknown): ReadResult<T> => ({
   success: false,
@@ -52,17 +76,18 @@ const failure = <T>(error: unknown): ReadResult<T> => ({
 });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** `lensMembers(address[])` calldata. */
-function membersCall(accounts: readonly string[]): Hex {
-  let out = `${MEMBERS_SELECTOR}${word(0x20)}${word(accounts.length)}`;
-  for (const a of accounts) out += a.slice(2).toLowerCase().padStart(64, "0");
+/** `atKeys(base, keys)` calldata (addresses as left-padded words). */
+function atKeysCall(base: bigint, keys: readonly string[]): Hex {
+  let out = `${AT_KEYS_SELECTOR}${word(base)}${word(0x40)}${word(keys.length)}`;
+  for (const k of keys) out += k.slice(2).toLowerCase().padStart(64, "0");
   return out as Hex;
 }
 
-/** `lensJurors(position, count)` calldata. */
-const jurorsCall = (position: number, count: number) => `${JURORS_SELECTOR}${word(position)}${word(count)}` as Hex;
+/** `atRange(base, start, count)` calldata. */
+const atRangeCall = (base: bigint, start: number, count: number) =>
+  `${AT_RANGE_SELECTOR}${word(base)}${word(start)}${word(count)}` as Hex;
 
-/** The words of an ABI-encoded `uint256[]` / `address[]` answer (no 0x); throws when malformed. */
+/** The words of an ABI-encoded `uint256[]` answer (no 0x); throws when malformed. */
 function arrayWords(data: Hex, expected: number): string[] {
   const hex = data.slice(2);
   const length = hex.length >= 128 ? Number.parseInt(hex.slice(64, 128), 16) : -1;
@@ -73,84 +98,104 @@ function arrayWords(data: Hex, expected: number): string[] {
   return words;
 }
 
-/** The lens's three words of one account as its `member()` view. */
-function memberView(w0: string, w1: string, w2: string): LensMemberView {
-  const packed = BigInt(`0x${w0}`);
-  const credit = (packed >> 72n) & MASK_88;
-  const charged = (packed >> 160n) & MASK_88;
+const COUNTED = new Set<number>([MemberStatus.Waiting, MemberStatus.Exiting, MemberStatus.Lapsing]);
+
+/**
+ * A `MemberRecord` slot (contracts/types/Records.sol: status, flagged, eligibleAt, position, credit,
+ * chargeMark, from the lowest byte up) as `member()` shows it at `layout`'s block: a waiting member
+ * is active from `eligibleAt`; a counted member's charges are the charge index less their mark, a
+ * departed one's the mark; the position without the recovery trail's mark.
+ */
+export function decodeMemberRecord(
+  record: bigint,
+  layout: Pick<LensLayout, "chargeIndex" | "timestamp">,
+): LensMemberView {
+  const stored = Number(record & 0xffn);
+  const eligibleAt = (record >> 16n) & MASK_32;
+  const credit = (record >> 80n) & MASK_88;
+  const mark = (record >> 168n) & MASK_88;
+  const charged = COUNTED.has(stored) ? layout.chargeIndex - mark : mark;
   return {
-    status: Number(packed & 0xffn),
-    eligibleAt: (packed >> 8n) & MASK_32,
-    position: (packed >> 40n) & MASK_32,
+    status: stored === MemberStatus.Waiting && layout.timestamp >= eligibleAt ? MemberStatus.Active : stored,
+    flagged: ((record >> 8n) & 0xffn) !== 0n,
+    eligibleAt,
+    position: (record >> 48n) & MASK_32 & ~MOVED,
     credit,
     charged,
     balance: credit - charged,
-    exitClaimBound: BigInt(`0x${w1}`),
-    lapsableAt: BigInt(`0x${w2}`),
   };
 }
 
 /**
  * A lens reader for `pool` at `blockNumber`, or the reason the endpoint cannot run it (it refuses
- * state overrides, or ignores them). Asks one small call first to find out.
+ * state overrides, or ignores them). The first call, the layout, finds out.
  */
 export async function poolLens(
   client: Pick<HuzhuClientConfig, "connector">,
   pool: Address,
   options: LensReadOptions,
 ): Promise<{ lens: PoolLensReader } | { lens: undefined; reason: string }> {
-  const reader = new PoolLensReader(client, pool, options);
+  let layout: LensLayout;
   try {
-    const probe = await reader.call(jurorsCall(0, 1));
-    arrayWords(probe, 1);
+    const words = (await lensCall(client, pool, options.blockNumber, poolLensRuntimeBytecode, LAYOUT_SELECTOR))
+      .slice(2)
+      .match(/.{64}/g);
+    if (!words || words.length !== 6) throw new Error("the lens's layout has six words");
+    const [membersSlot, jurorSetSlot, exitBoundsSlot, lapsableAtSlot, chargeIndex, timestamp] = words.map((w) =>
+      BigInt(`0x${w}`),
+    );
+    layout = { membersSlot, jurorSetSlot, exitBoundsSlot, lapsableAtSlot, chargeIndex, timestamp };
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     return { lens: undefined, reason: `the endpoint did not run the lens with a state override (${message})` };
   }
-  return { lens: reader };
+  return { lens: new PoolLensReader(client, pool, layout, options) };
+}
+
+/** One call of `code` at the pool's address at `blockNumber`, retried while the node does not answer. */
+async function lensCall(
+  client: Pick<HuzhuClientConfig, "connector">,
+  pool: Address,
+  blockNumber: bigint,
+  code: Hex,
+  data: Hex,
+): Promise<Hex> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.connector.call({ to: pool, data, blockNumber, codeOverride: { [pool]: code } });
+    } catch (error) {
+      if (isRevert(error) || attempt >= UNAVAILABLE_ATTEMPTS || classifyRpcFailure(error) !== "unavailable")
+        throw error;
+      await sleep(backoff(attempt));
+    }
+  }
 }
 
 export class PoolLensReader {
   constructor(
     private readonly client: Pick<HuzhuClientConfig, "connector">,
     readonly pool: Address,
+    /** Where the pool keeps the records, from PoolLens at the audited block. */
+    readonly layout: LensLayout,
     private readonly options: LensReadOptions,
   ) {}
 
-  /** One call of the lens at the pool's address, retried while the node does not answer. */
-  async call(data: Hex): Promise<Hex> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.client.connector.call({
-          to: this.pool,
-          data,
-          blockNumber: this.options.blockNumber,
-          codeOverride: { [this.pool]: poolLensRuntimeBytecode },
-        });
-      } catch (error) {
-        if (isRevert(error) || attempt >= UNAVAILABLE_ATTEMPTS || classifyRpcFailure(error) !== "unavailable")
-          throw error;
-        await sleep(backoff(attempt));
-      }
-    }
+  /** One MappingReader call at the pool's address. */
+  private call(data: Hex): Promise<Hex> {
+    return lensCall(this.client, this.pool, this.options.blockNumber, mappingReaderRuntimeBytecode as Hex, data);
   }
 
   /**
-   * Reads `total` items in chunks of an adaptive size: a refused chunk (a revert: out of gas; a
-   * timeout or any failure) is halved and asked again, down to one item, which then fails for good.
+   * Reads `total` entries in chunks of an adaptive size: a refused chunk (a revert: out of gas; a
+   * timeout or any failure) is halved and asked again, down to one entry, which then fails for good.
    */
   private async chunked<T>(
     total: number,
     ask: (start: number, end: number) => Promise<T[]>,
     reverted: (error: unknown) => T,
-    /** Items of this kind per account in a call of the batch size (cheaper items: more per call). */
-    weight: number,
   ): Promise<T[]> {
     const out = new Array<T>(total);
-    const size = new AdaptiveSize(
-      (this.options.batchSize ?? 1_500) * weight,
-      (this.options.maxBatchSize ?? 3_500) * weight,
-    );
+    const size = new AdaptiveSize(this.options.batchSize ?? 4_000, this.options.maxBatchSize ?? 12_000);
     const back: Array<[number, number]> = [];
     let cursor = 0;
     let done = 0;
@@ -175,7 +220,7 @@ export class PoolLensReader {
         items = await ask(start, end);
       } catch (error) {
         if (end - start === 1) {
-          // One item alone: a revert is that item's answer (a tampered record may make it revert).
+          // One entry alone: a revert is that entry's answer.
           if (!isRevert(error)) throw error;
           items = [reverted(error)];
         } else {
@@ -205,20 +250,54 @@ export class PoolLensReader {
     return out;
   }
 
-  /** Each account's `member()` figures, in order (a revert where that account's record makes the lens revert). */
-  members(accounts: readonly Address[]): Promise<Array<ReadResult<LensMemberView>>> {
-    return this.chunked<ReadResult<LensMemberView>>(
+  /** The words of an `address => uint256` mapping at `accounts`, as bigints (a revert where one entry's read reverts). */
+  private mapping(base: bigint, accounts: readonly string[]): Promise<Array<ReadResult<bigint>>> {
+    return this.chunked<ReadResult<bigint>>(
       accounts.length,
-      async (start, end) => {
-        const words = arrayWords(await this.call(membersCall(accounts.slice(start, end))), (end - start) * 3);
-        const views = new Array<ReadResult<LensMemberView>>(end - start);
-        for (let i = 0; i < views.length; i++)
-          views[i] = { success: true, result: memberView(words[i * 3], words[i * 3 + 1], words[i * 3 + 2]) };
-        return views;
-      },
+      async (start, end) =>
+        arrayWords(await this.call(atKeysCall(base, accounts.slice(start, end))), end - start).map((w) => ({
+          success: true as const,
+          result: BigInt(`0x${w}`),
+        })),
       failure,
-      1,
     );
+  }
+
+  /**
+   * Each account's `member()` figures, in order. The exit claim bound and the lapse time are read for
+   * the accounts whose record is on notice (exiting, lapsing) or flagged, and for those in `alsoRead`
+   * (lower case): an auditor names the ones its rebuild has on notice or flagged.
+   */
+  async members(
+    accounts: readonly Address[],
+    alsoRead: ReadonlySet<string> = new Set(),
+  ): Promise<Array<ReadResult<LensMemberView>>> {
+    const records = await this.mapping(this.layout.membersSlot, accounts);
+    const views = records.map((r): ReadResult<LensMemberView> =>
+      r.success ? { success: true, result: decodeMemberRecord(r.result, this.layout) } : r,
+    );
+    const notice = new Set<number>([MemberStatus.Exiting, MemberStatus.Lapsing]);
+    const more: number[] = [];
+    views.forEach((v, i) => {
+      if ((v.success && (v.result.flagged || notice.has(v.result.status))) || alsoRead.has(accounts[i].toLowerCase()))
+        more.push(i);
+    });
+    if (more.length === 0) return views;
+    const which = more.map((i) => accounts[i]);
+    const [bounds, lapses] = await Promise.all([
+      this.mapping(this.layout.exitBoundsSlot, which),
+      this.mapping(this.layout.lapsableAtSlot, which),
+    ]);
+    more.forEach((i, k) => {
+      const v = views[i];
+      const bound = bounds[k];
+      const lapse = lapses[k];
+      if (!v.success) return;
+      if (!bound.success) views[i] = bound;
+      else if (!lapse.success) views[i] = lapse;
+      else v.result = { ...v.result, exitClaimBound: bound.result, lapsableAt: lapse.result };
+    });
+    return views;
   }
 
   /** The juror set's positions `0 .. count - 1` (holes as the zero address), in lower case (no hashing). */
@@ -226,12 +305,10 @@ export class PoolLensReader {
     return this.chunked<ReadResult<Address>>(
       count,
       async (start, end) =>
-        arrayWords(await this.call(jurorsCall(start, end - start)), end - start).map((w) => ({
-          success: true as const,
-          result: `0x${w.slice(24)}` as Address,
-        })),
+        arrayWords(await this.call(atRangeCall(this.layout.jurorSetSlot, start, end - start)), end - start).map(
+          (w) => ({ success: true as const, result: `0x${w.slice(24)}` as Address }),
+        ),
       failure,
-      3,
     );
   }
 }
