@@ -135,7 +135,7 @@ describe("pool lens: bulk reads through an eth_call state override", function ()
     const run = () => audit(client, { factory: life.d.factory as Address, fromBlock: life.d.firstBlock });
     const honest = await run();
     expect(honest.passed).to.equal(true);
-    const bound = honest.ledger.members.get(exiting.toLowerCase())!.exitBound;
+    const bound = honest.ledger.members.get(exiting.toLowerCase() as Address)!.exitBound;
     expect(bound).to.be.greaterThan(0n);
 
     const layout = await storageLayout(hre.artifacts, "contracts/HuzhuPool.sol:HuzhuPool");
