@@ -10,7 +10,7 @@ import {
   type ReadResult,
 } from "../internal/multicall";
 import type { TokenFreeze } from "../internal/token";
-import { decodeEventLog, parseAbi } from "viem";
+import { decodeEventLog, getAbiItem, parseAbi, toEventSelector } from "viem";
 import { checksumAddressesIn } from "../internal/abiCodec";
 import { createPoolEventDecoder } from "./decode";
 import { fetchLogs, type FetchProgress } from "./fetch";
@@ -271,6 +271,14 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
   );
   chainJurors.catch(() => undefined); // Awaited below.
   const logs = await fetched;
+  // Every account that joined, from the MemberJoined logs' first topic, and their records through the
+  // lens while the events are replayed (the node reads storage while this process decodes).
+  const early = lensFound.then((probe) => {
+    if (!probe.lens) return undefined;
+    const accounts = joinedAccounts(logs);
+    return { accounts, views: probe.lens.members(accounts) };
+  });
+  early.then((e) => e?.views.catch(() => undefined)).catch(() => undefined); // Awaited below.
 
   // Accounts in lower case through the replay and the comparisons (no hashing); the checks' text
   // and the reports checksum the addresses they print.
@@ -392,10 +400,14 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
       ...payoutCalls,
       ...yearCalls,
     ]),
-    lens?.members(
-      members.map((m) => m.member),
-      noticed,
-    ),
+    lens
+      ? membersThroughLens(
+          lens,
+          members.map((m) => m.member),
+          noticed,
+          early,
+        )
+      : undefined,
     lens ? jurorsThroughLens(lens, size, chainJurors) : undefined,
   ]);
   let taken = 0;
@@ -581,6 +593,49 @@ export async function audit(huzhuClient: HuzhuClientConfig, params: AuditParamet
 }
 
 const ZERO = "0x0000000000000000000000000000000000000000";
+
+const MEMBER_JOINED = toEventSelector(getAbiItem({ abi: poolAbi, name: "MemberJoined" }));
+
+/** The accounts of every MemberJoined log (its first indexed topic), once each, in lower case. */
+function joinedAccounts(logs: readonly LogEntry[]): Address[] {
+  const accounts = new Set<string>();
+  for (const log of logs)
+    if (log.topics[0]?.toLowerCase() === MEMBER_JOINED && log.topics[1])
+      accounts.add(`0x${log.topics[1].slice(26).toLowerCase()}`);
+  return [...accounts] as Address[];
+}
+
+/**
+ * The rebuild's members' views through the lens: those read early (every account that joined), the
+ * rest (wallets a recovery moved a membership to) now, and the exit bound and lapse time of those the
+ * rebuild has on notice or flagged, where the early read did not take them already.
+ */
+async function membersThroughLens(
+  lens: PoolLensReader,
+  accounts: readonly Address[],
+  noticed: ReadonlySet<string>,
+  early: Promise<{ accounts: Address[]; views: Promise<Array<ReadResult<LensMemberView>>> } | undefined>,
+): Promise<Array<ReadResult<LensMemberView>>> {
+  const first = await early;
+  const earlyAccounts = first?.accounts ?? [];
+  const earlyViews = first ? await first.views : [];
+  const at = new Map(earlyAccounts.map((a, i) => [a.toLowerCase(), i]));
+  const missing = accounts.filter((a) => !at.has(a.toLowerCase()));
+  const [late] = await Promise.all([
+    missing.length > 0 ? lens.members(missing, noticed) : Promise.resolve([]),
+    lens.readNotices(
+      earlyAccounts,
+      earlyViews,
+      earlyAccounts.flatMap((a, i) => (noticed.has(a.toLowerCase()) ? [i] : [])),
+    ),
+  ]);
+  const lateAt = new Map(missing.map((a, i) => [a.toLowerCase(), i]));
+  return accounts.map((a) => {
+    const k = a.toLowerCase();
+    const i = at.get(k);
+    return i !== undefined ? earlyViews[i] : late[lateAt.get(k)!];
+  });
+}
 
 /**
  * The juror set's positions `0 .. size - 1` through the lens: those read early (as many as the

@@ -277,18 +277,35 @@ export class PoolLensReader {
       r.success ? { success: true, result: decodeMemberRecord(r.result, this.layout) } : r,
     );
     const notice = new Set<number>([MemberStatus.Exiting, MemberStatus.Lapsing]);
-    const more: number[] = [];
+    const which: number[] = [];
     views.forEach((v, i) => {
       if ((v.success && (v.result.flagged || notice.has(v.result.status))) || alsoRead.has(accounts[i].toLowerCase()))
-        more.push(i);
+        which.push(i);
     });
-    if (more.length === 0) return views;
-    const which = more.map((i) => accounts[i]);
+    await this.readNotices(accounts, views, which);
+    return views;
+  }
+
+  /**
+   * Reads the exit claim bound and the lapse time of `accounts[i]` into `views[i]`, for each `i` in
+   * `which` whose view has them not yet (a failed read replaces the view).
+   */
+  async readNotices(
+    accounts: readonly Address[],
+    views: Array<ReadResult<LensMemberView>>,
+    which: readonly number[],
+  ): Promise<void> {
+    const todo = which.filter((i) => {
+      const v = views[i];
+      return v.success && v.result.exitClaimBound === undefined;
+    });
+    if (todo.length === 0) return;
+    const wanted = todo.map((i) => accounts[i]);
     const [bounds, lapses] = await Promise.all([
-      this.mapping(this.layout.exitBoundsSlot, which),
-      this.mapping(this.layout.lapsableAtSlot, which),
+      this.mapping(this.layout.exitBoundsSlot, wanted),
+      this.mapping(this.layout.lapsableAtSlot, wanted),
     ]);
-    more.forEach((i, k) => {
+    todo.forEach((i, k) => {
       const v = views[i];
       const bound = bounds[k];
       const lapse = lapses[k];
@@ -297,7 +314,6 @@ export class PoolLensReader {
       else if (!lapse.success) views[i] = lapse;
       else v.result = { ...v.result, exitClaimBound: bound.result, lapsableAt: lapse.result };
     });
-    return views;
   }
 
   /** The juror set's positions `0 .. count - 1` (holes as the zero address), in lower case (no hashing). */
