@@ -246,18 +246,17 @@ library Juries {
         }
         uint256 seedBlock = block.number + SEED_DELAY;
         // Fits: seats are bounded by the pool's largest jury, set sizes by the member count.
-        court.rounds[claimId][r] = RoundRecord({
-            seedBlock: uint64(seedBlock),
-            setSize: uint32(jurorCount),
-            firstSeat: uint16(firstSeat),
-            target: uint16(target),
-            seats: 0,
-            approvals: 0,
-            rejections: 0,
-            reanchors: 0,
-            drawn: false,
-            tallied: false
-        });
+        // The whole record in one SSTORE, its other fields zero (seats, approvals, rejections,
+        // reanchors, drawn, tallied): a struct literal is written field by field, a warm read and
+        // write per field (about 1,700 gas more). The offsets are RoundRecord's packing, in order.
+        uint256 packed = uint256(uint64(seedBlock)) |
+            (uint256(uint32(jurorCount)) << 64) |
+            (uint256(uint16(firstSeat)) << 96) |
+            (uint256(uint16(target)) << 112);
+        RoundRecord storage opened = court.rounds[claimId][r];
+        assembly ("memory-safe") {
+            sstore(opened.slot, packed)
+        }
         // Fits: at most 1 + maxAppealRounds.
         court.claims[claimId].round = uint8(r);
         emit IClaimVoting.JuryRoundOpened(claimId, r, target, seedBlock, jurorCount);
