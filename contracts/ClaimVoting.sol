@@ -98,7 +98,9 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     /// @inheritdoc IClaimVoting
     function appeal(uint256 claimId) external nonReentrant {
         (mapping(address => MemberRecord) storage members, ) = _memberStore();
-        Juries.appeal(_court, members, _jurorCount, claimId);
+        if (!Juries.tryAppeal(_court, members, _jurorCount, claimId)) {
+            revert UnexpectedClaimState(claimId, state(claimId), ClaimState.Appealable);
+        }
         _collect(msg.sender, RuleArgs.word(RuleArgs.APPEAL_BOND));
     }
 
