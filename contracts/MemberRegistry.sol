@@ -213,7 +213,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
                 balance: _balanceOf(m),
                 exitClaimBound: _exitBounds[account],
                 lapsableAt: _lapsableAt[account],
-                position: m.position & ~RecoveryTrail.MOVED
+                position: RecoveryTrail.positionOf(m.position)
             });
     }
 
@@ -338,7 +338,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
             m.flagged = false;
             delete _lapsableAt[account];
         }
-        _removeJuror(m.position & ~RecoveryTrail.MOVED);
+        _removeJuror(RecoveryTrail.positionOf(m.position));
         m.status = status;
         bound = _nextClaimId();
         _exitBounds[account] = bound;
