@@ -62,7 +62,7 @@ contract PoolLens is HuzhuPool {
             uint256 w =
                 uint256(uint8(status)) |
                     (eligibleAt << 8) |
-                    (uint256(RecoveryTrail.positionOf(m.position)) << 40) |
+                    (uint256(m.position & ~RecoveryTrail.MOVED) << 40) |
                     (uint256(m.credit) << 72) |
                     ((counted ? index - mark : mark) << 160);
             assembly ("memory-safe") {
