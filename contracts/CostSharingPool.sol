@@ -73,16 +73,11 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         uint256[] memory paid = new uint256[](n);
         uint256[] memory feesBps = new uint256[](n);
         uint256 year = _yearOf(period);
-        // Read once per call, not once per claim.
-        uint256 capPerMember = RuleArgs.word(RuleArgs.CAP_PER_MEMBER);
+        uint256 capPerMember = RuleArgs.word(RuleArgs.CAP_PER_MEMBER); // rules read once per call, not per claim
         uint256 maxPayout = RuleArgs.word(RuleArgs.MAX_PAYOUT_PER_MEMBER);
         for (uint256 i; i < n; ++i) {
-            paid[i] = _payoutLimit(
-                claims[i].claimant,
-                year,
-                Apportionment.cappedPayout(claims[i].amount, capPerMember, members),
-                maxPayout
-            );
+            uint256 capped = Apportionment.cappedPayout(claims[i].amount, capPerMember, members);
+            paid[i] = _payoutLimit(claims[i].claimant, year, capped, maxPayout);
             feesBps[i] = claims[i].feeBps;
         }
         Apportionment.Input memory input = Apportionment.Input({
