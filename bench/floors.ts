@@ -106,12 +106,12 @@ export const floors: Record<string, (data: string, k?: number) => Floor> = {
   commitVote: (d) => ({
     gas: G.tx + calldata(d) + G.coldRead + G.change + log(3, words(2)),
     derivation:
-      "base + calldata + claim (read: round and clock) + the juror's vote word (change: seated -> committed) + VoteCommitted (3 topics, 2 words)",
+      "the pool's commitDecision(uint256,bytes32) (named for its early selector): base + calldata + claim (read: round and clock) + the juror's vote word (change: seated -> committed) + VoteCommitted (3 topics, 2 words)",
   }),
   revealVote: (d) => ({
     gas: G.tx + calldata(d) + G.coldRead + G.change + G.change + log(3, words(2)),
     derivation:
-      "base + calldata + claim (read) + the juror's vote word (change) + the round's tally (change) + VoteRevealed (3 topics, 2 words)",
+      "the pool's revealDecision(uint256,bool,bytes32) (named for its early selector): base + calldata + claim (read) + the juror's vote word (change) + the round's tally (change) + VoteRevealed (3 topics, 2 words)",
   }),
   appeal: (d) => ({
     gas:

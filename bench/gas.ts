@@ -319,11 +319,11 @@ async function claimsThroughRound0(e: Env, claimants: string[], amount: bigint, 
     ids.flatMap((id, k) =>
       juries[k].map(
         (j) =>
-          [j, e.poolAddress, e.pool.interface.encodeFunctionData("commitVote", [id, commitmentOf(id, 0, j, true)])] as [
-            string,
-            string,
-            string,
-          ],
+          [
+            j,
+            e.poolAddress,
+            e.pool.interface.encodeFunctionData("commitDecision", [id, commitmentOf(id, 0, j, true)]),
+          ] as [string, string, string],
       ),
     ),
     300_000,
@@ -335,7 +335,7 @@ async function claimsThroughRound0(e: Env, claimants: string[], amount: bigint, 
     ids.flatMap((id, k) =>
       juries[k].map(
         (j) =>
-          [j, e.poolAddress, e.pool.interface.encodeFunctionData("revealVote", [id, true, salt(id, 0, j)])] as [
+          [j, e.poolAddress, e.pool.interface.encodeFunctionData("revealDecision", [id, true, salt(id, 0, j)])] as [
             string,
             string,
             string,
@@ -471,9 +471,12 @@ async function measureAt(n: number): Promise<Measured> {
   };
   m.commitVote = sampleOf(
     c.commits[0],
-    I.encodeFunctionData("commitVote", [id, commitmentOf(id, 0, c.juries[0][0], true)]),
+    I.encodeFunctionData("commitDecision", [id, commitmentOf(id, 0, c.juries[0][0], true)]),
   );
-  m.revealVote = sampleOf(c.reveals[0], I.encodeFunctionData("revealVote", [id, true, salt(id, 0, c.juries[0][0])]));
+  m.revealVote = sampleOf(
+    c.reveals[0],
+    I.encodeFunctionData("revealDecision", [id, true, salt(id, 0, c.juries[0][0])]),
+  );
   m.tally = sampleOf(c.tallies[0], I.encodeFunctionData("tally", [id]));
   m.attachReview = (
     await exec(e.assessor, poolAddress, I.encodeFunctionData("attachReview", [id, ethers.id("review")]))
@@ -493,7 +496,7 @@ async function measureAt(n: number): Promise<Measured> {
   await execAll(
     j7.map(
       (j) =>
-        [j, poolAddress, I.encodeFunctionData("commitVote", [id, commitmentOf(id, 1, j, true)])] as [
+        [j, poolAddress, I.encodeFunctionData("commitDecision", [id, commitmentOf(id, 1, j, true)])] as [
           string,
           string,
           string,
@@ -504,7 +507,11 @@ async function measureAt(n: number): Promise<Measured> {
   await execAll(
     j7.map(
       (j) =>
-        [j, poolAddress, I.encodeFunctionData("revealVote", [id, true, salt(id, 1, j)])] as [string, string, string],
+        [j, poolAddress, I.encodeFunctionData("revealDecision", [id, true, salt(id, 1, j)])] as [
+          string,
+          string,
+          string,
+        ],
     ),
   );
   await increaseTo(r1.revealEndsAt);

@@ -142,15 +142,15 @@ async function juryGas(): Promise<Record<string, number>> {
       const round = (await pool.claim(id)).round;
       const salt = ethers.id(`bench:${j2.address}`);
       salts.push(salt);
-      return pool.connect(j2).commitVote(id, await pool.voteCommitment(id, round, j2.address, true, salt));
+      return pool.connect(j2).commitDecision(id, await pool.voteCommitment(id, round, j2.address, true, salt));
     })(),
   );
   await time.increase(2 * DAY);
   // The third juror's membership moves to a new wallet in the commit window: its seat stays behind.
   await pool.completeRecovery(commitmentOf(j3.address));
   await time.increaseTo((await pool.round(id, 0n)).commitEndsAt);
-  await pool.connect(j1).revealVote(id, true, salts[0]);
-  gas["revealVote"] = await gasOf(pool.connect(j2).revealVote(id, true, salts[1]));
+  await pool.connect(j1).revealDecision(id, true, salts[0]);
+  gas["revealVote"] = await gasOf(pool.connect(j2).revealDecision(id, true, salts[1]));
   await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
   gas["tally (3 seats, the unrevealed one's membership moved: penalty via the trail)"] = await gasOf(pool.tally(id));
 
@@ -167,7 +167,7 @@ async function juryGas(): Promise<Record<string, number>> {
   const s2: string[] = [];
   for (const j of seated2.slice(0, 2)) s2.push(await commitVote(pool, j, id2, true));
   await time.increaseTo((await pool.round(id2, 0n)).commitEndsAt);
-  for (let k = 0; k < 2; k++) await pool.connect(seated2[k]).revealVote(id2, true, s2[k]);
+  for (let k = 0; k < 2; k++) await pool.connect(seated2[k]).revealDecision(id2, true, s2[k]);
   await time.increaseTo((await pool.round(id2, 0n)).revealEndsAt);
   gas["tally (3 seats, 1 unrevealed)"] = await gasOf(pool.tally(id2));
 
@@ -186,7 +186,7 @@ async function juryGas(): Promise<Record<string, number>> {
   const s3: string[] = [];
   for (const j of seated3.slice(0, 2)) s3.push(await commitVote(pool, j, id3, true));
   await time.increaseTo((await pool.round(id3, 0n)).commitEndsAt);
-  for (let k = 0; k < 2; k++) await pool.connect(seated3[k]).revealVote(id3, true, s3[k]);
+  for (let k = 0; k < 2; k++) await pool.connect(seated3[k]).revealDecision(id3, true, s3[k]);
   await time.increaseTo((await pool.round(id3, 0n)).revealEndsAt);
   gas["tally (3 seats, 1 unrevealed, carry already owed)"] = await gasOf(pool.tally(id3));
   return gas;

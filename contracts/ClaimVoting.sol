@@ -78,13 +78,13 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     }
 
     /// @inheritdoc IClaimVoting
-    function commitVote(uint256 claimId, bytes32 commitment) external {
+    function commitDecision(uint256 claimId, bytes32 commitment) external {
         // The common case runs in the pool; anything else takes the library's full checks.
         if (!Juries.tryCommit(_court, claimId, commitment)) Juries.commit(_court, claimId, commitment);
     }
 
     /// @inheritdoc IClaimVoting
-    function revealVote(uint256 claimId, bool support, bytes32 salt) external {
+    function revealDecision(uint256 claimId, bool support, bytes32 salt) external {
         if (!Juries.tryReveal(_court, claimId, support, salt)) Juries.reveal(_court, claimId, support, salt);
     }
 
@@ -98,7 +98,9 @@ abstract contract ClaimVoting is MemberRegistry, IClaimVoting {
     /// @inheritdoc IClaimVoting
     function appeal(uint256 claimId) external nonReentrant {
         (mapping(address => MemberRecord) storage members, ) = _memberStore();
-        Juries.appeal(_court, members, _jurorCount, claimId);
+        if (!Juries.tryAppeal(_court, members, _jurorCount, claimId)) {
+            revert UnexpectedClaimState(claimId, state(claimId), ClaimState.Appealable);
+        }
         _collect(msg.sender, RuleArgs.word(RuleArgs.APPEAL_BOND));
     }
 

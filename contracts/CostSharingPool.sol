@@ -73,12 +73,11 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         uint256[] memory paid = new uint256[](n);
         uint256[] memory feesBps = new uint256[](n);
         uint256 year = _yearOf(period);
+        uint256 capPerMember = RuleArgs.word(RuleArgs.CAP_PER_MEMBER); // rules read once per call, not per claim
+        uint256 maxPayout = RuleArgs.word(RuleArgs.MAX_PAYOUT_PER_MEMBER);
         for (uint256 i; i < n; ++i) {
-            paid[i] = _payoutLimit(
-                claims[i].claimant,
-                year,
-                Apportionment.cappedPayout(claims[i].amount, RuleArgs.word(RuleArgs.CAP_PER_MEMBER), members)
-            );
+            uint256 capped = Apportionment.cappedPayout(claims[i].amount, capPerMember, members);
+            paid[i] = _payoutLimit(claims[i].claimant, year, capped, maxPayout);
             feesBps[i] = claims[i].feeBps;
         }
         Apportionment.Input memory input = Apportionment.Input({
@@ -108,7 +107,7 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
             Payable memory c = claims[i];
             if (paid[i] != 0) {
                 _creditPayout(c.payee, paid[i]);
-                if (RuleArgs.word(RuleArgs.MAX_PAYOUT_PER_MEMBER) != 0) _recordYearPayout(c.claimant, year, paid[i]);
+                if (maxPayout != 0) _recordYearPayout(c.claimant, year, paid[i]);
             }
             emit ClaimPaid(c.id, period, c.claimant, c.amount, paid[i]);
         }
@@ -166,9 +165,14 @@ abstract contract CostSharingPool is ClaimVoting, ICostSharingPool {
         return cap - (_chargeIndex - _yearStartIndex);
     }
 
-    /// @dev `payout`, cut to what the claimant may still be paid in pool year `year`.
-    function _payoutLimit(address claimant, uint256 year, uint256 payout) private view returns (uint256) {
-        uint256 limit = RuleArgs.word(RuleArgs.MAX_PAYOUT_PER_MEMBER);
+    /// @dev `payout`, cut to what the claimant may still be paid in pool year `year` under `limit`
+    /// (the rules' maxPayoutPerMember; zero: no limit).
+    function _payoutLimit(
+        address claimant,
+        uint256 year,
+        uint256 payout,
+        uint256 limit
+    ) private view returns (uint256) {
         if (limit == 0) return payout;
         uint256 word = _yearPayouts[claimant];
         uint256 used = word >> 128 == year ? uint128(word) : 0;

@@ -84,11 +84,18 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     function topUp(uint256 amount) external nonReentrant {
         if (amount == 0) revert MemberZeroAmount();
         MemberRecord storage m = _members[msg.sender];
+        // Read with the status (one SLOAD): after the credit's write it would be read again.
+        bool flagged = m.flagged;
         if (!_isCounted(m.status)) revert UnexpectedMemberStatus(msg.sender, _statusOf(m));
         // The amount is cast first, so that no input overflows before SafeCast can name it.
-        m.credit = (uint256(m.credit) + amount.toUint88()).toUint88();
+        uint256 credit;
+        unchecked {
+            // Cannot overflow: both are below 2^88.
+            credit = uint256(m.credit) + amount.toUint88();
+        }
+        m.credit = credit.toUint88();
         emit MemberToppedUp(msg.sender, amount);
-        if (m.flagged && _balanceOf(m) >= int256(RuleArgs.word(RuleArgs.MIN_BALANCE))) {
+        if (flagged && _balanceOf(m) >= int256(RuleArgs.word(RuleArgs.MIN_BALANCE))) {
             m.flagged = false;
             delete _lapsableAt[msg.sender];
             emit MemberFlagCleared(msg.sender);
@@ -206,7 +213,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
                 balance: _balanceOf(m),
                 exitClaimBound: _exitBounds[account],
                 lapsableAt: _lapsableAt[account],
-                position: m.position & ~RecoveryTrail.MOVED
+                position: RecoveryTrail.positionOf(m.position)
             });
     }
 
@@ -331,7 +338,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
             m.flagged = false;
             delete _lapsableAt[account];
         }
-        _removeJuror(m.position & ~RecoveryTrail.MOVED);
+        _removeJuror(RecoveryTrail.positionOf(m.position));
         m.status = status;
         bound = _nextClaimId();
         _exitBounds[account] = bound;

@@ -246,18 +246,18 @@ library Juries {
         }
         uint256 seedBlock = block.number + SEED_DELAY;
         // Fits: seats are bounded by the pool's largest jury, set sizes by the member count.
-        court.rounds[claimId][r] = RoundRecord({
-            seedBlock: uint64(seedBlock),
-            setSize: uint32(jurorCount),
-            firstSeat: uint16(firstSeat),
-            target: uint16(target),
-            seats: 0,
-            approvals: 0,
-            rejections: 0,
-            reanchors: 0,
-            drawn: false,
-            tallied: false
-        });
+        // The whole record in one SSTORE, its other fields zero (seats, approvals, rejections,
+        // reanchors, drawn, tallied): a struct literal is written field by field, a warm read and
+        // write per field (about 1,700 gas more). The offsets are RoundRecord's packing, in order.
+        uint256 packed =
+            uint256(uint64(seedBlock)) |
+                (uint256(uint32(jurorCount)) << 64) |
+                (uint256(uint16(firstSeat)) << 96) |
+                (uint256(uint16(target)) << 112);
+        RoundRecord storage opened = court.rounds[claimId][r];
+        assembly ("memory-safe") {
+            sstore(opened.slot, packed)
+        }
         // Fits: at most 1 + maxAppealRounds.
         court.claims[claimId].round = uint8(r);
         emit IClaimVoting.JuryRoundOpened(claimId, r, target, seedBlock, jurorCount);
@@ -583,24 +583,42 @@ library Juries {
     //////////////////////////////////////////////////////////////*/
 
     /// @notice Files the caller's appeal against the current verdict and opens the next round with
-    /// `2 * seats + 1` seats. The pool collects the bond.
-    function appeal(
+    /// `2 * seats + 1` seats; the pool collects the bond. Compiled into the pool (no library call:
+    /// about 3,900 gas less than an external library function). The claim is appealable (`stateOf`'s
+    /// Appealable) when its round is tallied with a verdict, a round is left, and the round's length
+    /// has not run out (it ends before the claim's timetable does). Returns false, having changed
+    /// nothing, when it is not: the caller then reverts with the claim's state.
+    function tryAppeal(
         Court storage court,
         mapping(address => MemberRecord) storage members,
         uint256 jurorCount,
         uint256 claimId
-    ) external {
-        Params memory p = _params();
-        IClaimVoting.ClaimState current = stateOf(court, claimId, p);
-        if (current != IClaimVoting.ClaimState.Appealable) {
-            revert IClaimVoting.UnexpectedClaimState(claimId, current, IClaimVoting.ClaimState.Appealable);
-        }
+    ) internal returns (bool) {
         ClaimRecord storage c = court.claims[claimId];
+        if (c.status != IClaimVoting.ClaimState.Drawing || c.verdict == IClaimVoting.Verdict.None) return false;
+        uint256 r = c.round;
+        if (r + 1 > RuleArgs.word(RuleArgs.MAX_APPEAL_ROUNDS)) return false;
+        if (block.timestamp >= uint256(c.submittedAt) + (r + 1) * RuleArgs.roundLength()) return false;
+        RoundRecord storage round = court.rounds[claimId][r];
+        if (!round.tallied) return false;
+        _checkAppellant(c, members, claimId);
+        court.appellants[claimId] = msg.sender;
+        emit IClaimVoting.AppealFiled(claimId, r + 1, msg.sender, RuleArgs.word(RuleArgs.APPEAL_BOND));
+        openRound(court, claimId, r + 1, 2 * uint256(round.target) + 1, jurorCount, RuleArgs.randomness());
+        return true;
+    }
+
+    /// @dev Against a rejection only the claimant may appeal; against an approval, any member who
+    /// could sit on this claim's jury.
+    function _checkAppellant(
+        ClaimRecord storage c,
+        mapping(address => MemberRecord) storage members,
+        uint256 claimId
+    ) private view {
         address claimant = c.claimant;
         if (c.verdict == IClaimVoting.Verdict.Reject) {
             if (msg.sender != claimant) revert IClaimVoting.AppealNotAllowed(claimId, msg.sender);
         } else {
-            // Against an approval: any member who could sit on this claim's jury.
             MemberRecord storage m = members[msg.sender];
             if (
                 m.status != IMemberRegistry.MemberStatus.Waiting ||
@@ -608,10 +626,6 @@ library Juries {
                 msg.sender == claimant
             ) revert IClaimVoting.AppealNotAllowed(claimId, msg.sender);
         }
-        uint256 r = c.round;
-        court.appellants[claimId] = msg.sender;
-        emit IClaimVoting.AppealFiled(claimId, r + 1, msg.sender, p.appealBond);
-        openRound(court, claimId, r + 1, 2 * uint256(court.rounds[claimId][r].target) + 1, jurorCount, p.randomness);
     }
 
     /*//////////////////////////////////////////////////////////////

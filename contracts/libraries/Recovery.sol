@@ -184,7 +184,8 @@ library Recovery {
         m.position |= RecoveryTrail.MOVED;
         members[newWallet] = m;
         delete members[member];
-        if (m.status == IMemberRegistry.MemberStatus.Waiting) jurorSet[m.position & ~RecoveryTrail.MOVED] = newWallet;
+        if (m.status == IMemberRegistry.MemberStatus.Waiting)
+            jurorSet[RecoveryTrail.positionOf(m.position)] = newWallet;
         RecoveryTrail.record(member, newWallet);
         commitmentOwners[commitment] = newWallet;
         _move(exitBounds, member, newWallet);

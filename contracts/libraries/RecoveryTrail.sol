@@ -27,6 +27,11 @@ library RecoveryTrail {
     /// juror-set position is the rest (positions stay below 2^31 while the juror set holds fewer than
     /// 2^31 members). A join writes a fresh position, without it.
     uint32 internal constant MOVED = 1 << 31;
+    /// @notice The juror-set position in a member record's `position`, without the `MOVED` mark.
+    function positionOf(uint32 position) internal pure returns (uint32) {
+        return position & ~MOVED;
+    }
+
     /// @dev The longest trail followed (each step took a 30-day recovery).
     uint256 private constant _MAX_STEPS = 16;
 

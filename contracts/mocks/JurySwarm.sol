@@ -50,7 +50,7 @@ contract JurySwarm {
             address[] memory jury = pool.jury(id, 0);
             for (uint256 j; j < jury.length; ++j) {
                 bytes32 c = pool.voteCommitment(id, 0, jury[j], true, bytes32(id));
-                JurySwarmMember(jury[j]).exec(abi.encodeCall(pool.commitVote, (id, c)));
+                JurySwarmMember(jury[j]).exec(abi.encodeCall(pool.commitDecision, (id, c)));
             }
         }
     }
@@ -59,7 +59,7 @@ contract JurySwarm {
         for (uint256 id = fromId; id <= toId; ++id) {
             address[] memory jury = pool.jury(id, 0);
             for (uint256 j; j < jury.length; ++j) {
-                JurySwarmMember(jury[j]).exec(abi.encodeCall(pool.revealVote, (id, true, bytes32(id))));
+                JurySwarmMember(jury[j]).exec(abi.encodeCall(pool.revealDecision, (id, true, bytes32(id))));
             }
         }
     }

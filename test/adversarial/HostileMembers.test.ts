@@ -282,7 +282,7 @@ describe("Hostile members", function () {
       expect(seated).to.have.length(3);
       expect(seated.map((j) => j.address)).to.not.include(grace.address);
       const commitment = await pool.voteCommitment(1n, 0n, grace.address, true, saltOf("grace"));
-      await expect(pool.connect(grace).commitVote(1n, commitment))
+      await expect(pool.connect(grace).commitDecision(1n, commitment))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(1n, 0n, grace.address);
       expect([...(await pool.jurorVote(1n, grace.address))]).to.deep.equal([0n, 0n]);
@@ -466,7 +466,7 @@ describe("Hostile members", function () {
       const jurors = await drawJury(pool, claimId);
       expect(jurors.map((j) => j.address)).to.not.include(erin.address);
       const commitment = await pool.voteCommitment(claimId, 0n, erin.address, true, saltOf("erin"));
-      await expect(pool.connect(erin).commitVote(claimId, commitment))
+      await expect(pool.connect(erin).commitDecision(claimId, commitment))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(claimId, 0n, erin.address);
       await expect(pool.connect(erin).requestExit())
@@ -522,7 +522,7 @@ describe("Hostile members", function () {
       expect(jurors).to.have.length(3);
       expect(jurors.map((j) => j.address)).to.not.include(alice.address);
       const commitment = await pool.voteCommitment(claimId, 0n, alice.address, true, saltOf("alice"));
-      await expect(pool.connect(alice).commitVote(claimId, commitment))
+      await expect(pool.connect(alice).commitDecision(claimId, commitment))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(claimId, 0n, alice.address);
       expect([...(await pool.jurorVote(claimId, alice.address))]).to.deep.equal([0n, 0n]);
@@ -540,40 +540,40 @@ describe("Hostile members", function () {
       const firstSalt = await commitVote(pool, first, claimId, true);
       const firstBallot = await pool.voteCommitment(claimId, 0n, first.address, true, firstSalt);
       // The second juror seals the first one's ballot as their own; a member off the jury tries too.
-      await pool.connect(second).commitVote(claimId, firstBallot);
-      await expect(pool.connect(bystander).commitVote(claimId, firstBallot))
+      await pool.connect(second).commitDecision(claimId, firstBallot);
+      await expect(pool.connect(bystander).commitDecision(claimId, firstBallot))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(claimId, 0n, bystander.address);
-      await expect(pool.connect(third).commitVote(claimId, ethers.ZeroHash)).to.be.revertedWithCustomError(
+      await expect(pool.connect(third).commitDecision(claimId, ethers.ZeroHash)).to.be.revertedWithCustomError(
         pool,
         "VoteZeroCommitment",
       );
       const thirdSalt = await commitVote(pool, third, claimId, false);
       const r = await pool.round(claimId, 0n);
       // Sealed ballots cannot be opened early.
-      await expect(pool.connect(first).revealVote(claimId, true, firstSalt))
+      await expect(pool.connect(first).revealDecision(claimId, true, firstSalt))
         .to.be.revertedWithCustomError(pool, "UnexpectedClaimState")
         .withArgs(claimId, 2, 3);
       await time.increaseTo(r.commitEndsAt);
-      await expect(pool.connect(first).commitVote(claimId, firstBallot))
+      await expect(pool.connect(first).commitDecision(claimId, firstBallot))
         .to.be.revertedWithCustomError(pool, "UnexpectedClaimState")
         .withArgs(claimId, 3, 2);
 
       // The copied ballot names the first juror: the second cannot open it.
-      await expect(pool.connect(second).revealVote(claimId, true, firstSalt))
+      await expect(pool.connect(second).revealDecision(claimId, true, firstSalt))
         .to.be.revertedWithCustomError(pool, "VoteRevealMismatch")
         .withArgs(claimId, second.address);
       // Nor can the first juror reveal the other vote than the one sealed.
-      await expect(pool.connect(first).revealVote(claimId, false, firstSalt))
+      await expect(pool.connect(first).revealDecision(claimId, false, firstSalt))
         .to.be.revertedWithCustomError(pool, "VoteRevealMismatch")
         .withArgs(claimId, first.address);
-      await expect(pool.connect(first).revealVote(claimId, true, firstSalt))
+      await expect(pool.connect(first).revealDecision(claimId, true, firstSalt))
         .to.emit(pool, "VoteRevealed")
         .withArgs(claimId, 0n, first.address, true);
-      await expect(pool.connect(first).revealVote(claimId, true, firstSalt))
+      await expect(pool.connect(first).revealDecision(claimId, true, firstSalt))
         .to.be.revertedWithCustomError(pool, "VoteNotCommitted")
         .withArgs(claimId, first.address);
-      await pool.connect(third).revealVote(claimId, false, thirdSalt);
+      await pool.connect(third).revealDecision(claimId, false, thirdSalt);
       await time.increaseTo(r.revealEndsAt);
 
       // 2 of 3 revealed, short of the quorum of 3: no verdict, and the juror who did not reveal pays.
@@ -590,7 +590,7 @@ describe("Hostile members", function () {
       expect(freshAddresses).to.have.length(2); // only two seasoned members were left to draw
       for (const j of [first, second, third, alice]) expect(freshAddresses).to.not.include(j.address);
       const again = await pool.voteCommitment(claimId, 1n, first.address, true, firstSalt);
-      await expect(pool.connect(first).commitVote(claimId, again))
+      await expect(pool.connect(first).commitDecision(claimId, again))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(claimId, 1n, first.address);
     });

@@ -142,7 +142,7 @@ async function approveByVote(f: RolesSetup) {
   for (const v of jurors) salts.push(await commitVote(pool, v, claimId, true));
   const r = await pool.round(claimId, 0n);
   await time.increaseTo(r.commitEndsAt);
-  for (let i = 0; i < jurors.length; i++) await pool.connect(jurors[i]).revealVote(claimId, true, salts[i]);
+  for (let i = 0; i < jurors.length; i++) await pool.connect(jurors[i]).revealDecision(claimId, true, salts[i]);
   await time.increaseTo(r.revealEndsAt);
   await pool.tally(claimId);
   await time.increaseTo((await pool.claim(claimId)).resolvesAt);
@@ -176,7 +176,7 @@ describe("Hostile roles", function () {
           .withArgs(claimId, COMMITTING, RESOLVABLE);
         // No role sits on a jury, can redraw one, close a round early or appeal.
         const ballot = await pool.voteCommitment(claimId, 0n, actor.address, true, ethers.id(name));
-        await expect(asRole.commitVote(claimId, ballot))
+        await expect(asRole.commitDecision(claimId, ballot))
           .to.be.revertedWithCustomError(pool, "JurorNotSeated")
           .withArgs(claimId, 0n, actor.address);
         await expect(asRole.drawJury(claimId))
@@ -229,11 +229,11 @@ describe("Hostile roles", function () {
       const thirdSalt = await commitVote(pool, third, claimId, true);
       const r = await pool.round(claimId, 0n);
       await time.increaseTo(r.commitEndsAt);
-      await expect(pool.connect(first).revealVote(claimId, true, firstSalt))
+      await expect(pool.connect(first).revealDecision(claimId, true, firstSalt))
         .to.emit(pool, "VoteRevealed")
         .withArgs(claimId, 0n, first.address, true);
-      await pool.connect(second).revealVote(claimId, true, secondSalt);
-      await pool.connect(third).revealVote(claimId, true, thirdSalt);
+      await pool.connect(second).revealDecision(claimId, true, secondSalt);
+      await pool.connect(third).revealDecision(claimId, true, thirdSalt);
       await time.increaseTo(r.revealEndsAt);
       await expect(pool.connect(keeper).tally(claimId)).to.emit(pool, "RoundTallied").withArgs(claimId, 0n, 3, 0, 3, 1);
       await time.increaseTo((await pool.claim(claimId)).resolvesAt);
@@ -267,13 +267,13 @@ describe("Hostile roles", function () {
       for (const v of jurors) salts.push(await commitVote(pool, v, claimId, true));
       const r = await pool.round(claimId, 0n);
       await time.increaseTo(r.commitEndsAt);
-      await pool.connect(jurors[0]).revealVote(claimId, true, salts[0]);
+      await pool.connect(jurors[0]).revealDecision(claimId, true, salts[0]);
 
       await pool.connect(guardian).pause();
-      await expect(pool.connect(jurors[1]).revealVote(claimId, true, salts[1]))
+      await expect(pool.connect(jurors[1]).revealDecision(claimId, true, salts[1]))
         .to.emit(pool, "VoteRevealed")
         .withArgs(claimId, 0n, jurors[1].address, true);
-      await expect(pool.connect(jurors[2]).revealVote(claimId, true, salts[2]))
+      await expect(pool.connect(jurors[2]).revealDecision(claimId, true, salts[2]))
         .to.emit(pool, "VoteRevealed")
         .withArgs(claimId, 0n, jurors[2].address, true);
       await time.increaseTo((await pool.claim(claimId)).resolvesAt);

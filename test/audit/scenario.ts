@@ -260,7 +260,7 @@ export class PoolDriver {
             [v.id, v.round, v.juror, v.support, this.salt(v.id, v.round, v.juror)],
           ),
         );
-        return this.pool(v.juror, "commitVote", [v.id, commitment], 200_000n);
+        return this.pool(v.juror, "commitDecision", [v.id, commitment], 200_000n);
       }),
     );
   }
@@ -268,7 +268,8 @@ export class PoolDriver {
   async reveal(votes: Array<{ id: bigint; round: bigint; juror: string; support: boolean }>) {
     await this.bulk(
       votes.map(
-        (v) => () => this.pool(v.juror, "revealVote", [v.id, v.support, this.salt(v.id, v.round, v.juror)], 200_000n),
+        (v) => () =>
+          this.pool(v.juror, "revealDecision", [v.id, v.support, this.salt(v.id, v.round, v.juror)], 200_000n),
       ),
     );
   }

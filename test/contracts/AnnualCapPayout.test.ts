@@ -27,7 +27,7 @@ describe("annual cap: the cut reaches the payouts", function () {
         votes.push([id, juror, await commitVote(f.pool, juror, id, true)]);
     }
     await time.increaseTo((await f.pool.round(b, 0)).commitEndsAt);
-    for (const [id, juror, salt] of votes) await f.pool.connect(juror).revealVote(id, true, salt);
+    for (const [id, juror, salt] of votes) await f.pool.connect(juror).revealDecision(id, true, salt);
     await time.increaseTo((await f.pool.claim(b)).resolvesAt);
     await f.pool.resolve(b);
 

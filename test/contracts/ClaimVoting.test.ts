@@ -322,21 +322,21 @@ describe("ClaimVoting", function () {
       const id = await submitClaim(f, f.alice, AMOUNT);
       const [juror] = await drawJury(f.pool, id);
       const first = await f.pool.voteCommitment(id, 0n, juror.address, false, saltOf("a"));
-      await expect(f.pool.connect(juror).commitVote(id, first))
+      await expect(f.pool.connect(juror).commitDecision(id, first))
         .to.emit(f.pool, "VoteCommitted")
         .withArgs(id, 0n, juror.address, first);
       const salt = await commitVote(f.pool, juror, id, true);
       expect(await f.pool.jurorVote(id, juror.address)).to.deep.equal([0n, BigInt(Vote.Committed)]);
       await time.increaseTo((await f.pool.round(id, 0n)).commitEndsAt);
-      await expect(f.pool.connect(juror).revealVote(id, false, saltOf("a")))
+      await expect(f.pool.connect(juror).revealDecision(id, false, saltOf("a")))
         .to.be.revertedWithCustomError(f.pool, "VoteRevealMismatch")
         .withArgs(id, juror.address);
-      await expect(f.pool.connect(juror).revealVote(id, true, salt))
+      await expect(f.pool.connect(juror).revealDecision(id, true, salt))
         .to.emit(f.pool, "VoteRevealed")
         .withArgs(id, 0n, juror.address, true);
       expect(await f.pool.jurorVote(id, juror.address)).to.deep.equal([0n, BigInt(Vote.Approved)]);
       expect((await f.pool.round(id, 0n)).approvals).to.equal(1n);
-      await expect(f.pool.connect(juror).revealVote(id, true, salt))
+      await expect(f.pool.connect(juror).revealDecision(id, true, salt))
         .to.be.revertedWithCustomError(f.pool, "VoteNotCommitted")
         .withArgs(id, juror.address);
     });
@@ -356,7 +356,7 @@ describe("ClaimVoting", function () {
     it("refuses a commit before the jury is drawn", async function () {
       const f = await loadFixture(deployActivePool);
       const id = await submitClaim(f, f.alice, AMOUNT);
-      await expect(f.pool.connect(f.bob).commitVote(id, ethers.id("c")))
+      await expect(f.pool.connect(f.bob).commitDecision(id, ethers.id("c")))
         .to.be.revertedWithCustomError(f.pool, "UnexpectedClaimState")
         .withArgs(id, State.Drawing, State.Committing);
     });
@@ -368,7 +368,7 @@ describe("ClaimVoting", function () {
       const seated = jurors.map((j) => j.address);
       const outsider = f.seasoned.find((m) => m !== f.alice && !seated.includes(m.address))!;
       for (const who of [outsider, f.alice, f.keeper]) {
-        await expect(f.pool.connect(who).commitVote(id, ethers.id("c")))
+        await expect(f.pool.connect(who).commitDecision(id, ethers.id("c")))
           .to.be.revertedWithCustomError(f.pool, "JurorNotSeated")
           .withArgs(id, 0n, who.address);
       }
@@ -378,7 +378,7 @@ describe("ClaimVoting", function () {
       const f = await loadFixture(deployActivePool);
       const id = await submitClaim(f, f.alice, AMOUNT);
       const [juror] = await drawJury(f.pool, id);
-      await expect(f.pool.connect(juror).commitVote(id, ethers.ZeroHash)).to.be.revertedWithCustomError(
+      await expect(f.pool.connect(juror).commitDecision(id, ethers.ZeroHash)).to.be.revertedWithCustomError(
         f.pool,
         "VoteZeroCommitment",
       );
@@ -389,17 +389,17 @@ describe("ClaimVoting", function () {
       const id = await submitClaim(f, f.alice, AMOUNT);
       const [j1, j2] = await drawJury(f.pool, id);
       const salt = await commitVote(f.pool, j1, id, true);
-      await expect(f.pool.connect(j1).revealVote(id, true, salt))
+      await expect(f.pool.connect(j1).revealDecision(id, true, salt))
         .to.be.revertedWithCustomError(f.pool, "UnexpectedClaimState")
         .withArgs(id, State.Committing, State.Revealing);
       await time.increaseTo((await f.pool.round(id, 0n)).commitEndsAt);
-      await expect(f.pool.connect(j1).commitVote(id, ethers.id("late")))
+      await expect(f.pool.connect(j1).commitDecision(id, ethers.id("late")))
         .to.be.revertedWithCustomError(f.pool, "UnexpectedClaimState")
         .withArgs(id, State.Revealing, State.Committing);
-      await expect(f.pool.connect(j2).revealVote(id, true, salt))
+      await expect(f.pool.connect(j2).revealDecision(id, true, salt))
         .to.be.revertedWithCustomError(f.pool, "VoteNotCommitted")
         .withArgs(id, j2.address);
-      await expect(f.pool.connect(f.alice).revealVote(id, true, salt))
+      await expect(f.pool.connect(f.alice).revealDecision(id, true, salt))
         .to.be.revertedWithCustomError(f.pool, "JurorNotSeated")
         .withArgs(id, 0n, f.alice.address);
     });
@@ -425,8 +425,8 @@ describe("ClaimVoting", function () {
       await commitVote(f.pool, silent, id, false);
       const r = await roundEnds(f.pool, id);
       await time.increaseTo(r.commitEndsAt);
-      await f.pool.connect(j1).revealVote(id, true, s1);
-      await f.pool.connect(j2).revealVote(id, true, s2);
+      await f.pool.connect(j1).revealDecision(id, true, s1);
+      await f.pool.connect(j2).revealDecision(id, true, s2);
       await time.increaseTo(r.revealEndsAt);
       const before = await f.pool.balanceOf(silent.address);
       const [surplus] = await f.pool.carry();
@@ -462,8 +462,8 @@ describe("ClaimVoting", function () {
       const s1 = await commitVote(f.pool, j1, id, true);
       const s2 = await commitVote(f.pool, j2, id, true);
       await time.increaseTo(r.commitEndsAt);
-      await f.pool.connect(j1).revealVote(id, true, s1);
-      await f.pool.connect(j2).revealVote(id, true, s2);
+      await f.pool.connect(j1).revealDecision(id, true, s1);
+      await f.pool.connect(j2).revealDecision(id, true, s2);
       await time.increaseTo(r.revealEndsAt);
       await expect(f.pool.tally(id)).to.emit(f.pool, "JurorPenalized").withArgs(id, 0n, silent.address, balance);
       expect(await f.pool.balanceOf(silent.address)).to.equal(0n);
@@ -574,7 +574,7 @@ describe("ClaimVoting", function () {
       for (const j of jury) salts.push(await commitVote(f.pool, j, id, true));
       const r = await f.pool.round(id, 1n);
       await time.increaseTo(r.commitEndsAt);
-      for (let i = 0; i < jury.length; i++) await f.pool.connect(jury[i]).revealVote(id, true, salts[i]);
+      for (let i = 0; i < jury.length; i++) await f.pool.connect(jury[i]).revealDecision(id, true, salts[i]);
       await time.increaseTo(r.revealEndsAt);
       await expect(f.pool.tally(id))
         .to.emit(f.pool, "AppealDecided")
@@ -592,7 +592,7 @@ describe("ClaimVoting", function () {
       for (const j of jury) salts.push(await commitVote(f.pool, j, id, true));
       const r = await f.pool.round(id, 1n);
       await time.increaseTo(r.commitEndsAt);
-      for (let i = 0; i < jury.length; i++) await f.pool.connect(jury[i]).revealVote(id, true, salts[i]);
+      for (let i = 0; i < jury.length; i++) await f.pool.connect(jury[i]).revealDecision(id, true, salts[i]);
       await time.increaseTo(r.revealEndsAt);
       await expect(f.pool.tally(id))
         .to.emit(f.pool, "AppealDecided")
@@ -658,7 +658,7 @@ describe("ClaimVoting", function () {
       for (const id of [a, b]) {
         for (const juror of await f.pool.jury(id, 0n)) {
           const signer = f.seasoned.find((s) => s.address === juror)!;
-          await f.pool.connect(signer).revealVote(id, id === a, saltOf(`${juror}:${id}:0`));
+          await f.pool.connect(signer).revealDecision(id, id === a, saltOf(`${juror}:${id}:0`));
         }
       }
       await time.increaseTo((await f.pool.claim(b)).resolvesAt);

@@ -321,7 +321,7 @@ describe("PoolConfig", function () {
           ballots.push([id, juror, await commitVote(pool, juror, id, true)]);
       }
       await time.increaseTo((await pool.round(after, 0n)).commitEndsAt);
-      for (const [id, juror, salt] of ballots) await pool.connect(juror).revealVote(id, true, salt);
+      for (const [id, juror, salt] of ballots) await pool.connect(juror).revealDecision(id, true, salt);
       await time.increaseTo((await pool.claim(after)).resolvesAt);
       await pool.resolve(after);
       const paid = (await settleAndRead(pool)).find((p) => p.claimsPaid === 2n)!;

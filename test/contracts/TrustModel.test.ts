@@ -96,7 +96,7 @@ describe("TrustModel (v2)", function () {
       expect(expected).to.not.include(actor.address);
       // Voting and deciding.
       const commitment = await pool.voteCommitment(id, 0, actor.address, true, ethers.id("x"));
-      await expect(pool.connect(actor).commitVote(id, commitment))
+      await expect(pool.connect(actor).commitDecision(id, commitment))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(id, 0, actor.address);
       await expect(pool.connect(actor).tally(id)).to.be.revertedWithCustomError(pool, "UnexpectedClaimState");

@@ -34,18 +34,18 @@ describe("vote windows (the pool's fast path and the library's full check agree)
     expect(await f.pool.jurorVote(id, j2.address)).to.deep.equal([0n, 2n]);
 
     await time.setNextBlockTimestamp(r.commitEndsAt);
-    await expect(f.pool.connect(j3).commitVote(id, await f.pool.voteCommitment(id, 0n, j3.address, true, s1)))
+    await expect(f.pool.connect(j3).commitDecision(id, await f.pool.voteCommitment(id, 0n, j3.address, true, s1)))
       .to.be.revertedWithCustomError(f.pool, "UnexpectedClaimState")
       .withArgs(id, State.Revealing, State.Committing);
 
     await time.setNextBlockTimestamp(r.revealEndsAt - 1n);
-    await expect(f.pool.connect(j2).revealVote(id, false, s2))
+    await expect(f.pool.connect(j2).revealDecision(id, false, s2))
       .to.emit(f.pool, "VoteRevealed")
       .withArgs(id, 0n, j2.address, false);
     expect((await f.pool.round(id, 0n)).rejections).to.equal(1n);
 
     await time.setNextBlockTimestamp(r.revealEndsAt);
-    await expect(f.pool.connect(j1).revealVote(id, true, s1))
+    await expect(f.pool.connect(j1).revealDecision(id, true, s1))
       .to.be.revertedWithCustomError(f.pool, "UnexpectedClaimState")
       .withArgs(id, State.Tallying, State.Revealing);
   });
@@ -65,7 +65,7 @@ describe("vote windows (the pool's fast path and the library's full check agree)
     await expect(
       f.pool
         .connect(first[0])
-        .commitVote(id, await f.pool.voteCommitment(id, 1n, first[0].address, true, saltOf("late"))),
+        .commitDecision(id, await f.pool.voteCommitment(id, 1n, first[0].address, true, saltOf("late"))),
     )
       .to.be.revertedWithCustomError(f.pool, "JurorNotSeated")
       .withArgs(id, 1n, first[0].address);
@@ -73,12 +73,12 @@ describe("vote windows (the pool's fast path and the library's full check agree)
     await time.setNextBlockTimestamp(r.commitEndsAt - 1n);
     const salt = await commitVote(f.pool, second[0], id, true);
     await time.setNextBlockTimestamp(r.commitEndsAt);
-    await expect(f.pool.connect(second[1]).commitVote(id, salt))
+    await expect(f.pool.connect(second[1]).commitDecision(id, salt))
       .to.be.revertedWithCustomError(f.pool, "UnexpectedClaimState")
       .withArgs(id, State.Revealing, State.Committing);
 
     await time.setNextBlockTimestamp(r.revealEndsAt - 1n);
-    await expect(f.pool.connect(second[0]).revealVote(id, true, salt))
+    await expect(f.pool.connect(second[0]).revealDecision(id, true, salt))
       .to.emit(f.pool, "VoteRevealed")
       .withArgs(id, 1n, second[0].address, true);
   });

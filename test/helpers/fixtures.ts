@@ -135,7 +135,7 @@ export async function commitVote(pool: HuzhuPool, juror: HardhatEthersSigner, cl
   const round = (await pool.claim(claimId)).round;
   const salt = saltOf(`${juror.address}:${claimId}:${round}`);
   const commitment = await pool.voteCommitment(claimId, round, juror.address, support, salt);
-  await pool.connect(juror).commitVote(claimId, commitment);
+  await pool.connect(juror).commitDecision(claimId, commitment);
   return salt;
 }
 
@@ -161,7 +161,7 @@ export async function voteOn(pool: HuzhuPool, claimId: bigint, votes: Array<[Har
   const c = await pool.claim(claimId);
   const r = await pool.round(claimId, c.round);
   await time.increaseTo(r.commitEndsAt);
-  for (let i = 0; i < votes.length; i++) await pool.connect(votes[i][0]).revealVote(claimId, votes[i][1], salts[i]);
+  for (let i = 0; i < votes.length; i++) await pool.connect(votes[i][0]).revealDecision(claimId, votes[i][1], salts[i]);
   await time.increaseTo(r.revealEndsAt);
   await pool.tally(claimId);
 }
@@ -256,7 +256,7 @@ export async function approveTogether(
     }
   }
   await time.increaseTo((await pool.round(last, 0n)).commitEndsAt);
-  for (const [id, juror, salt] of ballots) await pool.connect(juror).revealVote(id, true, salt);
+  for (const [id, juror, salt] of ballots) await pool.connect(juror).revealDecision(id, true, salt);
   await time.increaseTo((await pool.claim(last)).resolvesAt);
   await pool.resolve(last);
 }

@@ -1233,7 +1233,7 @@ class CommitVoteCommand extends ClaimCommand {
     await expectOutcome(
       w,
       outcome,
-      () => w.pool.connect(signer).commitVote(id, commitment),
+      () => w.pool.connect(signer).commitDecision(id, commitment),
       `${this} (${name}, claim ${id})`,
     );
   }
@@ -1269,7 +1269,7 @@ class RevealVoteCommand extends ClaimCommand {
     await expectOutcome(
       w,
       outcome,
-      () => w.pool.connect(signer).revealVote(id, support, s),
+      () => w.pool.connect(signer).revealDecision(id, support, s),
       `${this} (${name}, claim ${id}, ${support ? "yes" : "no"})`,
     );
   }
@@ -1306,7 +1306,7 @@ class JuryCommitsCommand extends ClaimCommand {
       await expectOutcome(
         w,
         outcome,
-        () => w.pool.connect(signer).commitVote(id, voteCommitment(id, round, juror, support, s)),
+        () => w.pool.connect(signer).commitDecision(id, voteCommitment(id, round, juror, support, s)),
         `${this} (claim ${id})`,
       );
       model.now = t;
@@ -1335,7 +1335,12 @@ class JuryRevealsCommand extends ClaimCommand {
       const signer = w.actors[ACCOUNTS.indexOf(juror)].signer;
       const { support, salt: s } = c.votes.get(juror)!;
       const outcome = model.revealVote(juror, id, support, s, t);
-      await expectOutcome(w, outcome, () => w.pool.connect(signer).revealVote(id, support, s), `${this} (claim ${id})`);
+      await expectOutcome(
+        w,
+        outcome,
+        () => w.pool.connect(signer).revealDecision(id, support, s),
+        `${this} (claim ${id})`,
+      );
       model.now = t;
     }
   }

@@ -41,7 +41,7 @@ describe("Regression: exiting members are never seated", function () {
     for (const l of leavers) {
       expect(jury).to.not.include(l.address);
       const commitment = await pool.voteCommitment(id, 0, l.address, true, ethers.id("x"));
-      await expect(pool.connect(l).commitVote(id, commitment))
+      await expect(pool.connect(l).commitDecision(id, commitment))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(id, 0, l.address);
     }
@@ -50,11 +50,11 @@ describe("Regression: exiting members are never seated", function () {
     for (const a of jury) {
       const s = signers.find((x) => x.address === a)!;
       const salt = ethers.id(`s:${a}`);
-      await pool.connect(s).commitVote(id, await pool.voteCommitment(id, 0, a, true, salt));
+      await pool.connect(s).commitDecision(id, await pool.voteCommitment(id, 0, a, true, salt));
     }
     await time.increaseTo((await pool.round(id, 0)).commitEndsAt);
     for (const a of jury)
-      await pool.connect(signers.find((x) => x.address === a)!).revealVote(id, true, ethers.id(`s:${a}`));
+      await pool.connect(signers.find((x) => x.address === a)!).revealDecision(id, true, ethers.id(`s:${a}`));
     await time.increaseTo((await pool.round(id, 0)).revealEndsAt);
     await pool.tally(id);
     await fund(f, leavers[0], USDC(10));

@@ -297,14 +297,14 @@ describe("Regression: a recovery racing a claim, a jury seat and an exit", funct
 
   it("the seat stays with the wallet it was drawn for: the new wallet cannot vote it, the old one votes it once", async function () {
     const { pool, alice, carol, dave, newAlice, id } = await loadFixture(raced);
-    await expect(pool.connect(newAlice).commitVote(id, ethers.id("x")))
+    await expect(pool.connect(newAlice).commitDecision(id, ethers.id("x")))
       .to.be.revertedWithCustomError(pool, "JurorNotSeated")
       .withArgs(id, 0n, newAlice.address);
     const salts: Array<[HardhatEthersSigner, string]> = [];
     for (const j of [alice, carol, dave]) salts.push([j, await commitVote(pool, j, id, true)]);
     await time.increaseTo((await pool.round(id, 0n)).commitEndsAt);
-    for (const [j, salt] of salts) await pool.connect(j).revealVote(id, true, salt);
-    await expect(pool.connect(alice).revealVote(id, true, salts[0][1]))
+    for (const [j, salt] of salts) await pool.connect(j).revealDecision(id, true, salt);
+    await expect(pool.connect(alice).revealDecision(id, true, salts[0][1]))
       .to.be.revertedWithCustomError(pool, "VoteNotCommitted")
       .withArgs(id, alice.address);
     const r = await pool.round(id, 0n);
@@ -319,7 +319,7 @@ describe("Regression: a recovery racing a claim, a jury seat and an exit", funct
     const salts: Array<[HardhatEthersSigner, string]> = [];
     for (const j of [carol, dave]) salts.push([j, await commitVote(pool, j, id, true)]);
     await time.increaseTo((await pool.round(id, 0n)).commitEndsAt);
-    for (const [j, salt] of salts) await pool.connect(j).revealVote(id, true, salt);
+    for (const [j, salt] of salts) await pool.connect(j).revealDecision(id, true, salt);
     await time.increaseTo((await pool.round(id, 0n)).revealEndsAt);
     // The event names the seat's wallet; the penalty comes out of the membership it moved to.
     await expect(pool.tally(id)).to.emit(pool, "JurorPenalized").withArgs(id, 0n, alice.address, penalty);

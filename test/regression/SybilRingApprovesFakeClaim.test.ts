@@ -40,7 +40,7 @@ describe("Regression: a sybil ring cannot approve a made-up claim", function () 
     expect(seated).to.have.length(3);
     for (const v of [claimant, ...voters].filter((w) => !seated.includes(w.address))) {
       const commitment = await pool.voteCommitment(id, 0, v.address, true, ethers.id("x"));
-      await expect(pool.connect(v).commitVote(id, commitment))
+      await expect(pool.connect(v).commitDecision(id, commitment))
         .to.be.revertedWithCustomError(pool, "JurorNotSeated")
         .withArgs(id, 0, v.address);
     }
@@ -72,7 +72,7 @@ describe("Regression: a sybil ring cannot approve a made-up claim", function () 
     expect(jury).to.not.include(claimant.address);
     expect(jury).to.deep.equal(await predictJury(pool, id, seed));
     const commitment = await pool.voteCommitment(id, 0, claimant.address, true, ethers.id("x"));
-    await expect(pool.connect(claimant).commitVote(id, commitment))
+    await expect(pool.connect(claimant).commitDecision(id, commitment))
       .to.be.revertedWithCustomError(pool, "JurorNotSeated")
       .withArgs(id, 0, claimant.address);
   });

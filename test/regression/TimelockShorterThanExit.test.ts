@@ -39,7 +39,7 @@ describe("Regression: a fee rise never reaches claims submitted before it", func
     for (const id of [c1, c2])
       for (const j of await drawJury(pool, id)) votes.push([id, j, await commitVote(pool, j, id, true)]);
     await time.increaseTo((await pool.round(c2, 0)).commitEndsAt);
-    for (const [id, j, salt] of votes) await pool.connect(j).revealVote(id, true, salt);
+    for (const [id, j, salt] of votes) await pool.connect(j).revealDecision(id, true, salt);
     await time.increaseTo((await pool.claim(c2)).resolvesAt);
     await pool.resolve(c2);
     expect((await pool.claim(c1)).state).to.equal(8n); // Approved

@@ -50,6 +50,6 @@ export async function commitVote(
     : await deriveVoteSalt(client, { claimId: params.claimId, pool });
   const { round } = await read(client, pool, poolAbi, "claim", [params.claimId]);
   const commitment = voteCommitment(params.claimId, round, juror, params.support, salt);
-  const receipt = await write(client, pool, poolAbi, "commitVote", [params.claimId, commitment]);
+  const receipt = await write(client, pool, poolAbi, "commitDecision", [params.claimId, commitment]);
   return { receipt, round, salt, commitment };
 }

@@ -34,5 +34,5 @@ export async function revealVote(
   const salt = params.salt
     ? checkBytes32(params.salt, "salt")
     : await deriveVoteSalt(client, { claimId: params.claimId, pool });
-  return write(client, pool, poolAbi, "revealVote", [params.claimId, params.support, salt]);
+  return write(client, pool, poolAbi, "revealDecision", [params.claimId, params.support, salt]);
 }
