@@ -61,7 +61,6 @@ export interface LensLayout {
   timestamp: bigint;
 }
 
-const LAYOUT_SELECTOR = toFunctionSelector("function lensLayout()");
 const AT_KEYS_SELECTOR = toFunctionSelector("function atKeys(uint256,bytes32[])");
 const AT_RANGE_SELECTOR = toFunctionSelector("function atRange(uint256,uint256,uint256)");
 const word = (n: number | bigint) => n.toString(16).padStart(64, "0");
@@ -137,7 +136,8 @@ export async function poolLens(
 ): Promise<{ lens: PoolLensReader } | { lens: undefined; reason: string }> {
   let layout: LensLayout;
   try {
-    const words = (await lensCall(client, pool, options.blockNumber, poolLensRuntimeBytecode, LAYOUT_SELECTOR))
+    // Empty calldata: PoolLens answers its layout from its fallback.
+    const words = (await lensCall(client, pool, options.blockNumber, poolLensRuntimeBytecode, "0x"))
       .slice(2)
       .match(/.{64}/g);
     if (!words || words.length !== 6) throw new Error("the lens's layout has six words");
