@@ -587,7 +587,12 @@ describe("Hostile members", function () {
       expect((await pool.claim(claimId)).round).to.equal(1n);
       const fresh = await drawJury(pool, claimId);
       const freshAddresses = fresh.map((j) => j.address);
-      expect(freshAddresses).to.have.length(2); // only two seasoned members were left to draw
+      // Only two seasoned members were left to draw. The draw stops after 4 * seats + 16 tries over
+      // the whole set (gas that never grows with the pool), so by the seed's luck a seat can stay
+      // empty now and then: at least one seat, at most two, all from those two.
+      const left = everyone.filter((m) => m !== alice && !seated.includes(m.address)).map((m) => m.address);
+      expect(freshAddresses.length).to.be.within(1, 2);
+      for (const j of freshAddresses) expect(left).to.include(j);
       for (const j of [first, second, third, alice]) expect(freshAddresses).to.not.include(j.address);
       const again = await pool.voteCommitment(claimId, 1n, first.address, true, firstSalt);
       await expect(pool.connect(first).commitDecision(claimId, again))
