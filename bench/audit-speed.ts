@@ -22,7 +22,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, toBeHex, zeroPadValue } from "ethers";
+import { JsonRpcProvider } from "ethers";
 import { createPublicClient, http } from "viem";
 import {
   audit,
@@ -47,14 +47,10 @@ import {
   deploy,
   demoRules,
   httpRpc,
-  identity,
-  inChunks,
   memberAddress,
-  quantity,
   startNode,
   usdc,
 } from "../test/audit/scenario";
-import { fieldAt, storageLayout } from "../test/audit/storage";
 
 const MEMBERS = Number(process.env.HUZHU_BENCH_MEMBERS ?? 10_000);
 const PERIODS = BigInt(process.env.HUZHU_BENCH_PERIODS ?? 50);
@@ -155,43 +151,6 @@ async function joinRange(p: PoolDriver, from: number, to: number, since: number)
   for (let i = from; i < to; i += JOIN_CHUNK) {
     const indices = Array.from({ length: Math.min(JOIN_CHUNK, to - i) }, (_, k) => i + k);
     await p.joinMany(indices, usdc(60), usdc(100));
-    if ((i + indices.length) % 10_000 === 0 || i + indices.length === to)
-      log(`${i + indices.length} joined (${round(seconds(since))} s)`);
-  }
-}
-
-/**
- * Joins members `from` to `to - 1` for the 100,000-member audit with one transaction each: every
- * member's token balance and allowance to the pool are written straight into the token's storage (at
- * the slots the compiler laid out), then each sends a real `join` (the pool pulls the deposit with
- * `transferFrom`, as in any join). The audit reads the pool's events and the token's balance of the
- * pool, never the members' mints. A hardhat node keeps about 0.35 MB for each member joined with a
- * mint and an approval besides (measured: 15.6 GB at 45,000 members): a third of the transactions
- * lets 100,000 fit in the machine's memory.
- */
-async function joinRangeStored(p: PoolDriver, from: number, to: number, since: number) {
-  const layout = await storageLayout(hre.artifacts, "contracts/mocks/MockERC20.sol:MockERC20");
-  const funds = usdc(60) + usdc(100);
-  const word = (n: bigint) => zeroPadValue(toBeHex(n), 32);
-  for (let i = from; i < to; i += JOIN_CHUNK) {
-    const indices = Array.from({ length: Math.min(JOIN_CHUNK, to - i) }, (_, k) => i + k);
-    const addresses = indices.map(memberAddress);
-    await p.chain.impersonate(addresses);
-    await inChunks(addresses, async (a) => {
-      const balance = fieldAt(layout, "_balances", [{ key: { type: "address", value: a } }]);
-      const allowance = fieldAt(layout, "_allowances", [
-        { key: { type: "address", value: a } },
-        { key: { type: "address", value: p.d.pool } },
-      ]);
-      await p.chain.send("hardhat_setStorageAt", [p.d.token, quantity(balance.slot), word(funds)]);
-      await p.chain.send("hardhat_setStorageAt", [p.d.token, quantity(allowance.slot), word(2n ** 256n - 1n)]);
-    });
-    await p.bulk(
-      indices.map(
-        (k) => () =>
-          p.pool(memberAddress(k), "join", [usdc(60), identity(k), { deadline: 0n, signature: "0x" }], 300_000n),
-      ),
-    );
     if ((i + indices.length) % 10_000 === 0 || i + indices.length === to)
       log(`${i + indices.length} joined (${round(seconds(since))} s)`);
   }
@@ -503,7 +462,7 @@ async function main() {
     let full: Record<string, unknown> | undefined;
     if (FULL) {
       const grown = Date.now();
-      await joinRangeStored(p, MEMBERS, FULL_MEMBERS, grown);
+      await joinRange(p, MEMBERS, FULL_MEMBERS, grown);
       const fullTo = await chain.blockNumber();
       const child = await auditInChild(node.url, d, fullTo);
       if (!child.passed) throw new Error(`the ${FULL_MEMBERS}-member audit failed: ${child.failed.join(", ")}`);

@@ -98,6 +98,8 @@ function arrayWords(data: Hex, expected: number): string[] {
 }
 
 const COUNTED = new Set<number>([MemberStatus.Waiting, MemberStatus.Exiting, MemberStatus.Lapsing]);
+/** On notice: the pool reads the exit claim bound of these. */
+const ON_NOTICE = new Set<number>([MemberStatus.Exiting, MemberStatus.Lapsing]);
 
 /**
  * A `MemberRecord` slot (contracts/types/Records.sol: status, flagged, eligibleAt, position, credit,
@@ -276,10 +278,12 @@ export class PoolLensReader {
     const views = records.map((r): ReadResult<LensMemberView> =>
       r.success ? { success: true, result: decodeMemberRecord(r.result, this.layout) } : r,
     );
-    const notice = new Set<number>([MemberStatus.Exiting, MemberStatus.Lapsing]);
     const which: number[] = [];
     views.forEach((v, i) => {
-      if ((v.success && (v.result.flagged || notice.has(v.result.status))) || alsoRead.has(accounts[i].toLowerCase()))
+      if (
+        (v.success && (v.result.flagged || ON_NOTICE.has(v.result.status))) ||
+        alsoRead.has(accounts[i].toLowerCase())
+      )
         which.push(i);
     });
     await this.readNotices(accounts, views, which);
