@@ -50,6 +50,7 @@ import {
   memberAddress,
   startNode,
   usdc,
+  type NodeKind,
 } from "../test/audit/scenario";
 
 const MEMBERS = Number(process.env.HUZHU_BENCH_MEMBERS ?? 10_000);
@@ -58,6 +59,7 @@ const PORT = Number(process.env.HUZHU_BENCH_PORT ?? 8646);
 const JOIN_CHUNK = 2_000;
 const FULL = process.env.HUZHU_BENCH_FULL === "1";
 const FULL_MEMBERS = Number(process.env.HUZHU_BENCH_FULL_MEMBERS ?? 100_000);
+const NODE: NodeKind = process.env.HUZHU_BENCH_NODE === "anvil" ? "anvil" : "hardhat";
 
 /** The headline audit: a warm-up, then this many timed runs (the median is reported). */
 const AUDIT_RUNS = 7;
@@ -192,49 +194,53 @@ async function auditInChild(
   };
 }
 
+type NodeRun = Awaited<ReturnType<typeof benchOn>>;
+
 /**
  * The "Audit throughput" section of bench/RESULTS.md (bench/gas.ts writes the rest of the file and
  * leaves this section as a pointer; run this benchmark after it).
  */
-function writeAuditSection(
-  a: Record<string, unknown>,
-  audits: Array<{ client: string; seconds: number; membersPerSecond: number }>,
-  naiveRuns: Array<{ client: string; concurrency: number; seconds: number; membersPerSecond: number }>,
-) {
+function writeAuditSection(date: string, runs: NodeRun[], full: Record<string, unknown> | undefined) {
   const file = path.join(__dirname, "RESULTS.md");
   if (!existsSync(file)) return;
   const text = readFileSync(file, "utf8");
   const at = text.indexOf("## Audit throughput");
-  const full = a.full as Record<string, unknown> | undefined;
+  const name = (kind: NodeKind) => (kind === "anvil" ? "Anvil" : "Hardhat's node");
   const section = [
     "## Audit throughput",
     "",
-    `Measured by \`npm run bench -- --audit\` (bench/audit-speed.ts) on ${a.date}: a ${a.members}-member, 50-period pool (${a.events} events) over HTTP, load average ${(a.loadAverage as number[]).join(" to ")} on 2 shared cores. Member records and the juror set through the pool lens (an eth_call state override), the other views through Multicall3.`,
-    "",
-    "| Read | Seconds | Members/s |",
-    "| --- | ---: | ---: |",
-    ...audits.map((r) => `| audit via ${r.client} | ${r.seconds} | ${r.membersPerSecond} |`),
-    ...naiveRuns.map(
-      (r) =>
-        `| naive \`balanceOf\` per member via ${r.client}, ${r.concurrency} at a time | ${r.seconds} | ${r.membersPerSecond} |`,
-    ),
-    "",
-    `The first audit row is the median of ${AUDIT_RUNS} runs in a process of its own after a warm-up, each naive row the median of ${NAIVE_RUNS}. The audit against the fastest naive read: **${a.timesNaive}x** (goal 10x). Decode + rebuild off the wire: **${a.rebuildEventsPerSecond} events/s** (median of 9 passes; goal 100,000).`,
+    `Measured by \`npm run bench -- --audit\` (bench/audit-speed.ts) on ${date}: on each node, a ${MEMBERS}-member, 50-period pool (${runs[0].summary.events} events) built fresh, then audited over HTTP on 2 shared cores. Member records and the juror set through the pool lens (an eth_call state override), the other views through Multicall3. Each node's first audit row is the median of ${AUDIT_RUNS} runs in a process of its own after a warm-up, each naive row the median of ${NAIVE_RUNS}.`,
+    ...runs.flatMap((r) => [
+      "",
+      `### ${name(r.kind)} (load average ${r.summary.loadAverage.join(" to ")})`,
+      "",
+      "| Read | Seconds | Members/s |",
+      "| --- | ---: | ---: |",
+      ...r.audits.map((a) => `| audit via ${a.client} | ${a.seconds} | ${a.membersPerSecond} |`),
+      ...r.naiveRuns.map(
+        (n) =>
+          `| naive \`balanceOf\` per member via ${n.client}, ${n.concurrency} at a time | ${n.seconds} | ${n.membersPerSecond} |`,
+      ),
+      "",
+      `The audit against the fastest naive read: **${r.summary.timesNaive}x** (goal 10x). Decode + rebuild off the wire: **${r.summary.rebuildEventsPerSecond} events/s** (median of 9 passes; goal 100,000).`,
+    ]),
     ...(full
       ? [
           "",
-          `${full.members} members (${full.events} events, \`--full\`): ${full.seconds} s, ${full.membersPerSecond} members/s, peak RSS ${full.peakRssMB} MB${full.date ? ` (${full.date})` : " (an earlier run, before the pool lens)"}.`,
+          `${full.members} members (${full.events} events, \`--full\`, ${full.client}): ${full.seconds} s, ${full.membersPerSecond} members/s, peak RSS ${full.peakRssMB} MB${full.date ? ` (${full.date})` : " (an earlier run, before the pool lens)"}.`,
         ]
       : []),
   ].join("\n");
   writeFileSync(file, (at >= 0 ? text.slice(0, at) : text + "\n") + section + "\n");
 }
 
-async function main() {
-  const node = await startNode(PORT);
+/** Builds the pool on a fresh node of `kind` and measures there; `withFull` grows it to FULL_MEMBERS and audits again. */
+async function benchOn(kind: NodeKind, withFull: boolean) {
+  log(`on ${kind}`);
+  const node = await startNode(PORT, kind);
   const rpc = httpRpc(node.url);
   try {
-    const chain = new Chain(rpc);
+    const chain = new Chain(rpc, { assignNonces: kind === "anvil" });
     await installMulticall3(rpc);
     const buildStarted = Date.now();
     const d = await deploy(chain, hre.artifacts);
@@ -460,7 +466,7 @@ async function main() {
     if (!headline.lens) throw new Error("the headline audit did not run the pool lens");
     const bestNaive = naiveRuns.reduce((a, b) => (b.membersPerSecond > a.membersPerSecond ? b : a));
     let full: Record<string, unknown> | undefined;
-    if (FULL) {
+    if (withFull) {
       const grown = Date.now();
       await joinRange(p, MEMBERS, FULL_MEMBERS, grown);
       const fullTo = await chain.blockNumber();
@@ -472,18 +478,18 @@ async function main() {
         seconds: round(child.seconds, 2),
         membersPerSecond: round(child.members / child.seconds),
         peakRssMB: child.peakRssMB,
-        client: "viem http transport, in a process of its own",
+        client: `viem http transport, in a process of its own, on ${kind}`,
         date: new Date().toISOString(),
         joinSeconds: round(seconds(grown)),
       };
       log(`audit of ${child.members} members: ${round(child.seconds, 2)} s, peak RSS ${child.peakRssMB} MB`);
     }
 
+    const loadAverage = [loadAtAudit, round(os.loadavg()[0], 2)];
     const report = {
-      date: new Date().toISOString(),
       // Other work on the machine slows every figure: the load average (1 minute) when the audits began and ended.
-      machine: { node: process.version, cpus: os.cpus().length, loadAverage: [loadAtAudit, round(os.loadavg()[0], 2)] },
-      endpoint: `hardhat node over HTTP (${node.url}), Multicall3 installed at its usual address`,
+      loadAverage,
+      endpoint: `${kind === "anvil" ? "Anvil" : "hardhat node"} over HTTP (${node.url}), Multicall3 installed at its usual address`,
       pool: {
         members: MEMBERS,
         periodsSettled: Number(settled),
@@ -497,15 +503,8 @@ async function main() {
       naiveBalanceOfPerMember: naiveRuns,
       ...(full ? { full } : {}),
     };
-    const out = path.join(__dirname, "audit-speed.json");
-    writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
-
-    // The headline figures, merged into bench/results.json (bench/gas.ts writes the other keys).
-    const resultsFile = path.join(__dirname, "results.json");
-    const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
-    const previous = (results.audit ?? {}) as Record<string, unknown>;
-    results.audit = {
-      date: report.date,
+    const summary = {
+      node: kind,
       members: MEMBERS,
       events: coldEvents.events,
       client: headline.client,
@@ -519,17 +518,43 @@ async function main() {
       multicallOnlyMembersPerSecond: multicallOnly.membersPerSecond,
       oneCallPerViewMembersPerSecond: unbatched.membersPerSecond,
       rebuildEventsPerSecond: rebuild.median,
-      loadAverage: report.machine.loadAverage,
-      // A run without --full keeps the last 100,000-member figures.
-      ...(full ? { full } : previous.full ? { full: previous.full } : {}),
+      loadAverage,
     };
-    writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
-    writeAuditSection(results.audit, audits, naiveRuns);
-    log(`wrote ${out}`);
+    return { kind, report, summary, audits, naiveRuns, full };
   } finally {
     rpc.destroy();
     await node.stop();
   }
+}
+
+async function main() {
+  // Anvil first (the headline: a node in Rust, as the endpoints auditors use), then Hardhat's.
+  const kinds: NodeKind[] = process.env.HUZHU_BENCH_NODE ? [NODE] : ["anvil", "hardhat"];
+  const runs: NodeRun[] = [];
+  for (const [i, kind] of kinds.entries()) runs.push(await benchOn(kind, FULL && i === 0));
+  const date = new Date().toISOString();
+  const out = path.join(__dirname, "audit-speed.json");
+  const nodes = Object.fromEntries(runs.map((r) => [r.kind, r.report]));
+  writeFileSync(
+    out,
+    JSON.stringify({ date, machine: { node: process.version, cpus: os.cpus().length }, nodes }, null, 2) + "\n",
+  );
+
+  // The headline figures, merged into bench/results.json (bench/gas.ts writes the other keys).
+  const resultsFile = path.join(__dirname, "results.json");
+  const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+  const previous = (results.audit ?? {}) as Record<string, unknown>;
+  const [first, ...others] = runs;
+  results.audit = {
+    date,
+    ...first.summary,
+    ...(others.length > 0 ? { otherNodes: Object.fromEntries(others.map((r) => [r.kind, r.summary])) } : {}),
+    // A run without --full keeps the last 100,000-member figures.
+    ...(first.full ? { full: first.full } : previous.full ? { full: previous.full } : {}),
+  };
+  writeFileSync(resultsFile, JSON.stringify(results, null, 2) + "\n");
+  writeAuditSection(date, runs, results.audit.full);
+  log(`wrote ${out}`);
 }
 
 main().catch((error) => {

@@ -37,18 +37,37 @@ const GWEI = 1_000_000_000n;
 export const quantity = (n: bigint) => `0x${n.toString(16)}`;
 
 export class Chain {
-  constructor(readonly rpc: Rpc) {}
+  private readonly nonces = new Map<string, Promise<bigint>>();
+
+  /**
+   * `assignNonces`: number each sender's transactions here, in the order they are sent. Hardhat's
+   * node numbers parallel sends itself; Anvil gives parallel sends from one account the same nonce.
+   */
+  constructor(
+    readonly rpc: Rpc,
+    readonly options: { assignNonces?: boolean } = {},
+  ) {}
 
   send(method: string, params: unknown[] = []) {
     return this.rpc.send(method, params);
   }
 
   /** Sends a transaction from an unlocked or impersonated account; with automine on, it is mined (and throws on revert). */
-  tx(from: string, to: string | undefined, data: string, gas?: bigint): Promise<string> {
+  async tx(from: string, to: string | undefined, data: string, gas?: bigint): Promise<string> {
     const fees = { maxFeePerGas: quantity(GWEI), maxPriorityFeePerGas: quantity(GWEI) };
+    const nonce = this.options.assignNonces ? { nonce: quantity(await this.nextNonce(from)) } : {};
     return this.send("eth_sendTransaction", [
-      { from, to, data, ...(gas === undefined ? {} : { gas: quantity(gas) }), ...fees },
+      { from, to, data, ...(gas === undefined ? {} : { gas: quantity(gas) }), ...fees, ...nonce },
     ]);
+  }
+
+  private nextNonce(from: string): Promise<bigint> {
+    const key = from.toLowerCase();
+    const last =
+      this.nonces.get(key) ?? this.send("eth_getTransactionCount", [from, "pending"]).then((n) => BigInt(n) - 1n);
+    const next = last.then((n) => n + 1n);
+    this.nonces.set(key, next);
+    return next;
   }
 
   async call(to: string, data: string): Promise<string> {
@@ -493,30 +512,51 @@ export async function runLife(chain: Chain, artifacts: Artifacts, founders = 200
   return { d, driver: p, founders, joinTx, a, bulk, multiPart, settled };
 }
 
-/** A `hardhat node` of this worktree on `port`, with its request log turned off. */
-export async function startNode(port: number): Promise<{ url: string; stop: () => Promise<void> }> {
+/** Which local node a scenario runs on: Hardhat's (EDR) or Foundry's Anvil. */
+export type NodeKind = "hardhat" | "anvil";
+
+/** Anvil's binary from the `@foundry-rs/anvil` package's platform build (no install script needed). */
+function anvilBinary(): string {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  return require.resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
+}
+
+/**
+ * A local node on `port`: this worktree's `hardhat node` with its request log turned off, or Anvil
+ * on Cancun (as the Hardhat network here) with base fees at zero, Hardhat's block gas limit and only
+ * the last 256 blocks' states kept in memory (`--prune-history`: Hardhat's node holds every block's
+ * state, about 0.35 MB a member joined, which a 100,000-member pool does not fit in here). Calls at
+ * older blocks then fail on Anvil; a pool's logs and receipts are all kept.
+ */
+export async function startNode(
+  port: number,
+  kind: NodeKind = "hardhat",
+): Promise<{ url: string; kind: NodeKind; stop: () => Promise<void> }> {
   const url = `http://127.0.0.1:${port}`;
-  const answers = () =>
+  const ask = (method: string, params: unknown[] = []) =>
     fetch(url, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "hardhat_setLoggingEnabled", params: [false] }),
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
     }).then(
       (res) => res.ok,
       () => false,
     );
+  const answers = () => ask("eth_chainId");
   // Another node already there would answer in its place.
   if (await answers()) throw new Error(`port ${port} is taken: stop what listens there first`);
   const root = path.resolve(__dirname, "..", "..");
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [require.resolve("hardhat/internal/cli/cli.js"), "node", "--port", String(port)],
-    {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    },
-  );
+  const [command, args] =
+    kind === "anvil"
+      ? [
+          anvilBinary(),
+          [
+            ...["--port", String(port), "--hardfork", "cancun", "--block-base-fee-per-gas", "0"],
+            ...["--gas-limit", "30000000", "--prune-history", "256", "--quiet"],
+          ],
+        ]
+      : [process.execPath, [require.resolve("hardhat/internal/cli/cli.js"), "node", "--port", String(port)]];
+  const child: ChildProcess = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000));
   child.stdout!.on("data", keep);
@@ -529,15 +569,16 @@ export async function startNode(port: number): Promise<{ url: string; stop: () =
   };
   const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`hardhat node exited: ${output}`);
+    if (child.exitCode !== null) throw new Error(`${kind} node exited: ${output}`);
     if (await answers()) break;
     if (Date.now() - started > 120_000) {
       await stop();
-      throw new Error(`hardhat node did not start on ${url}: ${output}`);
+      throw new Error(`${kind} node did not start on ${url}: ${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, stop };
+  if (kind === "hardhat") await ask("hardhat_setLoggingEnabled", [false]);
+  return { url, kind, stop };
 }
 
 /** A JSON-RPC provider over HTTP for building scenarios (it batches parallel requests). */
