@@ -5,15 +5,19 @@
  *   HUZHU_BENCH_FULL=1 npx hardhat run bench/audit-speed.ts   (then also 100,000 members)
  *   HUZHU_BENCH_MEMBERS=2000 HUZHU_BENCH_PERIODS=20 npx hardhat run bench/audit-speed.ts
  *
- * Starts `hardhat node` on port 8646 (HUZHU_BENCH_PORT), installs Multicall3 at its usual address,
+ * On each node in turn, Foundry's Anvil first (the headline: a node in Rust, as the endpoints an
+ * auditor uses), then `hardhat node` (HUZHU_BENCH_NODE=anvil or hardhat for one), started fresh on
+ * port 8646 (HUZHU_BENCH_PORT): installs Multicall3 at its usual address,
  * builds a pool with real joins (impersonated accounts, automine off, mined in full blocks) and a
  * life of settled periods with claims, then times (the headline audit in a process of its own, as
  * the median of 7 runs after a warm-up; each naive read as the median of 3): the event phase alone
  * (fetch, decode, rebuild),
  * the whole audit through a viem and an ethers client (views batched through Multicall3), the same
  * audit with one call per view, and the naive way (one `balanceOf` call per member, no events).
- * With HUZHU_BENCH_FULL=1 it then joins members up to 100,000 and audits again, in a process of
- * its own for its peak memory. Writes bench/audit-speed.json and the `audit` key of
+ * With HUZHU_BENCH_FULL=1 it then joins members up to 100,000 on the first node and audits again,
+ * in a process of its own for its peak memory (Hardhat's node holds every block's state and does
+ * not fit 100,000 members in this machine's 23 GB; Anvil keeps 8). Writes bench/audit-speed.json,
+ * the `audit` key of
  * bench/results.json (the other keys are kept).
  */
 import hre from "hardhat";

@@ -1,5 +1,5 @@
 // `npm run bench [-- --full] [-- --gas | --audit]`: the gas benchmark on Hardhat's in-process network
-// (bench/gas.ts), then the audit benchmark over a `hardhat node` (bench/audit-speed.ts); `--gas` or
+// (bench/gas.ts), then the audit benchmark over Anvil and a `hardhat node` (bench/audit-speed.ts); `--gas` or
 // `--audit` runs one of them. `--full` adds the largest sizes to both (100,000 members).
 const { spawnSync } = require("node:child_process");
 

@@ -524,9 +524,10 @@ function anvilBinary(): string {
 /**
  * A local node on `port`: this worktree's `hardhat node` with its request log turned off, or Anvil
  * on Cancun (as the Hardhat network here) with base fees at zero, Hardhat's block gas limit and only
- * the last 256 blocks' states kept in memory (`--prune-history`: Hardhat's node holds every block's
- * state, about 0.35 MB a member joined, which a 100,000-member pool does not fit in here). Calls at
- * older blocks then fail on Anvil; a pool's logs and receipts are all kept.
+ * the last 8 blocks' states kept in memory (`--prune-history 8`: each kept state is a copy of the
+ * whole state, 256 of them held 7 GB at 40,000 members; Hardhat's node holds every block's state,
+ * about 0.35 MB a member joined, which a 100,000-member pool does not fit in here). Calls at older
+ * blocks then fail on Anvil; a pool's logs and receipts are all kept.
  */
 export async function startNode(
   port: number,
@@ -552,7 +553,7 @@ export async function startNode(
           anvilBinary(),
           [
             ...["--port", String(port), "--hardfork", "cancun", "--block-base-fee-per-gas", "0"],
-            ...["--gas-limit", "30000000", "--prune-history", "256", "--quiet"],
+            ...["--gas-limit", "30000000", "--prune-history", "8", "--quiet"],
           ],
         ]
       : [process.execPath, [require.resolve("hardhat/internal/cli/cli.js"), "node", "--port", String(port)]];
