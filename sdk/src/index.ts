@@ -21,6 +21,7 @@ export type {
 } from "./clients/connector";
 export type { HuzhuClientConfig } from "./clients/client";
 export { fromEthers } from "./clients/ethers";
+export { ethersFetchRequest, wholeBodyGetUrl } from "./clients/ethersFetch";
 export { fromViem, type FromViemParameters } from "./clients/viem";
 export { createHuzhuClient, type HuzhuClient } from "./clients/createHuzhuClient";
 export { toHuzhuError } from "./internal/contract";

@@ -1,6 +1,7 @@
 import { JsonRpcProvider, Network, Wallet } from "ethers";
 import type { HuzhuClientConfig } from "../clients/client";
 import { fromEthers } from "../clients/ethers";
+import { ethersFetchRequest } from "../clients/ethersFetch";
 import type { Address } from "../core/types";
 import { checkAddress } from "../core/units";
 import { HuzhuError, InvalidParameterError, UnknownNetworkError } from "../errors/base";
@@ -122,7 +123,8 @@ export class Session {
       );
     }
     // A static network: ethers would otherwise retry a lost node forever instead of failing.
-    this._provider = new JsonRpcProvider(url, Network.from(chainId), {
+    // Read through `fetch`: ethers' own Node transport is quadratic in a response's size (audits).
+    this._provider = new JsonRpcProvider(ethersFetchRequest(url), Network.from(chainId), {
       staticNetwork: true,
       pollingInterval: 500,
       cacheTimeout: -1,
