@@ -22,6 +22,10 @@ import {RuleArgs} from "./libraries/RuleArgs.sol";
 abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     using SafeCast for uint256;
 
+    /// @dev The counted statuses as a bit set (see `_isCounted`).
+    uint256 private constant _COUNTED =
+        (1 << uint8(MemberStatus.Waiting)) | (1 << uint8(MemberStatus.Exiting)) | (1 << uint8(MemberStatus.Lapsing));
+
     bytes32 private constant _ATTESTATION_TYPEHASH = keccak256(
         "Attestation(address member,bytes32 commitment,uint256 deadline)"
     );
@@ -412,8 +416,9 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         jurorSet = _jurorSet;
     }
 
+    /// @dev Waiting, Exiting or Lapsing: one bit test instead of three comparisons.
     function _isCounted(MemberStatus status) internal pure returns (bool) {
-        return status == MemberStatus.Waiting || status == MemberStatus.Exiting || status == MemberStatus.Lapsing;
+        return (_COUNTED >> uint8(status)) & 1 != 0;
     }
 
     function _statusOf(MemberRecord memory m) internal view returns (MemberStatus) {
