@@ -91,13 +91,16 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         // Read with the status (one SLOAD): after the credit's write it would be read again.
         bool flagged = m.flagged;
         if (!_isCounted(m.status)) revert UnexpectedMemberStatus(msg.sender, _statusOf(m));
-        // The amount is cast first, so that no input overflows before SafeCast can name it.
         uint256 credit;
         unchecked {
-            // Cannot overflow: both are below 2^88.
-            credit = uint256(m.credit) + amount.toUint88();
+            // Wraps only for an amount above 2^256 - 2^88, which the check below refuses by itself.
+            credit = uint256(m.credit) + amount;
         }
-        m.credit = credit.toUint88();
+        // SafeCast's error for the amount, else for the sum, in one comparison on the way through.
+        if ((amount | credit) > type(uint88).max) {
+            revert SafeCast.SafeCastOverflowedUintDowncast(88, amount > type(uint88).max ? amount : credit);
+        }
+        m.credit = uint88(credit);
         emit MemberToppedUp(msg.sender, amount);
         if (flagged && _balanceOf(m) >= int256(RuleArgs.word(RuleArgs.MIN_BALANCE))) {
             m.flagged = false;
