@@ -85,7 +85,7 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     }
 
     /// @inheritdoc IMemberRegistry
-    function topUp(uint256 amount) external nonReentrant {
+    function addToMemberFunds(uint256 amount) external nonReentrant {
         if (amount == 0) revert MemberZeroAmount();
         MemberRecord storage m = _members[msg.sender];
         // Read with the status (one SLOAD): after the credit's write it would be read again.

@@ -239,7 +239,7 @@ describe("Hostile tokens", function () {
       await expect(
         pool.connect(grace).join(USDC(1000), commitmentOf("grace"), NO_ATTESTATION),
       ).to.be.revertedWithCustomError(token, "EnforcedPause");
-      await expect(pool.connect(erin).topUp(USDC(50))).to.be.revertedWithCustomError(token, "EnforcedPause");
+      await expect(pool.connect(erin).addToMemberFunds(USDC(50))).to.be.revertedWithCustomError(token, "EnforcedPause");
       await expect(pool.connect(bob).withdraw(USDC(100))).to.be.revertedWithCustomError(token, "EnforcedPause");
       await expect(pool.connect(alice).withdrawPayout()).to.be.revertedWithCustomError(token, "EnforcedPause");
       await expect(pool.connect(dave).submitClaim(USDC(100), EVIDENCE, "")).to.be.revertedWithCustomError(
@@ -313,7 +313,7 @@ describe("Hostile tokens", function () {
         [grace, pool],
         [-USDC(1000), USDC(1000)],
       );
-      await expect(pool.connect(erin).topUp(USDC(50))).to.changeTokenBalances(
+      await expect(pool.connect(erin).addToMemberFunds(USDC(50))).to.changeTokenBalances(
         token,
         [erin, pool],
         [-USDC(50), USDC(50)],
@@ -373,13 +373,13 @@ describe("Hostile tokens", function () {
       await expect(
         pool.connect(alice).join(CREDIT_LIMIT - 1n, commitmentOf("alice"), NO_ATTESTATION),
       ).to.changeTokenBalances(token, [alice, pool], [-(CREDIT_LIMIT - 1n), CREDIT_LIMIT - 1n]);
-      await expect(pool.connect(alice).topUp(1n))
+      await expect(pool.connect(alice).addToMemberFunds(1n))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
         .withArgs(88, CREDIT_LIMIT);
       // A top-up of everything alice still holds is refused the same way: the amount alone passes the
       // credit's 88 bits, and is named before it is added.
       const rest = whale - (CREDIT_LIMIT - 1n);
-      await expect(pool.connect(alice).topUp(rest))
+      await expect(pool.connect(alice).addToMemberFunds(rest))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
         .withArgs(88, rest);
       expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
@@ -440,10 +440,13 @@ describe("Hostile tokens", function () {
     it("refuses a top-up of nearly 2^256 with SafeCast's error and changes nothing", async function () {
       const { token, pool, alice } = await loadFixture(whaleJoinedFixture);
       const held = await token.balanceOf(await pool.getAddress());
-      // The amount is cast to the credit's 88 bits before it is added: no overflow panic.
-      await expect(pool.connect(alice).topUp(ethers.MaxUint256 - 1n))
+      // The sum wraps past 2^256 here; the amount alone is over the credit's 88 bits, and is named: no panic.
+      await expect(pool.connect(alice).addToMemberFunds(ethers.MaxUint256 - 1n))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
         .withArgs(88, ethers.MaxUint256 - 1n);
+      await expect(pool.connect(alice).addToMemberFunds(ethers.MaxUint256))
+        .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
+        .withArgs(88, ethers.MaxUint256);
       expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
       expect(await token.balanceOf(await pool.getAddress())).to.equal(held);
     });
@@ -651,7 +654,10 @@ describe("Hostile tokens", function () {
         [alice, poolAddress],
         [-USDC(10), USDC(10)],
       );
-      await expect(pool.connect(alice).topUp(USDC(1))).to.be.revertedWithCustomError(token, "InsufficientAllowance");
+      await expect(pool.connect(alice).addToMemberFunds(USDC(1))).to.be.revertedWithCustomError(
+        token,
+        "InsufficientAllowance",
+      );
       await expect(pool.connect(alice).withdraw(USDC(9))).to.changeTokenBalances(
         token,
         [alice, poolAddress],
@@ -697,7 +703,7 @@ describe("Hostile tokens", function () {
       )
         .to.be.revertedWithCustomError(pool, "EscrowTransferMismatch")
         .withArgs(USDC(2), USDC("1.98"));
-      await expect(pool.connect(alice).topUp(USDC(10)))
+      await expect(pool.connect(alice).addToMemberFunds(USDC(10)))
         .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
         .withArgs(alice.address, NONE);
       await expect(pool.connect(alice).submitClaim(USDC(1), EVIDENCE, ""))
@@ -716,7 +722,7 @@ describe("Hostile tokens", function () {
       expect(await pool.balanceOf(alice.address)).to.equal(99n);
       expect(await token.balanceOf(poolAddress)).to.equal(99n);
 
-      await expect(pool.connect(alice).topUp(100n))
+      await expect(pool.connect(alice).addToMemberFunds(100n))
         .to.be.revertedWithCustomError(pool, "EscrowTransferMismatch")
         .withArgs(100, 99);
       await expect(pool.connect(alice).submitClaim(10n, EVIDENCE, ""))
@@ -725,7 +731,11 @@ describe("Hostile tokens", function () {
       expect(await pool.claimCount()).to.equal(0n);
       expect(await pool.openClaimOf(alice.address)).to.equal(0n);
 
-      await expect(pool.connect(alice).topUp(99n)).to.changeTokenBalances(token, [alice, poolAddress], [-99n, 99n]);
+      await expect(pool.connect(alice).addToMemberFunds(99n)).to.changeTokenBalances(
+        token,
+        [alice, poolAddress],
+        [-99n, 99n],
+      );
       // The books match the tokens held, to the unit.
       expect(await pool.balanceOf(alice.address)).to.equal(198n);
       expect(await token.balanceOf(poolAddress)).to.equal(198n);
