@@ -636,6 +636,73 @@ describe("Hostile tokens", function () {
     });
   });
 
+  describe("the reentrancy lock (a transient flag shared by every locked function)", function () {
+    it("refuses every locked function to the hook during a top-up, and the top-up with it", async function () {
+      const { token, pool, alice, tokenAddress, poolAddress, hookedJoin, hookedWithdraw } =
+        await loadFixture(tokenMemberFixture);
+      const I = pool.interface;
+      const reentries: Array<[string, string]> = [
+        ["join", hookedJoin],
+        [
+          "joinWithPermit",
+          I.encodeFunctionData("joinWithPermit", [
+            USDC(10),
+            commitmentOf("token2"),
+            NO_ATTESTATION,
+            { deadline: 0n, v: 27, r: ethers.ZeroHash, s: ethers.ZeroHash },
+          ]),
+        ],
+        ["addToMemberFunds", I.encodeFunctionData("addToMemberFunds", [USDC(1)])],
+        ["withdraw", hookedWithdraw],
+        ["withdrawTo", I.encodeFunctionData("withdrawTo", [USDC(1), alice.address])],
+        ["withdrawPayout", I.encodeFunctionData("withdrawPayout")],
+        ["withdrawFees", I.encodeFunctionData("withdrawFees")],
+        ["submitClaim", I.encodeFunctionData("submitClaim", [USDC(1), EVIDENCE, ""])],
+        ["submitClaimTo", I.encodeFunctionData("submitClaimTo", [USDC(1), EVIDENCE, "", alice.address])],
+        ["appeal", I.encodeFunctionData("appeal", [1n])],
+      ];
+      await fund({ pool, token: token as unknown as MockERC20 }, alice, USDC(1));
+      const balance = await pool.balanceOf(alice.address);
+      const held = await token.balanceOf(poolAddress);
+      for (const [name, data] of reentries) {
+        await token.setHook(poolAddress, data);
+        await expect(pool.connect(alice).addToMemberFunds(USDC(1)), `${name} re-entered`).to.be.revertedWithCustomError(
+          pool,
+          "ReentrancyGuardReentrantCall",
+        );
+      }
+      expect(await pool.balanceOf(alice.address)).to.equal(balance);
+      expect(await pool.balanceOf(tokenAddress)).to.equal(USDC("9.9352"));
+      expect(await token.balanceOf(poolAddress)).to.equal(held);
+
+      await token.setHook(ethers.ZeroAddress, "0x");
+      await expect(pool.connect(alice).addToMemberFunds(USDC(1)))
+        .to.emit(pool, "MemberToppedUp")
+        .withArgs(alice.address, USDC(1));
+      expect(await pool.balanceOf(alice.address)).to.equal(balance + USDC(1));
+    });
+
+    it("is released at the end of each call: a contract joins, tops up and withdraws in one transaction", async function () {
+      const { token, pool } = await deployPool();
+      const multicall = await ethers.deployContract("Multicall3");
+      const wallet = await multicall.getAddress();
+      const poolAddress = await pool.getAddress();
+      await token.mint(wallet, USDC(12));
+      const call = (target: string, callData: string) => ({ target, allowFailure: false, callData });
+      const tx = multicall.aggregate3([
+        call(await token.getAddress(), token.interface.encodeFunctionData("approve", [poolAddress, USDC(12)])),
+        call(
+          poolAddress,
+          pool.interface.encodeFunctionData("join", [USDC(10), commitmentOf("multicall"), NO_ATTESTATION]),
+        ),
+        call(poolAddress, pool.interface.encodeFunctionData("addToMemberFunds", [USDC(2)])),
+        call(poolAddress, pool.interface.encodeFunctionData("withdraw", [USDC(3)])),
+      ]);
+      await expect(tx).to.changeTokenBalances(token, [wallet, poolAddress], [-USDC(9), USDC(9)]);
+      expect(await pool.balanceOf(wallet)).to.equal(USDC(9));
+    });
+  });
+
   describe("a token that returns nothing from transfer and transferFrom", function () {
     it("moves every deposit and withdrawal exactly, and passes the token's own refusals up", async function () {
       const token = await ethers.deployContract("NoReturnToken");
