@@ -72,7 +72,8 @@ export const floors: Record<string, (data: string, k?: number) => Floor> = {
   }),
   topUp: (d) => ({
     gas: G.tx + calldata(d) + G.change + log(2, words(1)) + tokenPull,
-    derivation: "base + calldata + member record (change) + MemberToppedUp (2 topics, 1 word) + transferFrom",
+    derivation:
+      "the pool's addToMemberFunds(uint256) (named for its early selector): base + calldata + member record (change) + MemberToppedUp (2 topics, 1 word) + transferFrom",
   }),
   withdraw: (d) => ({
     gas: G.tx + calldata(d) + G.change + G.coldRead + log(2, words(1)) + tokenPush,

@@ -426,7 +426,7 @@ async function measureAt(n: number): Promise<Measured> {
       ]),
     )
   ).sample;
-  m.topUp = (await exec(A(8), poolAddress, I.encodeFunctionData("topUp", [usdc(5)]))).sample;
+  m.topUp = (await exec(A(8), poolAddress, I.encodeFunctionData("addToMemberFunds", [usdc(5)]))).sample;
   m.withdraw = (await exec(A(8), poolAddress, I.encodeFunctionData("withdraw", [usdc(5)]))).sample;
 
   // Issue 15: a withdrawal to another address, a beneficiary, a recovery address, a recovery of

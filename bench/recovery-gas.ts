@@ -52,7 +52,7 @@ async function main() {
   gas["topUp (for comparison)"] = await gasOf(
     (async () => {
       await fund(setup, erin, USDC(1));
-      return pool.connect(erin).topUp(USDC(1));
+      return pool.connect(erin).addToMemberFunds(USDC(1));
     })(),
   );
   gas["withdraw (for comparison)"] = await gasOf(pool.connect(erin).withdraw(USDC(1)));

@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {ICustodialEscrow} from "./interfaces/ICustodialEscrow.sol";
 import {PoolConfig} from "./PoolConfig.sol";
 import {RuleArgs} from "./libraries/RuleArgs.sol";
@@ -12,7 +11,7 @@ import {RuleArgs} from "./libraries/RuleArgs.sol";
 /// @notice Holds the pool's tokens. `_collect` and `_release` are the only places in the suite
 /// that move tokens: in exactly the amount asked (a short-changing token is refused), and out only
 /// through a member's withdrawal, a pulled payout or refunded bond, and the operator's capped fee.
-abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICustodialEscrow {
+abstract contract CustodialEscrow is PoolConfig, ICustodialEscrow {
     using SafeERC20 for IERC20;
 
     /*//////////////////////////////////////////////////////////////
@@ -21,6 +20,22 @@ abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICust
 
     mapping(address account => uint256 amount) private _payouts;
     uint256 private _fees;
+
+    /// @dev The reentrancy lock, set for the length of every `nonReentrant` call. It does what
+    /// OpenZeppelin's ReentrancyGuardTransient does, with the same error, but in a transient state
+    /// variable (transient slot 0; the pool keeps nothing else in transient storage) rather than at
+    /// an ERC-7201 slot: the optimizer loads that 32-byte constant with a CODECOPY at every use,
+    /// about 100 gas a call.
+    uint256 private transient _entered;
+
+    /// @dev The same error as OpenZeppelin's ReentrancyGuardTransient.
+    error ReentrancyGuardReentrantCall();
+
+    modifier nonReentrant() {
+        _lock();
+        _;
+        _entered = 0;
+    }
 
     /*//////////////////////////////////////////////////////////////
                               WITHDRAWALS
@@ -82,6 +97,11 @@ abstract contract CustodialEscrow is PoolConfig, ReentrancyGuardTransient, ICust
         _fees = 0;
         _payouts[outgoing] += amount;
         emit FeesCredited(outgoing, amount);
+    }
+
+    function _lock() private {
+        if (_entered != 0) revert ReentrancyGuardReentrantCall();
+        _entered = 1;
     }
 
     /// @dev Pulls exactly `amount` from `from`; a token that delivers less (fee on transfer,

@@ -22,6 +22,10 @@ import {RuleArgs} from "./libraries/RuleArgs.sol";
 abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     using SafeCast for uint256;
 
+    /// @dev The counted statuses as a bit set (see `_isCounted`).
+    uint256 private constant _COUNTED =
+        (1 << uint8(MemberStatus.Waiting)) | (1 << uint8(MemberStatus.Exiting)) | (1 << uint8(MemberStatus.Lapsing));
+
     bytes32 private constant _ATTESTATION_TYPEHASH = keccak256(
         "Attestation(address member,bytes32 commitment,uint256 deadline)"
     );
@@ -81,19 +85,22 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
     }
 
     /// @inheritdoc IMemberRegistry
-    function topUp(uint256 amount) external nonReentrant {
+    function addToMemberFunds(uint256 amount) external nonReentrant {
         if (amount == 0) revert MemberZeroAmount();
         MemberRecord storage m = _members[msg.sender];
         // Read with the status (one SLOAD): after the credit's write it would be read again.
         bool flagged = m.flagged;
         if (!_isCounted(m.status)) revert UnexpectedMemberStatus(msg.sender, _statusOf(m));
-        // The amount is cast first, so that no input overflows before SafeCast can name it.
         uint256 credit;
         unchecked {
-            // Cannot overflow: both are below 2^88.
-            credit = uint256(m.credit) + amount.toUint88();
+            // Wraps only for an amount above 2^256 - 2^88, which the check below refuses by itself.
+            credit = uint256(m.credit) + amount;
         }
-        m.credit = credit.toUint88();
+        // SafeCast's error for the amount, else for the sum, in one comparison on the way through.
+        if ((amount | credit) > type(uint88).max) {
+            revert SafeCast.SafeCastOverflowedUintDowncast(88, amount > type(uint88).max ? amount : credit);
+        }
+        m.credit = uint88(credit);
         emit MemberToppedUp(msg.sender, amount);
         if (flagged && _balanceOf(m) >= int256(RuleArgs.word(RuleArgs.MIN_BALANCE))) {
             m.flagged = false;
@@ -412,8 +419,9 @@ abstract contract MemberRegistry is CustodialEscrow, EIP712, IMemberRegistry {
         jurorSet = _jurorSet;
     }
 
+    /// @dev Waiting, Exiting or Lapsing: one bit test instead of three comparisons.
     function _isCounted(MemberStatus status) internal pure returns (bool) {
-        return status == MemberStatus.Waiting || status == MemberStatus.Exiting || status == MemberStatus.Lapsing;
+        return (_COUNTED >> uint8(status)) & 1 != 0;
     }
 
     function _statusOf(MemberRecord memory m) internal view returns (MemberStatus) {

@@ -148,8 +148,11 @@ interface IMemberRegistry {
         Permit calldata permit
     ) external;
 
-    /// @notice Adds `amount` to the caller's balance. Counted members only.
-    function topUp(uint256 amount) external;
+    /// @notice Adds `amount` to the caller's balance (a top-up). Counted members only.
+    /// @dev Named addToMemberFunds, not topUp, for its selector (see commitDecision): topUp(uint256)
+    /// (0x50017f3e) was the 23rd of 77 (about 500 gas to reach); addToMemberFunds (0x0038c427) is the first.
+    /// The SDK action and the CLI command keep the name topUp; the event stays MemberToppedUp.
+    function addToMemberFunds(uint256 amount) external;
 
     /// @notice Asks to leave. The member stays counted, and pays, until every claim submitted
     /// before now is final and paid; then `completeExit` takes them out of the count. They leave

@@ -457,7 +457,7 @@ describe("Hostile members", function () {
       const claimId = await submitClaim(f, alice, USDC(200));
       await fund(f, erin, USDC(100));
 
-      await expect(pool.connect(erin).topUp(USDC(100)))
+      await expect(pool.connect(erin).addToMemberFunds(USDC(100)))
         .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
         .withArgs(erin.address, EXITED);
       await expect(pool.connect(erin).submitClaim(USDC(100), ethers.id("erin's evidence"), ""))
@@ -511,7 +511,7 @@ describe("Hostile members", function () {
       const f = await loadFixture(claimFixture);
       const { pool, token, alice, claimId } = f;
       await fund(f, alice, USDC(500));
-      await expect(pool.connect(alice).topUp(USDC(500))).to.changeTokenBalances(
+      await expect(pool.connect(alice).addToMemberFunds(USDC(500))).to.changeTokenBalances(
         token,
         [alice, pool],
         [-USDC(500), USDC(500)],

@@ -239,7 +239,7 @@ describe("Hostile tokens", function () {
       await expect(
         pool.connect(grace).join(USDC(1000), commitmentOf("grace"), NO_ATTESTATION),
       ).to.be.revertedWithCustomError(token, "EnforcedPause");
-      await expect(pool.connect(erin).topUp(USDC(50))).to.be.revertedWithCustomError(token, "EnforcedPause");
+      await expect(pool.connect(erin).addToMemberFunds(USDC(50))).to.be.revertedWithCustomError(token, "EnforcedPause");
       await expect(pool.connect(bob).withdraw(USDC(100))).to.be.revertedWithCustomError(token, "EnforcedPause");
       await expect(pool.connect(alice).withdrawPayout()).to.be.revertedWithCustomError(token, "EnforcedPause");
       await expect(pool.connect(dave).submitClaim(USDC(100), EVIDENCE, "")).to.be.revertedWithCustomError(
@@ -313,7 +313,7 @@ describe("Hostile tokens", function () {
         [grace, pool],
         [-USDC(1000), USDC(1000)],
       );
-      await expect(pool.connect(erin).topUp(USDC(50))).to.changeTokenBalances(
+      await expect(pool.connect(erin).addToMemberFunds(USDC(50))).to.changeTokenBalances(
         token,
         [erin, pool],
         [-USDC(50), USDC(50)],
@@ -373,13 +373,13 @@ describe("Hostile tokens", function () {
       await expect(
         pool.connect(alice).join(CREDIT_LIMIT - 1n, commitmentOf("alice"), NO_ATTESTATION),
       ).to.changeTokenBalances(token, [alice, pool], [-(CREDIT_LIMIT - 1n), CREDIT_LIMIT - 1n]);
-      await expect(pool.connect(alice).topUp(1n))
+      await expect(pool.connect(alice).addToMemberFunds(1n))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
         .withArgs(88, CREDIT_LIMIT);
       // A top-up of everything alice still holds is refused the same way: the amount alone passes the
       // credit's 88 bits, and is named before it is added.
       const rest = whale - (CREDIT_LIMIT - 1n);
-      await expect(pool.connect(alice).topUp(rest))
+      await expect(pool.connect(alice).addToMemberFunds(rest))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
         .withArgs(88, rest);
       expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
@@ -440,10 +440,13 @@ describe("Hostile tokens", function () {
     it("refuses a top-up of nearly 2^256 with SafeCast's error and changes nothing", async function () {
       const { token, pool, alice } = await loadFixture(whaleJoinedFixture);
       const held = await token.balanceOf(await pool.getAddress());
-      // The amount is cast to the credit's 88 bits before it is added: no overflow panic.
-      await expect(pool.connect(alice).topUp(ethers.MaxUint256 - 1n))
+      // The sum wraps past 2^256 here; the amount alone is over the credit's 88 bits, and is named: no panic.
+      await expect(pool.connect(alice).addToMemberFunds(ethers.MaxUint256 - 1n))
         .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
         .withArgs(88, ethers.MaxUint256 - 1n);
+      await expect(pool.connect(alice).addToMemberFunds(ethers.MaxUint256))
+        .to.be.revertedWithCustomError(pool, "SafeCastOverflowedUintDowncast")
+        .withArgs(88, ethers.MaxUint256);
       expect(await pool.balanceOf(alice.address)).to.equal(CREDIT_LIMIT - 1n);
       expect(await token.balanceOf(await pool.getAddress())).to.equal(held);
     });
@@ -633,6 +636,73 @@ describe("Hostile tokens", function () {
     });
   });
 
+  describe("the reentrancy lock (a transient flag shared by every locked function)", function () {
+    it("refuses every locked function to the hook during a top-up, and the top-up with it", async function () {
+      const { token, pool, alice, tokenAddress, poolAddress, hookedJoin, hookedWithdraw } =
+        await loadFixture(tokenMemberFixture);
+      const I = pool.interface;
+      const reentries: Array<[string, string]> = [
+        ["join", hookedJoin],
+        [
+          "joinWithPermit",
+          I.encodeFunctionData("joinWithPermit", [
+            USDC(10),
+            commitmentOf("token2"),
+            NO_ATTESTATION,
+            { deadline: 0n, v: 27, r: ethers.ZeroHash, s: ethers.ZeroHash },
+          ]),
+        ],
+        ["addToMemberFunds", I.encodeFunctionData("addToMemberFunds", [USDC(1)])],
+        ["withdraw", hookedWithdraw],
+        ["withdrawTo", I.encodeFunctionData("withdrawTo", [USDC(1), alice.address])],
+        ["withdrawPayout", I.encodeFunctionData("withdrawPayout")],
+        ["withdrawFees", I.encodeFunctionData("withdrawFees")],
+        ["submitClaim", I.encodeFunctionData("submitClaim", [USDC(1), EVIDENCE, ""])],
+        ["submitClaimTo", I.encodeFunctionData("submitClaimTo", [USDC(1), EVIDENCE, "", alice.address])],
+        ["appeal", I.encodeFunctionData("appeal", [1n])],
+      ];
+      await fund({ pool, token: token as unknown as MockERC20 }, alice, USDC(1));
+      const balance = await pool.balanceOf(alice.address);
+      const held = await token.balanceOf(poolAddress);
+      for (const [name, data] of reentries) {
+        await token.setHook(poolAddress, data);
+        await expect(pool.connect(alice).addToMemberFunds(USDC(1)), `${name} re-entered`).to.be.revertedWithCustomError(
+          pool,
+          "ReentrancyGuardReentrantCall",
+        );
+      }
+      expect(await pool.balanceOf(alice.address)).to.equal(balance);
+      expect(await pool.balanceOf(tokenAddress)).to.equal(USDC("9.9352"));
+      expect(await token.balanceOf(poolAddress)).to.equal(held);
+
+      await token.setHook(ethers.ZeroAddress, "0x");
+      await expect(pool.connect(alice).addToMemberFunds(USDC(1)))
+        .to.emit(pool, "MemberToppedUp")
+        .withArgs(alice.address, USDC(1));
+      expect(await pool.balanceOf(alice.address)).to.equal(balance + USDC(1));
+    });
+
+    it("is released at the end of each call: a contract joins, tops up and withdraws in one transaction", async function () {
+      const { token, pool } = await deployPool();
+      const multicall = await ethers.deployContract("Multicall3");
+      const wallet = await multicall.getAddress();
+      const poolAddress = await pool.getAddress();
+      await token.mint(wallet, USDC(12));
+      const call = (target: string, callData: string) => ({ target, allowFailure: false, callData });
+      const tx = multicall.aggregate3([
+        call(await token.getAddress(), token.interface.encodeFunctionData("approve", [poolAddress, USDC(12)])),
+        call(
+          poolAddress,
+          pool.interface.encodeFunctionData("join", [USDC(10), commitmentOf("multicall"), NO_ATTESTATION]),
+        ),
+        call(poolAddress, pool.interface.encodeFunctionData("addToMemberFunds", [USDC(2)])),
+        call(poolAddress, pool.interface.encodeFunctionData("withdraw", [USDC(3)])),
+      ]);
+      await expect(tx).to.changeTokenBalances(token, [wallet, poolAddress], [-USDC(9), USDC(9)]);
+      expect(await pool.balanceOf(wallet)).to.equal(USDC(9));
+    });
+  });
+
   describe("a token that returns nothing from transfer and transferFrom", function () {
     it("moves every deposit and withdrawal exactly, and passes the token's own refusals up", async function () {
       const token = await ethers.deployContract("NoReturnToken");
@@ -651,7 +721,10 @@ describe("Hostile tokens", function () {
         [alice, poolAddress],
         [-USDC(10), USDC(10)],
       );
-      await expect(pool.connect(alice).topUp(USDC(1))).to.be.revertedWithCustomError(token, "InsufficientAllowance");
+      await expect(pool.connect(alice).addToMemberFunds(USDC(1))).to.be.revertedWithCustomError(
+        token,
+        "InsufficientAllowance",
+      );
       await expect(pool.connect(alice).withdraw(USDC(9))).to.changeTokenBalances(
         token,
         [alice, poolAddress],
@@ -697,7 +770,7 @@ describe("Hostile tokens", function () {
       )
         .to.be.revertedWithCustomError(pool, "EscrowTransferMismatch")
         .withArgs(USDC(2), USDC("1.98"));
-      await expect(pool.connect(alice).topUp(USDC(10)))
+      await expect(pool.connect(alice).addToMemberFunds(USDC(10)))
         .to.be.revertedWithCustomError(pool, "UnexpectedMemberStatus")
         .withArgs(alice.address, NONE);
       await expect(pool.connect(alice).submitClaim(USDC(1), EVIDENCE, ""))
@@ -716,7 +789,7 @@ describe("Hostile tokens", function () {
       expect(await pool.balanceOf(alice.address)).to.equal(99n);
       expect(await token.balanceOf(poolAddress)).to.equal(99n);
 
-      await expect(pool.connect(alice).topUp(100n))
+      await expect(pool.connect(alice).addToMemberFunds(100n))
         .to.be.revertedWithCustomError(pool, "EscrowTransferMismatch")
         .withArgs(100, 99);
       await expect(pool.connect(alice).submitClaim(10n, EVIDENCE, ""))
@@ -725,7 +798,11 @@ describe("Hostile tokens", function () {
       expect(await pool.claimCount()).to.equal(0n);
       expect(await pool.openClaimOf(alice.address)).to.equal(0n);
 
-      await expect(pool.connect(alice).topUp(99n)).to.changeTokenBalances(token, [alice, poolAddress], [-99n, 99n]);
+      await expect(pool.connect(alice).addToMemberFunds(99n)).to.changeTokenBalances(
+        token,
+        [alice, poolAddress],
+        [-99n, 99n],
+      );
       // The books match the tokens held, to the unit.
       expect(await pool.balanceOf(alice.address)).to.equal(198n);
       expect(await token.balanceOf(poolAddress)).to.equal(198n);

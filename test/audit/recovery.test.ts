@@ -62,7 +62,7 @@ describe("audit of beneficiaries, payees and recoveries", function () {
     await pool.completeRecovery(commitmentOf(bob.address));
     await pool.connect(helper).requestRecovery(commitmentOf(carol.address), newCarol.address, 0n, "0x");
     await fund(setup, newBob, USDC(3));
-    await pool.connect(newBob).topUp(USDC(3));
+    await pool.connect(newBob).addToMemberFunds(USDC(3));
     await endPeriod(pool, await pool.currentPeriod());
     await settleDue(pool);
     const client = createHuzhuClient({

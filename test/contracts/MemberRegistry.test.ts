@@ -543,12 +543,12 @@ describe("MemberRegistry", function () {
     });
   });
 
-  describe("topUp", function () {
+  describe("addToMemberFunds (a top-up)", function () {
     it("adds the amount to the member's credit and balance", async function () {
       const f = await loadFixture(membersFixture);
       const { token, pool, alice } = f;
       await fund(f, alice, USDC(3));
-      const tx = pool.connect(alice).topUp(USDC(3));
+      const tx = pool.connect(alice).addToMemberFunds(USDC(3));
       await expect(tx).to.changeTokenBalances(token, [alice, pool], [-USDC(3), USDC(3)]);
       await expect(tx).to.emit(pool, "MemberToppedUp").withArgs(alice.address, USDC(3));
       const m = await memberOf(pool, alice.address);
@@ -560,7 +560,7 @@ describe("MemberRegistry", function () {
       const f = await loadFixture(membersFixture);
       await f.pool.connect(f.erin).requestExit();
       await fund(f, f.erin, USDC(1));
-      await expect(f.pool.connect(f.erin).topUp(USDC(1)))
+      await expect(f.pool.connect(f.erin).addToMemberFunds(USDC(1)))
         .to.emit(f.pool, "MemberToppedUp")
         .withArgs(f.erin.address, USDC(1));
       expect(await f.pool.balanceOf(f.erin.address)).to.equal(USDC(11));
@@ -568,13 +568,13 @@ describe("MemberRegistry", function () {
 
     it("reverts when the amount is zero", async function () {
       const { pool, alice } = await loadFixture(membersFixture);
-      await expect(pool.connect(alice).topUp(0n)).to.be.revertedWithCustomError(pool, "MemberZeroAmount");
+      await expect(pool.connect(alice).addToMemberFunds(0n)).to.be.revertedWithCustomError(pool, "MemberZeroAmount");
     });
 
     it("reverts when the caller is not a member", async function () {
       const f = await loadFixture(membersFixture);
       await fund(f, f.outsider, USDC(3));
-      await expect(f.pool.connect(f.outsider).topUp(USDC(3)))
+      await expect(f.pool.connect(f.outsider).addToMemberFunds(USDC(3)))
         .to.be.revertedWithCustomError(f.pool, "UnexpectedMemberStatus")
         .withArgs(f.outsider.address, Status.None);
     });
@@ -584,7 +584,7 @@ describe("MemberRegistry", function () {
       await f.pool.connect(f.erin).requestExit();
       await f.pool.completeExit(f.erin.address);
       await fund(f, f.erin, USDC(3));
-      await expect(f.pool.connect(f.erin).topUp(USDC(3)))
+      await expect(f.pool.connect(f.erin).addToMemberFunds(USDC(3)))
         .to.be.revertedWithCustomError(f.pool, "UnexpectedMemberStatus")
         .withArgs(f.erin.address, Status.Exited);
     });
@@ -594,7 +594,7 @@ describe("MemberRegistry", function () {
       await flagAndLapse(f.pool, f.erin.address);
       await f.pool.completeExit(f.erin.address);
       await fund(f, f.erin, USDC(3));
-      await expect(f.pool.connect(f.erin).topUp(USDC(3)))
+      await expect(f.pool.connect(f.erin).addToMemberFunds(USDC(3)))
         .to.be.revertedWithCustomError(f.pool, "UnexpectedMemberStatus")
         .withArgs(f.erin.address, Status.Lapsed);
     });
@@ -819,7 +819,7 @@ describe("MemberRegistry", function () {
       const { token, pool, guardian, keeper, alice, erin } = f;
       await pool.connect(guardian).pause();
       await fund(f, alice, USDC(1));
-      await expect(pool.connect(alice).topUp(USDC(1))).to.emit(pool, "MemberToppedUp");
+      await expect(pool.connect(alice).addToMemberFunds(USDC(1))).to.emit(pool, "MemberToppedUp");
       await expect(pool.connect(alice).withdraw(USDC(2))).to.changeTokenBalances(
         token,
         [alice, pool],
@@ -915,7 +915,9 @@ describe("MemberRegistry", function () {
       const { pool, erin } = f;
       await pool.flag(erin.address);
       await fund(f, erin, SHARE);
-      await expect(pool.connect(erin).topUp(SHARE)).to.emit(pool, "MemberFlagCleared").withArgs(erin.address);
+      await expect(pool.connect(erin).addToMemberFunds(SHARE))
+        .to.emit(pool, "MemberFlagCleared")
+        .withArgs(erin.address);
       expect((await pool.member(erin.address)).lapsableAt).to.equal(0n);
       await time.increase(LAPSE_GRACE);
       await expect(pool.lapse(erin.address))
@@ -929,7 +931,7 @@ describe("MemberRegistry", function () {
       await pool.flag(erin.address);
       const lapsableAt = (await pool.member(erin.address)).lapsableAt;
       await fund(f, erin, SHARE - 1n);
-      await expect(pool.connect(erin).topUp(SHARE - 1n)).not.to.emit(pool, "MemberFlagCleared");
+      await expect(pool.connect(erin).addToMemberFunds(SHARE - 1n)).not.to.emit(pool, "MemberFlagCleared");
       expect((await pool.member(erin.address)).lapsableAt).to.equal(lapsableAt);
     });
   });
@@ -993,7 +995,7 @@ describe("MemberRegistry", function () {
       await time.increase(LAPSE_GRACE);
       // A top-up to exactly the minimum clears the flag; a second flag would be needed.
       await fund(f, erin, SHARE);
-      await pool.connect(erin).topUp(SHARE);
+      await pool.connect(erin).addToMemberFunds(SHARE);
       await expect(pool.lapse(erin.address))
         .to.be.revertedWithCustomError(pool, "MemberFunded")
         .withArgs(erin.address, MIN_BALANCE, MIN_BALANCE);

@@ -777,7 +777,7 @@ class TopUpCommand extends PoolCommand {
     const { signer } = w.actors[this.actor];
     const t = await this.nextCallTime(model);
     const outcome = model.topUp(signer.address, this.amount, t);
-    await expectOutcome(w, outcome, () => w.pool.connect(signer).topUp(this.amount), this.toString());
+    await expectOutcome(w, outcome, () => w.pool.connect(signer).addToMemberFunds(this.amount), this.toString());
   }
   toString() {
     return `${NAMES[this.actor]} tops up ${fmt(this.amount)}`;

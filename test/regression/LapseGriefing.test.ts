@@ -48,7 +48,7 @@ describe("Regression: lapse gives a grace, and a lapsed identity may return", fu
     const t1 = await pool.connect(keeper).settle(period, GAS);
     const t2 = await pool.connect(keeper).flag(grace.address, GAS);
     const t3 = await pool.connect(keeper).lapse(grace.address, GAS);
-    const t4 = await pool.connect(grace).topUp(USDC(100), LOW);
+    const t4 = await pool.connect(grace).addToMemberFunds(USDC(100), LOW);
     await network.provider.send("evm_mine", []);
     await network.provider.send("evm_setAutomine", [true]);
     expect((await t1.wait())!.status).to.equal(1);

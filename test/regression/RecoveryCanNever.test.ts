@@ -221,7 +221,7 @@ describe("Regression: what a verifier, a recovery address and a payee can never 
     await notMember(as.withdraw(USDC(1)));
     await notMember(as.withdrawTo(USDC(1), hospital.address));
     await notMember(as.requestExit());
-    await notMember(as.topUp(USDC(1)));
+    await notMember(as.addToMemberFunds(USDC(1)));
     await notMember(as.setBeneficiary(hospital.address));
     await notMember(as.setRecoveryOptions(hospital.address, false));
     await expect(as.submitClaim(USDC(1), ethers.id("h"), ""))

@@ -19,7 +19,8 @@ export type TopUpReturnType = TxReceipt;
 export type TopUpErrorType = HuzhuError;
 
 /**
- * Adds to the caller's balance, keeping them above the minimum balance.
+ * Adds to the caller's balance, keeping them above the minimum balance. Calls the pool's
+ * `addToMemberFunds` (named for its early selector; see IMemberRegistry).
  * @example
  * await topUp(client, { amount: parseAmount("10", 6) });
  */
@@ -31,6 +32,8 @@ export async function topUp(client: HuzhuClientConfig, params: TopUpParameters):
   const allowance =
     params.approve === false
       ? undefined
-      : await ensureAllowance(client, pool, member, amount, () => simulate(client, pool, poolAbi, "topUp", [amount]));
-  return write(client, pool, poolAbi, "topUp", [amount], { allowance });
+      : await ensureAllowance(client, pool, member, amount, () =>
+          simulate(client, pool, poolAbi, "addToMemberFunds", [amount]),
+        );
+  return write(client, pool, poolAbi, "addToMemberFunds", [amount], { allowance });
 }
