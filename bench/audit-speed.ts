@@ -200,6 +200,8 @@ async function auditInChild(
 
 type NodeRun = Awaited<ReturnType<typeof benchOn>>;
 
+const nodeName = (kind: NodeKind) => (kind === "anvil" ? "Anvil" : "Hardhat's node");
+
 /**
  * The "Audit throughput" section of bench/RESULTS.md (bench/gas.ts writes the rest of the file and
  * leaves this section as a pointer; run this benchmark after it).
@@ -209,14 +211,13 @@ function writeAuditSection(date: string, runs: NodeRun[], full: Record<string, u
   if (!existsSync(file)) return;
   const text = readFileSync(file, "utf8");
   const at = text.indexOf("## Audit throughput");
-  const name = (kind: NodeKind) => (kind === "anvil" ? "Anvil" : "Hardhat's node");
   const section = [
     "## Audit throughput",
     "",
     `Measured by \`npm run bench -- --audit\` (bench/audit-speed.ts) on ${date}: on each node, a ${MEMBERS}-member, 50-period pool (${runs[0].summary.events} events) built fresh, then audited over HTTP on 2 shared cores. Member records and the juror set through the pool lens (an eth_call state override), the other views through Multicall3. Each node's first audit row is the median of ${AUDIT_RUNS} runs in a process of its own after a warm-up, each naive row the median of ${NAIVE_RUNS}.`,
     ...runs.flatMap((r) => [
       "",
-      `### ${name(r.kind)} (load average ${r.summary.loadAverage.join(" to ")})`,
+      `### ${nodeName(r.kind)} (load average ${r.summary.loadAverage.join(" to ")})`,
       "",
       "| Read | Seconds | Members/s |",
       "| --- | ---: | ---: |",
@@ -493,7 +494,7 @@ async function benchOn(kind: NodeKind, withFull: boolean) {
     const report = {
       // Other work on the machine slows every figure: the load average (1 minute) when the audits began and ended.
       loadAverage,
-      endpoint: `${kind === "anvil" ? "Anvil" : "hardhat node"} over HTTP (${node.url}), Multicall3 installed at its usual address`,
+      endpoint: `${nodeName(kind)} over HTTP (${node.url}), Multicall3 installed at its usual address`,
       pool: {
         members: MEMBERS,
         periodsSettled: Number(settled),

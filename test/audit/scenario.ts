@@ -532,7 +532,7 @@ function anvilBinary(): string {
 export async function startNode(
   port: number,
   kind: NodeKind = "hardhat",
-): Promise<{ url: string; kind: NodeKind; stop: () => Promise<void> }> {
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const url = `http://127.0.0.1:${port}`;
   const ask = (method: string, params: unknown[] = []) =>
     fetch(url, {
@@ -579,7 +579,7 @@ export async function startNode(
     await new Promise((r) => setTimeout(r, 250));
   }
   if (kind === "hardhat") await ask("hardhat_setLoggingEnabled", [false]);
-  return { url, kind, stop };
+  return { url, stop };
 }
 
 /** A JSON-RPC provider over HTTP for building scenarios (it batches parallel requests). */
